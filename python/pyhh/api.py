@@ -1,0 +1,209 @@
+"""The public Python API: `simulate` and its `Result`.
+
+`simulate` turns friendly arguments (ms, numbers, arrays, pulses) into a
+validated Case (§6, §10.1) and runs it on the chosen backend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+
+from .case import Case, check_count
+from .errors import InvalidInputError
+from .parameters import SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V0_DEFAULT, V_REST_ABSOLUTE, Parameters, check_real
+from .run import COLUMNS, Record, run
+from .stimulus import StepPulse, Stimulus
+from .trace import write_trace
+
+BACKENDS = ("python",)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pulse:
+    """A rectangular pulse in ms: on from `start` (inclusive) to `stop` (exclusive).
+
+    §6.2: it covers steps round(start / dt) <= k < round(stop / dt), where round
+    is to the nearest integer (halves to even), so 12.0 ms at dt = 0.01 ms is
+    step 1200 although 12.0 / 0.01 = 1199.9999999999998 in floating point.
+    amplitude: uA/cm^2 (current mode) or mV above V0 (clamp mode).
+    """
+
+    start: float
+    stop: float
+    amplitude: float
+
+    def to_steps(self, dt: float) -> StepPulse:
+        """The same pulse in step indices."""
+        start = check_real("pulse start", self.start)
+        stop = check_real("pulse stop", self.stop)
+        if start < 0.0 or stop < start:
+            raise InvalidInputError(f"pulse start = {start!r} ms and stop = {stop!r} ms must satisfy 0 <= start <= stop")
+        return StepPulse(round(start / dt), round(stop / dt), self.amplitude)
+
+
+StimulusLike = Union[None, float, Pulse, StepPulse, Stimulus, Sequence[Any], np.ndarray]
+
+
+def steps_for(stimulus: StimulusLike, dt: float, steps: int | None, duration: float | None) -> int:
+    """The number of steps, from `steps`, `duration` (ms) or the length of a waveform."""
+    if steps is not None and duration is not None:
+        raise InvalidInputError("give steps or duration, not both")
+    if steps is not None:
+        return check_count("steps", steps)
+    if duration is not None:
+        duration = check_real("duration", duration)
+        n = round(duration / dt)
+        if n < 1:
+            raise InvalidInputError(f"duration = {duration!r} ms is shorter than one step of dt = {dt!r} ms")
+        return n
+    if isinstance(stimulus, (np.ndarray, list, tuple)) and not _is_pulse_list(stimulus):
+        return len(stimulus)
+    if isinstance(stimulus, Stimulus) and stimulus.waveform is not None:
+        return len(stimulus.waveform)
+    raise InvalidInputError("give steps or duration (or a waveform, one value per step)")
+
+
+def _is_pulse_list(stimulus: Any) -> bool:
+    return isinstance(stimulus, (list, tuple)) and len(stimulus) > 0 and all(isinstance(p, (Pulse, StepPulse)) for p in stimulus)
+
+
+def to_stimulus(stimulus: StimulusLike, dt: float, steps: int) -> Stimulus:
+    """Any accepted stimulus form as a §6.2 Stimulus in step indices."""
+    if stimulus is None:
+        return Stimulus()
+    if isinstance(stimulus, Stimulus):
+        return stimulus
+    if isinstance(stimulus, (Pulse, StepPulse)):
+        stimulus = [stimulus]
+    if _is_pulse_list(stimulus):
+        return Stimulus(tuple(p.to_steps(dt) if isinstance(p, Pulse) else p for p in stimulus))
+    if isinstance(stimulus, (int, float, np.number)) and not isinstance(stimulus, bool):
+        return Stimulus((StepPulse(0, steps, check_real("stimulus", stimulus)),))
+    if isinstance(stimulus, (np.ndarray, list, tuple)):
+        values = np.asarray(stimulus)
+        if values.ndim != 1:
+            raise InvalidInputError(f"a stimulus waveform must be one-dimensional, got shape {values.shape}")
+        return Stimulus(waveform=values.tolist())
+    raise InvalidInputError(
+        f"stimulus must be a number, an array (one value per step), a Pulse or a list of Pulses, got {stimulus!r}"
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """A simulation's recorded rows as numpy arrays, and its spikes.
+
+    t (ms), V (mV from rest), m, h, n, I_Na, I_K, I_L and I_stim (uA/cm^2; the
+    clamp current under voltage clamp) have one entry per recorded row (§8.2).
+    spikes holds the upward threshold crossings (§9) in ms.
+    """
+
+    case: Case
+    t: np.ndarray
+    V: np.ndarray
+    m: np.ndarray
+    h: np.ndarray
+    n: np.ndarray
+    I_Na: np.ndarray
+    I_K: np.ndarray
+    I_L: np.ndarray
+    I_stim: np.ndarray
+    spikes: np.ndarray
+
+    @classmethod
+    def from_record(cls, case: Case, record: Record) -> "Result":
+        data = np.array(record.rows, dtype=np.float64).reshape(-1, len(COLUMNS))
+        columns = {name: data[:, j] for j, name in enumerate(COLUMNS)}
+        return cls(case=case, spikes=np.array(record.spikes, dtype=np.float64), **columns)
+
+    @property
+    def V_absolute(self) -> np.ndarray:
+        """V in NEURON's absolute convention (§2.2): V - 65 mV with the default rest."""
+        return self.V + V_REST_ABSOLUTE
+
+    @property
+    def spike_count(self) -> int:
+        return len(self.spikes)
+
+    @property
+    def firing_rate(self) -> float:
+        """Spikes per second over the whole run (Hz)."""
+        return self.spike_count / (self.case.steps * self.case.dt / 1000.0)
+
+    def table(self) -> np.ndarray:
+        """The rows as one (rows, 9) array in the trace column order."""
+        return np.column_stack([getattr(self, name) for name in COLUMNS])
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the rows as a trace CSV (§10.2)."""
+        write_trace(path, self.table().tolist())
+
+
+def run_case(case: Case, backend: str = "python") -> Result:
+    """Run a validated Case on a backend."""
+    if backend not in BACKENDS:
+        raise InvalidInputError(f"unknown backend {backend!r}; the backends are {', '.join(BACKENDS)}")
+    return Result.from_record(case, run(case))
+
+
+def simulate(
+    stimulus: StimulusLike = None,
+    *,
+    dt: float = 0.01,
+    steps: int | None = None,
+    duration: float | None = None,
+    method: str = "exp_euler",
+    temperature: float = TEMPERATURE_DEFAULT,
+    V0: float = V0_DEFAULT,
+    record_every: int = 1,
+    params: Parameters | Mapping[str, float] | None = None,
+    clamp: bool = False,
+    spike_threshold: float = SPIKE_THRESHOLD_DEFAULT,
+    backend: str = "python",
+) -> Result:
+    """Simulate one HH membrane patch.
+
+    Args:
+        stimulus: None (no input); a number (constant, uA/cm^2); an array with one
+            value per step; a Pulse (ms) or StepPulse (steps), or a list of them; a Stimulus.
+            Under clamp=True the same forms give the command voltage above V0 (mV).
+        dt: time step, ms.
+        steps, duration: length of the run, in steps or in ms (one of them, or
+            neither when the stimulus is a waveform).
+        method: "euler", "exp_euler" (default) or "rk4".
+        temperature: degC; rates scale by 3 ** ((temperature - 6.3) / 10).
+        V0: initial voltage (holding voltage under clamp), mV from rest.
+        record_every: keep every r-th row.
+        params: a Parameters, or a mapping of overrides such as {"g_K": 30}.
+        clamp: voltage-clamp mode: V = V0 + the stimulus value of each step.
+        spike_threshold: mV from rest.
+        backend: "python" (the reference).
+
+    Raises:
+        InvalidInputError: a bad value, named, before anything runs.
+        NumericalInstabilityError: the state left the finite range; carries .step.
+    """
+    dt = check_real("dt", dt)
+    if dt <= 0.0:
+        raise InvalidInputError(f"dt = {dt!r} ms must be greater than 0")
+    n_steps = steps_for(stimulus, dt, steps, duration)
+    if not isinstance(params, Parameters):
+        params = Parameters.from_overrides(params)
+    case = Case(
+        method=method,
+        dt=dt,
+        steps=n_steps,
+        record_every=record_every,
+        temperature=temperature,
+        V0=V0,
+        params=params,
+        mode="clamp" if clamp else "current",
+        stimulus=to_stimulus(stimulus, dt, n_steps),
+        spike_threshold=spike_threshold,
+    )
+    return run_case(case, backend)

@@ -1,0 +1,104 @@
+"""Spec §6 and §10: a case, everything that defines one simulation, and its checks.
+
+A Case is what both backends run. Building one validates every field, so a bad
+value is reported, by name, before any step of any backend runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from typing import Any
+
+from .errors import InvalidInputError
+from .parameters import (
+    SPIKE_THRESHOLD_DEFAULT,
+    TEMPERATURE_DEFAULT,
+    TEMPERATURE_RANGE,
+    V0_DEFAULT,
+    V0_RANGE,
+    Parameters,
+    check_range,
+    check_real,
+)
+from .stimulus import Stimulus
+
+#: §7: the integration methods, in the spec's order.
+METHODS = ("euler", "exp_euler", "rk4")
+
+#: §6.3: what the drive means: an injected current, or a voltage command.
+MODES = ("current", "clamp")
+
+
+def check_count(name: str, value: Any) -> int:
+    """A whole number >= 1, else an error naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
+    if value < 1:
+        raise InvalidInputError(f"{name} = {value} must be at least 1")
+    return int(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One simulation, as a golden case file states it (§10.1).
+
+    Attributes:
+        method: "euler", "exp_euler" or "rk4" (§7).
+        dt: time step, ms (> 0).
+        steps: number of steps (>= 1); the run covers t = 0 .. steps * dt.
+        record_every: keep the rows of steps 0, r, 2r, ... (§8.2).
+        temperature: degC (§3.2).
+        V0: initial (current mode) or holding (clamp mode) voltage, mV from rest.
+        params: the membrane's constants (§3.1).
+        mode: "current" (the drive is I_stim) or "clamp" (V = V0 + drive) (§6.3).
+        stimulus: the drive, in step indices (§6.2).
+        spike_threshold: mV from rest (§9).
+    """
+
+    method: str = "euler"
+    dt: float = 0.01
+    steps: int = 1
+    record_every: int = 1
+    temperature: float = TEMPERATURE_DEFAULT
+    V0: float = V0_DEFAULT
+    params: Parameters = dataclasses.field(default_factory=Parameters)
+    mode: str = "current"
+    stimulus: Stimulus = dataclasses.field(default_factory=Stimulus)
+    spike_threshold: float = SPIKE_THRESHOLD_DEFAULT
+    name: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise InvalidInputError(f"unknown method {self.method!r}; the methods are {', '.join(METHODS)}")
+        if self.mode not in MODES:
+            raise InvalidInputError(f"unknown mode {self.mode!r}; the modes are {', '.join(MODES)}")
+        dt = check_real("dt", self.dt)
+        if dt <= 0.0:
+            raise InvalidInputError(f"dt = {dt!r} ms must be greater than 0")
+        object.__setattr__(self, "dt", dt)
+        object.__setattr__(self, "steps", check_count("steps", self.steps))
+        object.__setattr__(self, "record_every", check_count("record_every", self.record_every))
+        if self.record_every > self.steps:
+            raise InvalidInputError(
+                f"record_every = {self.record_every} is larger than steps = {self.steps}; it must be at most steps"
+            )
+        object.__setattr__(self, "temperature", check_range("temperature", self.temperature, *TEMPERATURE_RANGE, unit="degC"))
+        object.__setattr__(self, "V0", check_range("V0", self.V0, *V0_RANGE, unit="mV"))
+        object.__setattr__(self, "spike_threshold", check_real("spike_threshold", self.spike_threshold))
+        if not isinstance(self.params, Parameters):
+            raise InvalidInputError(f"params must be a pyhh.Parameters, got {self.params!r}")
+        if not isinstance(self.stimulus, Stimulus):
+            raise InvalidInputError(f"stimulus must be a pyhh.Stimulus, got {self.stimulus!r}")
+        self.stimulus.check_length(self.steps)
+
+    @property
+    def clamp(self) -> bool:
+        """True in voltage-clamp mode (§6.3)."""
+        return self.mode == "clamp"
+
+    @property
+    def n_rows(self) -> int:
+        """§8.2: the number of recorded rows, ceil(steps / record_every)."""
+        return (self.steps + self.record_every - 1) // self.record_every

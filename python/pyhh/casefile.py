@@ -1,0 +1,137 @@
+"""Spec §10.1: golden case files (JSON), read strictly and written canonically.
+
+Reading checks every key: a missing key, an unknown key (a typo is never
+ignored), a value of the wrong type or out of range is a CaseFileError that
+names the file and the key.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .case import Case
+from .errors import CaseFileError, InvalidInputError
+from .parameters import Parameters
+from .stimulus import StepPulse, Stimulus
+
+#: §10.1: key -> (required?, accepted JSON types).
+CASE_KEYS: dict[str, tuple[bool, tuple[type, ...]]] = {
+    "name": (True, (str,)),
+    "description": (False, (str,)),
+    "method": (True, (str,)),
+    "dt": (True, (int, float)),
+    "steps": (True, (int,)),
+    "record_every": (False, (int,)),
+    "temperature": (False, (int, float)),
+    "V0": (False, (int, float)),
+    "parameters": (False, (dict,)),
+    "mode": (False, (str,)),
+    "stimulus": (False, (dict,)),
+    "spike_threshold": (False, (int, float)),
+}
+TYPE_NAMES = {(str,): "a string", (int,): "an integer", (int, float): "a number", (dict,): "an object", (list,): "an array"}
+STIMULUS_KEYS = ("pulses", "waveform")
+PULSE_KEYS = ("start", "stop", "amplitude")
+
+
+def check_keys(where: str, obj: dict[str, Any], allowed: Any, required: Any = ()) -> None:
+    """Every key of obj is allowed and every required key is present."""
+    for key in obj:
+        if key not in allowed:
+            raise CaseFileError(f"{where}: unknown key {key!r}; the keys are {', '.join(allowed)}")
+    for key in required:
+        if key not in obj:
+            raise CaseFileError(f"{where}: missing key {key!r}")
+
+
+def check_type(where: str, key: str, value: Any, types: tuple[type, ...]) -> None:
+    """value is one of types (a JSON true/false is never a number)."""
+    if isinstance(value, bool) or not isinstance(value, types):
+        raise CaseFileError(f"{where}: {key!r} must be {TYPE_NAMES[types]}, got {value!r}")
+
+
+def stimulus_from_json(where: str, obj: dict[str, Any]) -> Stimulus:
+    """The "stimulus" object: {"pulses": [{start, stop, amplitude}, ...], "waveform": [...]}."""
+    check_keys(f"{where}: stimulus", obj, STIMULUS_KEYS)
+    pulses = []
+    raw_pulses = obj.get("pulses", [])
+    check_type(f"{where}: stimulus", "pulses", raw_pulses, (list,))
+    for j, raw in enumerate(raw_pulses):
+        at = f"{where}: stimulus.pulses[{j}]"
+        check_type(at, "pulse", raw, (dict,))
+        check_keys(at, raw, PULSE_KEYS, PULSE_KEYS)
+        check_type(at, "start", raw["start"], (int,))
+        check_type(at, "stop", raw["stop"], (int,))
+        check_type(at, "amplitude", raw["amplitude"], (int, float))
+        pulses.append(StepPulse(raw["start"], raw["stop"], raw["amplitude"]))
+    waveform = obj.get("waveform")
+    if waveform is not None:
+        check_type(f"{where}: stimulus", "waveform", waveform, (list,))
+        for k, value in enumerate(waveform):
+            check_type(f"{where}: stimulus", f"waveform[{k}]", value, (int, float))
+    return Stimulus(tuple(pulses), waveform)
+
+
+def case_from_json(obj: Any, where: str = "case") -> Case:
+    """Build a Case from a parsed case file; errors name `where` and the key."""
+    if not isinstance(obj, dict):
+        raise CaseFileError(f"{where}: a case file must hold a JSON object")
+    check_keys(where, obj, CASE_KEYS, [k for k, (required, _) in CASE_KEYS.items() if required])
+    for key, value in obj.items():
+        check_type(where, key, value, CASE_KEYS[key][1])
+    try:
+        return Case(
+            name=obj["name"],
+            description=obj.get("description", ""),
+            method=obj["method"],
+            dt=obj["dt"],
+            steps=obj["steps"],
+            record_every=obj.get("record_every", 1),
+            temperature=obj.get("temperature", Case.temperature),
+            V0=obj.get("V0", Case.V0),
+            params=Parameters.from_overrides(obj.get("parameters")),
+            mode=obj.get("mode", "current"),
+            stimulus=stimulus_from_json(where, obj.get("stimulus", {})),
+            spike_threshold=obj.get("spike_threshold", Case.spike_threshold),
+        )
+    except CaseFileError:
+        raise
+    except InvalidInputError as e:
+        raise CaseFileError(f"{where}: {e}") from None
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and check a case file."""
+    path = Path(path)
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise CaseFileError(f"{path}: cannot read case file: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise CaseFileError(f"{path}: not valid JSON: {e}") from None
+    return case_from_json(obj, str(path))
+
+
+def case_to_json(case: Case) -> dict[str, Any]:
+    """The case as a case-file object, every key written out (defaults included)."""
+    stimulus: dict[str, Any] = {
+        "pulses": [{"start": p.start, "stop": p.stop, "amplitude": p.amplitude} for p in case.stimulus.pulses]
+    }
+    if case.stimulus.waveform is not None:
+        stimulus["waveform"] = list(case.stimulus.waveform)
+    return {
+        "name": case.name,
+        "description": case.description,
+        "method": case.method,
+        "dt": case.dt,
+        "steps": case.steps,
+        "record_every": case.record_every,
+        "temperature": case.temperature,
+        "V0": case.V0,
+        "parameters": case.params.overrides(),
+        "mode": case.mode,
+        "stimulus": stimulus,
+        "spike_threshold": case.spike_threshold,
+    }

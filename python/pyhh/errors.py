@@ -1,0 +1,42 @@
+"""The exceptions pyhh raises (spec §8.3 and §10)."""
+
+from __future__ import annotations
+
+
+class PyhhError(Exception):
+    """Base class of every error pyhh raises on purpose."""
+
+
+class InvalidInputError(PyhhError, ValueError):
+    """A parameter, setting or stimulus is outside what the spec accepts.
+
+    The message names the offending value. Raised before any simulation step
+    runs, by the Python and the C backend alike.
+    """
+
+
+class CaseFileError(InvalidInputError):
+    """A golden case file, trace or manifest is malformed; the message names the file."""
+
+
+class NumericalInstabilityError(PyhhError, ArithmeticError):
+    """The state left the finite range during a run (spec §8.3).
+
+    Attributes:
+        step: index k of the first state that is not finite (state after step k - 1).
+        t: its time k * dt, in ms.
+        state: the offending (V, m, h, n) values.
+    """
+
+    def __init__(self, step: int, t: float, state: tuple[float, float, float, float], method: str, dt: float):
+        self.step = step
+        self.t = t
+        self.state = state
+        self.method = method
+        self.dt = dt
+        V, m, h, n = state
+        super().__init__(
+            f"the state became non-finite at step {step} (t = {t!r} ms): "
+            f"V={V!r}, m={m!r}, h={h!r}, n={n!r}; method {method!r} with dt = {dt!r} ms "
+            f"is unstable for this input (try a smaller dt or method 'exp_euler')"
+        )

@@ -1,0 +1,110 @@
+"""Spec §3: the model parameters, their defaults and accepted ranges.
+
+The values are spelled out here for the reader; spec/model.toml is where they
+are defined, and tests/test_spec_file.py proves the two agree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import InvalidInputError
+
+#: §12: the version of the spec this reference implements.
+SPEC_VERSION = "1.0.0"
+
+#: §2.2: add this to a rest-relative voltage to get NEURON's absolute convention.
+V_REST_ABSOLUTE = -65.0
+
+#: §3.1: name -> (default, minimum, maximum, minimum excluded?, unit).
+PARAMETER_TABLE: dict[str, tuple[float, float, float, bool, str]] = {
+    "C_m": (1.0, 0.0, 1.0e3, True, "uF/cm^2"),
+    "g_Na": (120.0, 0.0, 1.0e4, False, "mS/cm^2"),
+    "g_K": (36.0, 0.0, 1.0e4, False, "mS/cm^2"),
+    "g_L": (0.3, 0.0, 1.0e4, False, "mS/cm^2"),
+    "E_Na": (115.0, -1.0e3, 1.0e3, False, "mV"),
+    "E_K": (-12.0, -1.0e3, 1.0e3, False, "mV"),
+    "E_L": (10.6, -1.0e3, 1.0e3, False, "mV"),
+}
+
+#: §3.2: default temperature (degC) and the accepted range.
+TEMPERATURE_DEFAULT = 6.3
+TEMPERATURE_RANGE = (-40.0, 60.0)
+
+#: §6.1 and §9: default initial voltage and spike threshold (mV, rest-relative).
+V0_DEFAULT = 0.0
+V0_RANGE = (-1.0e3, 1.0e3)
+SPIKE_THRESHOLD_DEFAULT = 50.0
+
+#: pyHH's advice, kept: forward Euler above this step (ms) is often inaccurate.
+EULER_DT_WARNING = 0.05
+
+
+def check_real(name: str, value: Any) -> float:
+    """Return `value` as a float, or raise InvalidInputError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidInputError(f"{name} must be a real number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise InvalidInputError(f"{name} must be finite, got {x!r}")
+    return x
+
+
+def check_range(name: str, value: Any, low: float, high: float, low_excluded: bool = False, unit: str = "") -> float:
+    """Return `value` as a float inside [low, high] (or (low, high]), else raise naming it."""
+    x = check_real(name, value)
+    too_low = x <= low if low_excluded else x < low
+    if too_low or x > high:
+        bracket = "(" if low_excluded else "["
+        unit_text = f" {unit}" if unit else ""
+        raise InvalidInputError(
+            f"{name} = {x!r}{unit_text} is outside the accepted range {bracket}{low!r}, {high!r}]"
+        )
+    return x
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameters:
+    """The membrane's constants (§3.1); every field is validated on creation.
+
+    Attributes (HH 1952 values by default):
+        C_m: membrane capacitance, uF/cm^2 (1.0).
+        g_Na, g_K, g_L: maximal conductances, mS/cm^2 (120, 36, 0.3).
+        E_Na, E_K, E_L: reversal potentials, mV from rest (115, -12, 10.6).
+    """
+
+    C_m: float = 1.0
+    g_Na: float = 120.0
+    g_K: float = 36.0
+    g_L: float = 0.3
+    E_Na: float = 115.0
+    E_K: float = -12.0
+    E_L: float = 10.6
+
+    def __post_init__(self) -> None:
+        for name, (_, low, high, low_excluded, unit) in PARAMETER_TABLE.items():
+            value = check_range(name, getattr(self, name), low, high, low_excluded, unit)
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_overrides(cls, overrides: Mapping[str, Any] | None) -> "Parameters":
+        """Defaults with `overrides` applied; an unknown name is an error, never ignored."""
+        overrides = dict(overrides or {})
+        unknown = sorted(set(overrides) - set(PARAMETER_TABLE))
+        if unknown:
+            raise InvalidInputError(
+                f"unknown parameter {unknown[0]!r}; the parameters are {', '.join(PARAMETER_TABLE)}"
+            )
+        return cls(**overrides)
+
+    def overrides(self) -> dict[str, float]:
+        """The fields that differ from the defaults, in the spec's order."""
+        return {
+            name: getattr(self, name)
+            for name, (default, *_) in PARAMETER_TABLE.items()
+            if getattr(self, name) != default
+        }

@@ -1,0 +1,88 @@
+"""Spec §6.2: the drive u_k applied during step k, from pulses and/or a waveform.
+
+Everything is stated in step indices, so that no implementation ever compares
+floating-point times: pulse j is on during step k when start_j <= k < stop_j.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import InvalidInputError
+from .parameters import check_real
+
+
+@dataclasses.dataclass(frozen=True)
+class StepPulse:
+    """A rectangular pulse on during steps start <= k < stop (step indices).
+
+    amplitude is in uA/cm^2 in current mode and in mV (added to V0) in clamp mode.
+    """
+
+    start: int
+    stop: int
+    amplitude: float
+
+    def __post_init__(self) -> None:
+        for name in ("start", "stop"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise InvalidInputError(f"pulse {name} must be a whole step index, got {value!r}")
+            object.__setattr__(self, name, int(value))
+        if self.start < 0:
+            raise InvalidInputError(f"pulse start = {self.start} must be >= 0")
+        if self.stop < self.start:
+            raise InvalidInputError(f"pulse stop = {self.stop} must be >= its start = {self.start}")
+        object.__setattr__(self, "amplitude", check_real("pulse amplitude", self.amplitude))
+
+
+@dataclasses.dataclass(frozen=True)
+class Stimulus:
+    """§6.2: the drive: an optional waveform (one value per step) plus pulses."""
+
+    pulses: tuple[StepPulse, ...] = ()
+    waveform: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        pulses = tuple(self.pulses)
+        for j, pulse in enumerate(pulses):
+            if not isinstance(pulse, StepPulse):
+                raise InvalidInputError(f"pulse {j} must be a StepPulse, got {pulse!r}")
+        object.__setattr__(self, "pulses", pulses)
+        if self.waveform is not None:
+            object.__setattr__(self, "waveform", waveform_values(self.waveform))
+
+    def check_length(self, steps: int) -> None:
+        """A waveform must give exactly one value per step."""
+        if self.waveform is not None and len(self.waveform) != steps:
+            raise InvalidInputError(
+                f"the stimulus waveform has {len(self.waveform)} values but the run has {steps} steps; "
+                "give exactly one value per step"
+            )
+
+
+def waveform_values(values: Sequence[Any]) -> tuple[float, ...]:
+    """The waveform as floats; a NaN or infinity is an error naming its index."""
+    out = []
+    for k, value in enumerate(values):
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"stimulus waveform[{k}] = {value!r} is not a number") from None
+        if not math.isfinite(x):
+            raise InvalidInputError(f"stimulus waveform[{k}] = {x!r} is not finite")
+        out.append(x)
+    return tuple(out)
+
+
+def drive(stimulus: Stimulus, k: int) -> float:
+    """§6.2: u_k = w_k (or 0) plus each pulse on at step k, added in listed order."""
+    u = stimulus.waveform[k] if stimulus.waveform is not None else 0.0
+    for pulse in stimulus.pulses:
+        if pulse.start <= k < pulse.stop:
+            u = u + pulse.amplitude
+    return u

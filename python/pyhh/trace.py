@@ -1,0 +1,62 @@
+"""Spec §10.2: trace CSV files, the columns of §8.2 at full round-trip precision."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CaseFileError
+from .run import COLUMNS
+
+
+def format_trace(rows: Iterable[Sequence[float]]) -> str:
+    """The CSV text: the header line, then one line per row, each value as repr(float)."""
+    out = io.StringIO()
+    out.write(",".join(COLUMNS) + "\n")
+    for row in rows:
+        out.write(",".join(repr(float(x)) for x in row) + "\n")
+    return out.getvalue()
+
+
+def write_trace(path: str | Path, rows: Iterable[Sequence[float]]) -> None:
+    """Write rows to `path` as a trace CSV (LF line endings)."""
+    Path(path).write_text(format_trace(rows), encoding="utf-8", newline="\n")
+
+
+def parse_trace(text: str, source: str = "trace") -> np.ndarray:
+    """Parse trace CSV text into an array of shape (rows, 9); errors name `source`."""
+    lines = text.splitlines()
+    if not lines:
+        raise CaseFileError(f"{source}: empty trace, expected the header {','.join(COLUMNS)}")
+    header = [name.strip() for name in lines[0].split(",")]
+    if header != list(COLUMNS):
+        missing = [c for c in COLUMNS if c not in header]
+        detail = f"missing column {missing[0]!r}" if missing else f"columns {header}"
+        raise CaseFileError(f"{source}: header must be {','.join(COLUMNS)} ({detail})")
+    data = np.empty((len(lines) - 1, len(COLUMNS)))
+    for i, line in enumerate(lines[1:]):
+        fields = line.split(",")
+        if len(fields) != len(COLUMNS):
+            raise CaseFileError(f"{source}: line {i + 2} has {len(fields)} values, expected {len(COLUMNS)}")
+        for j, field in enumerate(fields):
+            try:
+                data[i, j] = float(field)
+            except ValueError:
+                raise CaseFileError(f"{source}: line {i + 2}, column {COLUMNS[j]}: {field!r} is not a number") from None
+            if not math.isfinite(data[i, j]):
+                raise CaseFileError(f"{source}: line {i + 2}, column {COLUMNS[j]}: {field!r} is not finite")
+    return data
+
+
+def read_trace(path: str | Path) -> np.ndarray:
+    """Read a trace CSV file into an array of shape (rows, 9)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise CaseFileError(f"{path}: cannot read trace: {e.strerror}") from None
+    return parse_trace(text, str(path))
