@@ -1,0 +1,81 @@
+"""Spec §11: compare a port's trace with a golden trace and name the level it reaches.
+
+Levels, strictest first: "exact" (bit for bit), "float64" and "float32" (every
+column within that level's tolerance), "spikes" (same spikes, found by §9 on
+the rows, each within SPIKE_TIME_TOLERANCE), else "fail".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .run import COLUMNS, spike_time
+
+#: §11.2: the largest accepted |port - golden| per column, by level.
+TOLERANCES: dict[str, dict[str, float]] = {
+    "float64": {"t": 1e-9, "V": 1e-8, "m": 1e-10, "h": 1e-10, "n": 1e-10,
+                "I_Na": 1e-7, "I_K": 1e-7, "I_L": 1e-7, "I_stim": 1e-7},
+    "float32": {"t": 1e-4, "V": 0.5, "m": 5e-3, "h": 5e-3, "n": 5e-3,
+                "I_Na": 5.0, "I_K": 5.0, "I_L": 0.5, "I_stim": 0.5},
+}
+SPIKE_TIME_TOLERANCE = 0.05  # ms
+LEVELS = ("exact", "float64", "float32", "spikes", "fail")
+
+
+def trace_spikes(t: np.ndarray, V: np.ndarray, threshold: float) -> list[float]:
+    """§9 applied to consecutive recorded rows."""
+    times = []
+    for j in range(1, len(t)):
+        s = spike_time(float(t[j - 1]), float(t[j]), float(V[j - 1]), float(V[j]), threshold)
+        if s is not None:
+            times.append(s)
+    return times
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The level a trace reaches and where it departs from the golden one.
+
+    first_departure: (row, column) of the first value outside the float64
+    tolerance, or None. largest: the largest |difference| per column.
+    """
+
+    level: str
+    first_departure: tuple[int, str] | None
+    largest: dict[str, float]
+    detail: str
+
+
+def within(diff: np.ndarray, level: str) -> np.ndarray:
+    """Boolean (rows, columns): each difference within the level's tolerance."""
+    return diff <= np.array([TOLERANCES[level][c] for c in COLUMNS])
+
+
+def compare(port: np.ndarray, golden: np.ndarray, spike_threshold: float) -> Comparison:
+    """Compare two (rows, 9) traces under §11.2."""
+    if port.shape != golden.shape:
+        return Comparison("fail", None, {}, f"{port.shape[0]} rows, expected {golden.shape[0]}")
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(port - golden)
+    diff[np.isnan(diff)] = np.inf
+    largest = {c: float(diff[:, j].max(initial=0.0)) for j, c in enumerate(COLUMNS)}
+    bad = np.argwhere(~within(diff, "float64"))
+    first = (int(bad[0][0]), COLUMNS[bad[0][1]]) if len(bad) else None
+    if not np.isfinite(port).all():
+        row, col = np.argwhere(~np.isfinite(port))[0]
+        return Comparison("fail", first, largest, f"{port[row, col]} at row {row}, column {COLUMNS[col]}")
+    if np.array_equal(port, golden):
+        return Comparison("exact", None, largest, "bit for bit")
+    for level in ("float64", "float32"):
+        if within(diff, level).all():
+            return Comparison(level, first, largest, f"within the {level} tolerances")
+    ours = trace_spikes(port[:, 0], port[:, 1], spike_threshold)
+    theirs = trace_spikes(golden[:, 0], golden[:, 1], spike_threshold)
+    if len(ours) != len(theirs):
+        return Comparison("fail", first, largest, f"{len(ours)} spikes, expected {len(theirs)}")
+    shift = max((abs(a - b) for a, b in zip(ours, theirs)), default=0.0)
+    if shift <= SPIKE_TIME_TOLERANCE:
+        return Comparison("spikes", first, largest, f"same {len(ours)} spikes, times within {shift:.2g} ms")
+    return Comparison("fail", first, largest, f"spike times differ by up to {shift:.3g} ms")

@@ -1,0 +1,86 @@
+"""Measure what the conformance tolerances of spec §11 must admit (`make tolerances`).
+
+For every golden case it runs three kinds of port and prints, per column, the
+largest |difference| from the golden trace, plus the largest spike-time shift:
+  ordered   - the reference itself with exp and expm1 off by one ulp at random
+              (a float64 port that keeps the order, on another libm);
+  reordered - tests/ports/reordered.py in float64 (another operation order);
+  float32   - the same port in float32.
+The numbers are quoted in spec/SPEC.md §11.3; rerun this after changing the spec.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pyhh.methods  # noqa: E402
+import pyhh.rates  # noqa: E402
+from ports.reordered import simulate as reordered  # noqa: E402
+from pyhh import load_case, run_case  # noqa: E402
+from pyhh.golden import load_manifest  # noqa: E402
+from pyhh.run import COLUMNS  # noqa: E402
+from pyhh.trace import read_trace  # noqa: E402
+
+
+def ulp_noise(f, rng):
+    """f with its result moved by one ulp up or down at random, or left alone."""
+
+    def noisy(x):
+        y = f(x)
+        return math.nextafter(y, rng.choice((-math.inf, math.inf))) if rng.random() < 2 / 3 else y
+
+    return noisy
+
+
+def ordered_port(case, seed=1):
+    rng = random.Random(seed)
+    exp, expm1 = pyhh.rates.exp, pyhh.rates.expm1
+    pyhh.rates.exp = pyhh.methods.exp = ulp_noise(exp, rng)
+    pyhh.rates.expm1 = ulp_noise(expm1, rng)
+    try:
+        result = run_case(case)
+    finally:
+        pyhh.rates.exp = pyhh.methods.exp = exp
+        pyhh.rates.expm1 = expm1
+    return result.table(), result.spikes
+
+
+def spike_shift(a, b):
+    if len(a) != len(b):
+        return math.inf
+    return float(np.max(np.abs(np.array(a) - np.array(b)))) if len(a) else 0.0
+
+
+def main() -> int:
+    worst = {kind: np.zeros(len(COLUMNS)) for kind in ("ordered", "reordered", "float32")}
+    shifts = {kind: 0.0 for kind in worst}
+    print(f"{'case':22} {'port':10} " + " ".join(f"{c:>8}" for c in COLUMNS) + "  spike shift (ms)")
+    for entry in load_manifest():
+        golden = read_trace(entry.trace_path)
+        case_json = json.loads(entry.case_path.read_text())
+        runs = {
+            "ordered": ordered_port(load_case(entry.case_path)),
+            "reordered": reordered(case_json, np.float64),
+            "float32": reordered(case_json, np.float32),
+        }
+        for kind, (rows, spikes) in runs.items():
+            d = np.max(np.abs(np.asarray(rows) - golden), axis=0)
+            worst[kind] = np.maximum(worst[kind], d)
+            shifts[kind] = max(shifts[kind], spike_shift(spikes, entry.spikes))
+            print(f"{entry.name:22} {kind:10} " + " ".join(f"{x:8.1e}" for x in d) + f"  {spike_shift(spikes, entry.spikes):.1e}")
+    print()
+    for kind in worst:
+        print(f"{'WORST':22} {kind:10} " + " ".join(f"{x:8.1e}" for x in worst[kind]) + f"  {shifts[kind]:.1e}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""Conformance of the Python reference against golden/, and golden/'s own integrity."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from conftest import GOLDEN
+from pyhh import CaseFileError, load_case, run_case
+from pyhh.conformance import compare
+from pyhh.golden import load_manifest, regenerate
+from pyhh.trace import read_trace
+
+CASE_NAMES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_reference_reproduces_golden_trace_exactly(name):
+    case = load_case(GOLDEN / "cases" / f"{name}.json")
+    golden = read_trace(GOLDEN / "traces" / f"{name}.csv")
+    result = run_case(case, "python")
+    comparison = compare(result.table(), golden, case.spike_threshold)
+    assert comparison.level == "exact", comparison
+
+
+def test_manifest_lists_every_case_with_its_spikes(manifest):
+    assert sorted(entry.name for entry in manifest) == CASE_NAMES
+    for entry in manifest:
+        result = run_case(load_case(entry.case_path))
+        assert result.spikes.tolist() == list(entry.spikes), entry.name
+
+
+def test_golden_covers_the_required_protocols(manifest):
+    cases = {entry.name: load_case(entry.case_path) for entry in manifest}
+    assert {c.method for c in cases.values()} == {"euler", "exp_euler", "rk4"}
+    assert {"clamp", "current"} == {c.mode for c in cases.values()}
+    assert any(c.V0 == 10.0 for c in cases.values()) and any(c.V0 == 25.0 for c in cases.values())
+    clamp_levels = {c.V0 + p.amplitude for c in cases.values() if c.clamp for p in c.stimulus.pulses}
+    assert {10.0, 25.0} <= clamp_levels
+    assert any(c.temperature != 6.3 for c in cases.values())
+    assert any(c.stimulus.waveform is not None for c in cases.values())
+    assert sum(p.stat().st_size for p in GOLDEN.rglob("*") if p.is_file()) < 5_000_000
+
+
+def test_regeneration_is_byte_identical(tmp_path):
+    # The committed traces and manifest are what the reference makes today.
+    report = regenerate(GOLDEN, tmp_path)
+    assert all(line.endswith(": unchanged") for line in report), report
+    assert (tmp_path / "MANIFEST.json").read_bytes() == (GOLDEN / "MANIFEST.json").read_bytes()
+    for trace in (GOLDEN / "traces").glob("*.csv"):
+        assert (tmp_path / "traces" / trace.name).read_bytes() == trace.read_bytes(), trace.name
+
+
+def test_regeneration_reports_what_changed(tmp_path):
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    case_path = golden / "cases" / "rest.json"
+    case = json.loads(case_path.read_text())
+    case["V0"] = 1.0
+    case_path.write_text(json.dumps(case))
+    report = regenerate(golden)
+    changed = [line for line in report if "CHANGED" in line]
+    assert len(changed) == 1 and changed[0].startswith("rest: CHANGED from row 0 (V)"), report
+    assert load_manifest(golden)  # the new manifest verifies
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit", "delete", "extra"])
+def test_damaged_golden_data_is_named(tmp_path, damage):
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    trace = golden / "traces" / "rest.csv"
+    if damage == "truncate":
+        trace.write_bytes(trace.read_bytes()[:1000])
+    elif damage == "edit":
+        trace.write_text(trace.read_text().replace("0.0,", "0.5,", 1))
+    elif damage == "delete":
+        trace.unlink()
+    else:
+        (golden / "traces" / "stray.csv").write_text("t\n")
+        trace = golden / "traces" / "stray.csv"
+    with pytest.raises(CaseFileError, match=trace.name):
+        load_manifest(golden)
+
+
+def test_trace_files_round_trip_every_value():
+    # repr() is the shortest text that parses back to the same double.
+    data = read_trace(GOLDEN / "traces" / "repetitive_rk4.csv")
+    lines = (GOLDEN / "traces" / "repetitive_rk4.csv").read_text().splitlines()
+    assert lines[0] == "t,V,m,h,n,I_Na,I_K,I_L,I_stim"
+    for line, row in zip(lines[1:50], data):
+        assert [float(x) for x in line.split(",")] == row.tolist()
+        assert line == ",".join(repr(float(x)) for x in row)
+    assert np.isfinite(data).all()
