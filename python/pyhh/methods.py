@@ -23,7 +23,7 @@ def euler_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float, cl
 
 
 def exp_euler_gate(x: float, alpha: float, beta: float, dt: float) -> float:
-    """§7.2 step 3: x_inf + (x - x_inf) exp(-dt (alpha + beta))."""
+    """§7.2 step 4: x_inf + (x - x_inf) exp(-dt (alpha + beta))."""
     x_inf = steady_state(alpha, beta)
     return x_inf + (x - x_inf) * exp(-(dt * (alpha + beta)))
 
