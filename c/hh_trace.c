@@ -1,0 +1,488 @@
+/*
+ * hh_trace: run a golden case file on the C kernel and print its trace as CSV.
+ *
+ *     hh_trace CASE.json [OUT.csv]
+ *
+ * This is the C port's example program and its conformance-protocol command
+ * (spec §10, spec/PORTING.md): it reads a case file (spec §10.1), runs it with
+ * hh_run, and writes the header t,V,m,h,n,I_Na,I_K,I_L,I_stim and one line per
+ * recorded row, every value as %.17g (it reads back as the same double).
+ * Exit status: 0 success, 1 usage or I/O error, 2 invalid case file,
+ * 3 the run left the finite range.
+ *
+ * Hand-written (not generated): a minimal JSON reader and the case-file
+ * mapping. Build: `make c` (see README), or
+ *     cc -std=c99 -O2 -ffp-contract=off c/hh_trace.c c/pyhh.c -lm -o hh_trace
+ */
+#include "pyhh.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- A minimal JSON reader: enough for case files. ---- */
+
+typedef enum { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT } json_type;
+
+typedef struct json {
+    json_type type;
+    double number;
+    int is_integer;        /* a number written without '.', 'e' or 'E' */
+    char *string;          /* JSON_STRING */
+    size_t n;              /* number of items (array) or members (object) */
+    struct json *items;    /* array items, or object values */
+    char **keys;           /* object keys */
+} json;
+
+typedef struct {
+    const char *text;
+    size_t pos;
+    char error[200];
+} json_reader;
+
+static int json_value(json_reader *r, json *out, int depth);
+
+static void skip_space(json_reader *r)
+{
+    while (r->text[r->pos] == ' ' || r->text[r->pos] == '\t' || r->text[r->pos] == '\n' || r->text[r->pos] == '\r')
+        r->pos++;
+}
+
+static int json_fail(json_reader *r, const char *what)
+{
+    if (r->error[0] == '\0')
+        snprintf(r->error, sizeof r->error, "%s at character %lu", what, (unsigned long)r->pos);
+    return 0;
+}
+
+static int json_string(json_reader *r, char **out)
+{
+    size_t start = ++r->pos, len = 0, i;
+    char *s;
+    while (r->text[r->pos] != '"') {
+        if (r->text[r->pos] == '\0')
+            return json_fail(r, "unterminated string");
+        if (r->text[r->pos] == '\\' && r->text[r->pos + 1] != '\0')
+            r->pos++;
+        r->pos++;
+    }
+    s = malloc(r->pos - start + 1);
+    if (s == NULL)
+        return json_fail(r, "out of memory");
+    for (i = start; i < r->pos; i++) {
+        char c = r->text[i];
+        if (c == '\\') {
+            c = r->text[++i];
+            switch (c) {
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            case 'r': c = '\r'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'u': c = '?'; i += (i + 4 < r->pos) ? 4 : 0; break; /* non-ASCII: not needed */
+            default: break; /* \" \\ \/ */
+            }
+        }
+        s[len++] = c;
+    }
+    s[len] = '\0';
+    r->pos++;
+    *out = s;
+    return 1;
+}
+
+static int json_number(json_reader *r, json *out)
+{
+    const char *start = r->text + r->pos;
+    char *end;
+    size_t i;
+    errno = 0;
+    out->number = strtod(start, &end);
+    if (end == start || errno == ERANGE)
+        return json_fail(r, "bad number");
+    out->type = JSON_NUMBER;
+    out->is_integer = 1;
+    for (i = 0; start + i < end; i++)
+        if (start[i] == '.' || start[i] == 'e' || start[i] == 'E')
+            out->is_integer = 0;
+    r->pos += (size_t)(end - start);
+    return 1;
+}
+
+static int json_push(json_reader *r, json *out, char *key)
+{
+    json *items = realloc(out->items, (out->n + 1) * sizeof *items);
+    if (items == NULL)
+        return json_fail(r, "out of memory");
+    out->items = items;
+    memset(&out->items[out->n], 0, sizeof *items);
+    if (out->type == JSON_OBJECT) {
+        char **keys = realloc(out->keys, (out->n + 1) * sizeof *keys);
+        if (keys == NULL)
+            return json_fail(r, "out of memory");
+        out->keys = keys;
+        out->keys[out->n] = key;
+    }
+    out->n++;
+    return 1;
+}
+
+static int json_container(json_reader *r, json *out, int depth)
+{
+    char close = r->text[r->pos] == '[' ? ']' : '}';
+    out->type = close == ']' ? JSON_ARRAY : JSON_OBJECT;
+    r->pos++;
+    skip_space(r);
+    if (r->text[r->pos] == close) {
+        r->pos++;
+        return 1;
+    }
+    for (;;) {
+        char *key = NULL;
+        skip_space(r);
+        if (out->type == JSON_OBJECT) {
+            if (r->text[r->pos] != '"' || !json_string(r, &key))
+                return json_fail(r, "expected a key");
+            skip_space(r);
+            if (r->text[r->pos] != ':') {
+                free(key);
+                return json_fail(r, "expected ':'");
+            }
+            r->pos++;
+        }
+        if (!json_push(r, out, key)) {
+            free(key);
+            return 0;
+        }
+        if (!json_value(r, &out->items[out->n - 1], depth + 1))
+            return 0;
+        skip_space(r);
+        if (r->text[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        if (r->text[r->pos] == close) {
+            r->pos++;
+            return 1;
+        }
+        return json_fail(r, "expected ',' or a closing bracket");
+    }
+}
+
+static int json_value(json_reader *r, json *out, int depth)
+{
+    const char *p;
+    if (depth > 32)
+        return json_fail(r, "nested too deeply");
+    skip_space(r);
+    p = r->text + r->pos;
+    if (*p == '{' || *p == '[')
+        return json_container(r, out, depth);
+    if (*p == '"') {
+        out->type = JSON_STRING;
+        return json_string(r, &out->string);
+    }
+    if (strncmp(p, "true", 4) == 0 || strncmp(p, "false", 5) == 0) {
+        out->type = JSON_BOOL;
+        r->pos += *p == 't' ? 4 : 5;
+        return 1;
+    }
+    if (strncmp(p, "null", 4) == 0) {
+        out->type = JSON_NULL;
+        r->pos += 4;
+        return 1;
+    }
+    return json_number(r, out);
+}
+
+static void json_free(json *v)
+{
+    size_t i;
+    for (i = 0; i < v->n; i++) {
+        json_free(&v->items[i]);
+        if (v->keys != NULL)
+            free(v->keys[i]);
+    }
+    free(v->items);
+    free(v->keys);
+    free(v->string);
+}
+
+/* ---- The case file (spec §10.1) ---- */
+
+typedef struct {
+    hh_case c;
+    double *waveform;
+    hh_pulse *pulses;
+    char error[300];
+} case_file;
+
+static int case_fail(case_file *f, const char *format, const char *what)
+{
+    snprintf(f->error, sizeof f->error, format, what);
+    return 0;
+}
+
+static int get_number(case_file *f, const char *key, const json *v, double *out)
+{
+    if (v->type != JSON_NUMBER)
+        return case_fail(f, "'%s' must be a number", key);
+    *out = v->number;
+    return 1;
+}
+
+static int get_integer(case_file *f, const char *key, const json *v, int64_t *out)
+{
+    if (v->type != JSON_NUMBER || !v->is_integer || fabs(v->number) > 9.0e15)
+        return case_fail(f, "'%s' must be an integer", key);
+    *out = (int64_t)v->number;
+    return 1;
+}
+
+static int get_choice(case_file *f, const char *key, const json *v, const char *const *names, int count, int *out)
+{
+    int i;
+    if (v->type != JSON_STRING)
+        return case_fail(f, "'%s' must be a string", key);
+    for (i = 0; i < count; i++)
+        if (strcmp(v->string, names[i]) == 0) {
+            *out = i;
+            return 1;
+        }
+    return case_fail(f, "unknown %s", key);
+}
+
+static int read_parameters(case_file *f, const json *v)
+{
+    static const char *const names[] = {"C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L"};
+    double *fields[7];
+    size_t i;
+    int j, found;
+    fields[0] = &f->c.params.C_m;
+    fields[1] = &f->c.params.g_Na;
+    fields[2] = &f->c.params.g_K;
+    fields[3] = &f->c.params.g_L;
+    fields[4] = &f->c.params.E_Na;
+    fields[5] = &f->c.params.E_K;
+    fields[6] = &f->c.params.E_L;
+    if (v->type != JSON_OBJECT)
+        return case_fail(f, "'%s' must be an object", "parameters");
+    for (i = 0; i < v->n; i++) {
+        for (found = 0, j = 0; j < 7 && !found; j++)
+            if (strcmp(v->keys[i], names[j]) == 0)
+                found = get_number(f, names[j], &v->items[i], fields[j]) ? 1 : -1;
+        if (found <= 0)
+            return found < 0 ? 0 : case_fail(f, "unknown parameter '%s'", v->keys[i]);
+    }
+    return 1;
+}
+
+static int read_stimulus(case_file *f, const json *v)
+{
+    size_t i, j;
+    if (v->type != JSON_OBJECT)
+        return case_fail(f, "'%s' must be an object", "stimulus");
+    for (i = 0; i < v->n; i++) {
+        const json *item = &v->items[i];
+        if (strcmp(v->keys[i], "waveform") == 0) {
+            if (item->type != JSON_ARRAY)
+                return case_fail(f, "'%s' must be an array", "waveform");
+            f->waveform = malloc((item->n ? item->n : 1) * sizeof *f->waveform);
+            if (f->waveform == NULL)
+                return case_fail(f, "%s", "out of memory");
+            for (j = 0; j < item->n; j++)
+                if (!get_number(f, "waveform value", &item->items[j], &f->waveform[j]))
+                    return 0;
+            f->c.waveform = f->waveform;
+            f->c.waveform_length = (int64_t)item->n;
+        } else if (strcmp(v->keys[i], "pulses") == 0) {
+            if (item->type != JSON_ARRAY)
+                return case_fail(f, "'%s' must be an array", "pulses");
+            f->pulses = calloc(item->n ? item->n : 1, sizeof *f->pulses);
+            if (f->pulses == NULL)
+                return case_fail(f, "%s", "out of memory");
+            for (j = 0; j < item->n; j++) {
+                const json *p = &item->items[j];
+                size_t k;
+                int seen = 0;
+                if (p->type != JSON_OBJECT)
+                    return case_fail(f, "a %s must be an object", "pulse");
+                for (k = 0; k < p->n; k++) {
+                    const char *key = p->keys[k];
+                    int ok;
+                    if (strcmp(key, "start") == 0) {
+                        ok = get_integer(f, key, &p->items[k], &f->pulses[j].start);
+                        seen |= 1;
+                    } else if (strcmp(key, "stop") == 0) {
+                        ok = get_integer(f, key, &p->items[k], &f->pulses[j].stop);
+                        seen |= 2;
+                    } else if (strcmp(key, "amplitude") == 0) {
+                        ok = get_number(f, key, &p->items[k], &f->pulses[j].amplitude);
+                        seen |= 4;
+                    } else {
+                        ok = case_fail(f, "unknown pulse key '%s'", key);
+                    }
+                    if (!ok)
+                        return 0;
+                }
+                if (seen != 7)
+                    return case_fail(f, "a pulse needs %s", "start, stop and amplitude");
+            }
+            f->c.pulses = f->pulses;
+            f->c.n_pulses = (int64_t)item->n;
+        } else {
+            return case_fail(f, "unknown stimulus key '%s'", v->keys[i]);
+        }
+    }
+    return 1;
+}
+
+/* Note in seen[] that a required key (name, method, dt, steps) is present. */
+static void mark_required(const char *key, int *seen)
+{
+    static const char *const required[] = {"name", "method", "dt", "steps"};
+    int i;
+    for (i = 0; i < 4; i++)
+        if (strcmp(key, required[i]) == 0)
+            seen[i] = 1;
+}
+
+static int read_case(case_file *f, const json *root)
+{
+    static const char *const methods[] = {"euler", "exp_euler", "rk4"};
+    static const char *const modes[] = {"current", "clamp"};
+    static const char *const required[] = {"name", "method", "dt", "steps"};
+    int seen[4] = {0, 0, 0, 0};
+    size_t i;
+    int j, ok;
+    hh_default_case(&f->c);
+    if (root->type != JSON_OBJECT)
+        return case_fail(f, "a case file must hold a JSON %s", "object");
+    for (i = 0; i < root->n; i++) {
+        const char *key = root->keys[i];
+        const json *v = &root->items[i];
+        mark_required(key, seen);
+        if (strcmp(key, "name") == 0 || strcmp(key, "description") == 0)
+            ok = v->type == JSON_STRING ? 1 : case_fail(f, "'%s' must be a string", key);
+        else if (strcmp(key, "method") == 0)
+            ok = get_choice(f, key, v, methods, 3, &f->c.method);
+        else if (strcmp(key, "mode") == 0)
+            ok = get_choice(f, key, v, modes, 2, &f->c.mode);
+        else if (strcmp(key, "dt") == 0)
+            ok = get_number(f, key, v, &f->c.dt);
+        else if (strcmp(key, "steps") == 0)
+            ok = get_integer(f, key, v, &f->c.steps);
+        else if (strcmp(key, "record_every") == 0)
+            ok = get_integer(f, key, v, &f->c.record_every);
+        else if (strcmp(key, "temperature") == 0)
+            ok = get_number(f, key, v, &f->c.temperature);
+        else if (strcmp(key, "V0") == 0)
+            ok = get_number(f, key, v, &f->c.V0);
+        else if (strcmp(key, "spike_threshold") == 0)
+            ok = get_number(f, key, v, &f->c.spike_threshold);
+        else if (strcmp(key, "parameters") == 0)
+            ok = read_parameters(f, v);
+        else if (strcmp(key, "stimulus") == 0)
+            ok = read_stimulus(f, v);
+        else
+            ok = case_fail(f, "unknown key '%s'", key);
+        if (!ok)
+            return 0;
+    }
+    for (j = 0; j < 4; j++)
+        if (!seen[j])
+            return case_fail(f, "missing key '%s'", required[j]);
+    return 1;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    char *text = NULL;
+    long size;
+    if (file == NULL)
+        return NULL;
+    if (fseek(file, 0, SEEK_END) == 0 && (size = ftell(file)) >= 0 && fseek(file, 0, SEEK_SET) == 0) {
+        text = malloc((size_t)size + 1);
+        if (text != NULL && fread(text, 1, (size_t)size, file) == (size_t)size)
+            text[size] = '\0';
+        else {
+            free(text);
+            text = NULL;
+        }
+    }
+    fclose(file);
+    return text;
+}
+
+static int write_trace(FILE *out, const hh_output *o)
+{
+    int64_t i;
+    int j;
+    fputs("t,V,m,h,n,I_Na,I_K,I_L,I_stim\n", out);
+    for (i = 0; i < o->n_rows; i++)
+        for (j = 0; j < HH_COLUMNS; j++)
+            fprintf(out, "%.17g%c", o->rows[i * HH_COLUMNS + j], j + 1 < HH_COLUMNS ? ',' : '\n');
+    return ferror(out) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    json_reader reader;
+    json root;
+    case_file f;
+    hh_output o;
+    char *text;
+    int status, code = 0;
+    FILE *out = stdout;
+
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: %s CASE.json [OUT.csv]\n", argv[0]);
+        return 1;
+    }
+    text = read_file(argv[1]);
+    if (text == NULL) {
+        fprintf(stderr, "%s: cannot read the case file\n", argv[1]);
+        return 1;
+    }
+    memset(&reader, 0, sizeof reader);
+    memset(&root, 0, sizeof root);
+    memset(&f, 0, sizeof f);
+    memset(&o, 0, sizeof o);
+    reader.text = text;
+    if (!json_value(&reader, &root, 0) || (skip_space(&reader), text[reader.pos] != '\0')) {
+        fprintf(stderr, "%s: not valid JSON: %s\n", argv[1], reader.error[0] ? reader.error : "trailing characters");
+        code = 2;
+    } else if (!read_case(&f, &root)) {
+        fprintf(stderr, "%s: %s\n", argv[1], f.error);
+        code = 2;
+    } else if ((status = hh_check_case(&f.c, f.error, sizeof f.error)) != HH_OK) {
+        fprintf(stderr, "%s: %s\n", argv[1], f.error);
+        code = 2;
+    } else {
+        o.rows_capacity = hh_rows_needed(f.c.steps, f.c.record_every);
+        o.rows = malloc((size_t)o.rows_capacity * HH_COLUMNS * sizeof *o.rows);
+        if (o.rows == NULL) {
+            fprintf(stderr, "%s: out of memory\n", argv[1]);
+            code = 1;
+        } else if ((status = hh_run(&f.c, &o)) != HH_OK && status != HH_SPIKES_TRUNCATED) {
+            fprintf(stderr, "%s: %s\n", argv[1], o.message);
+            code = status == HH_ERROR_NONFINITE ? 3 : 2;
+        } else if (argc == 3 && (out = fopen(argv[2], "w")) == NULL) {
+            fprintf(stderr, "%s: cannot write\n", argv[2]);
+            code = 1;
+        } else {
+            code = write_trace(out, &o);
+            if (out != stdout && fclose(out) != 0)
+                code = 1;
+        }
+    }
+    free(o.rows);
+    free(f.waveform);
+    free(f.pulses);
+    json_free(&root);
+    free(text);
+    return code;
+}

@@ -1,0 +1,42 @@
+"""cffi build script (API, out-of-line mode) for the C kernel in c/.
+
+setup.py names it in cffi_modules, so `pip install .` compiles c/pyhh.c into
+the extension module pyhh._hh_c. The declarations come from c/pyhh.h itself
+(the part between its cffi-begin and cffi-end markers), never retyped here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cffi import FFI
+
+C_DIR = Path(__file__).resolve().parents[2] / "c"
+
+#: Strict IEEE arithmetic, so results equal the Python reference's bit for bit (spec §11.1).
+COMPILE_ARGS = ["-std=c99", "-O2", "-ffp-contract=off", "-fno-fast-math"]
+
+
+def declarations(header: Path = C_DIR / "pyhh.h") -> str:
+    """The header's declarations between the cffi-begin and cffi-end markers."""
+    text = header.read_text()
+    start = text.index("cffi-begin")
+    start = text.index("\n", start) + 1
+    return text[start:text.index("/* cffi-end */")]
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(declarations())
+ffibuilder.set_source(
+    "pyhh._hh_c",
+    '#include "pyhh.h"',
+    # setuptools wants paths relative to setup.py's folder, the working directory of a build.
+    sources=[os.path.relpath(C_DIR / "pyhh.c")],
+    include_dirs=[os.path.relpath(C_DIR)],
+    extra_compile_args=COMPILE_ARGS,
+    libraries=["m"],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

@@ -1,0 +1,84 @@
+"""The C backend: runs a validated Case on the generated C kernel (c/pyhh.c) via cffi.
+
+numpy arrays go to C without copies (ffi.from_buffer) and cffi releases the GIL
+for the duration of the call. The Case was validated in Python, so the C
+checks never fire on this path; they guard C callers who bypass Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .case import METHODS, MODES, Case
+from .errors import InvalidInputError, NumericalInstabilityError, PyhhError
+from .parameters import PARAMETER_TABLE
+from .run import COLUMNS
+
+try:
+    from ._hh_c import ffi, lib
+except ImportError as e:  # pragma: no cover - only without a C compiler at install time
+    ffi = lib = None
+    IMPORT_ERROR = e
+
+#: Spike buffer for a first attempt; a run with more spikes is repeated with the exact size.
+SPIKES_FIRST_GUESS = 4096
+
+
+def available() -> bool:
+    """True when the extension module was built."""
+    return lib is not None
+
+
+def c_case(case: Case, keep: list) -> "ffi.CData":
+    """The hh_case struct for `case`; buffers it points to are appended to `keep`."""
+    c = ffi.new("hh_case *")
+    c.method = METHODS.index(case.method)
+    c.mode = MODES.index(case.mode)
+    c.dt = case.dt
+    c.steps = case.steps
+    c.record_every = case.record_every
+    c.temperature = case.temperature
+    c.V0 = case.V0
+    c.spike_threshold = case.spike_threshold
+    for name in PARAMETER_TABLE:
+        setattr(c.params, name, getattr(case.params, name))
+    if case.stimulus.waveform is not None:
+        waveform = np.asarray(case.stimulus.waveform, dtype=np.float64)
+        keep.append(waveform)
+        c.waveform = ffi.from_buffer("double[]", waveform)
+        c.waveform_length = len(waveform)
+    pulses = case.stimulus.pulses
+    if pulses:
+        array = ffi.new("hh_pulse[]", len(pulses))
+        for j, pulse in enumerate(pulses):
+            array[j].start, array[j].stop, array[j].amplitude = pulse.start, pulse.stop, pulse.amplitude
+        keep.append(array)
+        c.pulses = array
+        c.n_pulses = len(pulses)
+    return c
+
+
+def run(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    """Run `case` in C: the (rows, 9) table and the spike times, as the reference returns them."""
+    if lib is None:
+        raise PyhhError(f"the C backend is not built ({IMPORT_ERROR}); reinstall pyhh with a C compiler")
+    keep: list = []
+    c = c_case(case, keep)
+    rows = np.empty((case.n_rows, len(COLUMNS)), dtype=np.float64)
+    capacity = min(SPIKES_FIRST_GUESS, case.steps)
+    while True:
+        spikes = np.empty(capacity, dtype=np.float64)
+        out = ffi.new("hh_output *")
+        out.rows = ffi.from_buffer("double[]", rows, require_writable=True)
+        out.rows_capacity = len(rows)
+        out.spikes = ffi.from_buffer("double[]", spikes, require_writable=True)
+        out.spikes_capacity = capacity
+        status = lib.hh_run(c, out)
+        if status != lib.HH_SPIKES_TRUNCATED:
+            break
+        capacity = out.n_spikes
+    if status == lib.HH_ERROR_NONFINITE:
+        raise NumericalInstabilityError(out.fail_step, out.fail_step * case.dt, tuple(out.fail_state), case.method, case.dt)
+    if status != lib.HH_OK:
+        raise InvalidInputError(ffi.string(out.message).decode())
+    return rows, spikes[: out.n_spikes]

@@ -1,0 +1,5 @@
+"""Build hook for the C kernel: everything else is in pyproject.toml."""
+
+from setuptools import setup
+
+setup(cffi_modules=["python/pyhh/_cbuild.py:ffibuilder"])
