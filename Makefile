@@ -1,30 +1,76 @@
 # pyhh: every task a newcomer or a maintainer runs. The Makefile makes its own
-# virtual environment (.venv) and installs the package from pyproject.toml.
+# virtual environment (.venv) and installs the package, with its C kernel,
+# from pyproject.toml.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 READY  := $(VENV)/.ready
+BUILT  := $(VENV)/.built
 
-.PHONY: demo test golden clean
+CC       ?= cc
+BUILD    := build/c
+# Strict IEEE arithmetic: the C port must equal the Python reference bit for bit.
+CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
+SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# The main job: simulate the default neuron and draw pyHH's classic figure.
-demo: $(READY)
-	$(PY) -m pyhh run --amplitude 10 --start 10 --stop 90 --duration 100 --plot demo.png
+.PHONY: demo test golden codegen c sanitize tolerances clean
 
-# Conformance of the implementations against golden/, plus unit tests.
-test: $(READY)
+# The main job: simulate the default neuron and draw the demo figure.
+demo: $(BUILT)
+	$(PY) -m pyhh run --amplitude 10 --start 10 --stop 90 --duration 100 --backend c --plot figures/demo.png
+
+# Conformance of both implementations against golden/, plus unit tests.
+test: $(BUILT)
 	$(PY) -m pytest -q
 
 # Regenerate golden/ from the reference and print what changed.
-golden: $(READY)
+golden: $(BUILT)
 	$(PY) -m pyhh golden
 
-$(READY): pyproject.toml
+# Regenerate c/pyhh.[ch] from spec/model.toml and codegen/templates, then rebuild.
+codegen: $(READY)
+	$(PY) codegen/generate.py
+
+# The C library and example program, for C users: build/c/libpyhh.a, build/c/hh_trace.
+c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
+
+$(BUILD)/pyhh.o: c/pyhh.c c/pyhh.h | $(BUILD)
+	$(CC) $(CFLAGS_C) -c c/pyhh.c -o $@
+
+$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o
+	ar rcs $@ $<
+
+$(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
+	$(CC) $(CFLAGS_C) -Ic c/hh_trace.c $(BUILD)/libpyhh.a -lm -o $@
+
+# The same, built with AddressSanitizer and UndefinedBehaviorSanitizer (tests/test_c.py runs them).
+sanitize: $(BUILD)/hh_trace_asan $(BUILD)/test_c_api_asan
+
+$(BUILD)/hh_trace_asan: c/hh_trace.c c/pyhh.c c/pyhh.h | $(BUILD)
+	$(CC) $(SANITIZE) -Ic c/hh_trace.c c/pyhh.c -lm -o $@
+
+$(BUILD)/test_c_api_asan: tests/c/test_c_api.c c/pyhh.c c/pyhh.h | $(BUILD)
+	$(CC) $(SANITIZE) -Ic tests/c/test_c_api.c c/pyhh.c -lm -o $@
+
+$(BUILD):
+	mkdir -p $@
+
+# Measure what the conformance tolerances must admit (spec §11.3).
+tolerances: $(BUILT)
+	$(PY) tests/measure_tolerances.py
+
+# The virtual environment with every dependency, and the package (editable).
+$(READY): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "pyhh needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $@
 
+# The cffi extension, rebuilt whenever the C port changes.
+$(BUILT): $(READY) c/pyhh.c c/pyhh.h python/pyhh/_cbuild.py
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
 clean:
-	rm -rf $(VENV) build *.egg-info python/*.egg-info .pytest_cache demo.png
+	rm -rf $(VENV) build *.egg-info python/*.egg-info python/pyhh/_hh_c*.so .pytest_cache

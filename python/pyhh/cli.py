@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import golden
-from .api import Pulse, run_case, simulate
+from . import cbackend, golden
+from .api import BACKENDS, Pulse, run_case, simulate
 from .casefile import load_case
 from .errors import PyhhError
 from .parameters import PARAMETER_TABLE, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V_REST_ABSOLUTE
@@ -39,6 +39,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         record_every=args.record_every,
         params=dict(args.set),
         spike_threshold=args.threshold,
+        backend=args.backend,
     )
     if args.csv:
         result.to_csv(args.csv)
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threshold", type=float, default=SPIKE_THRESHOLD_DEFAULT, help="spike threshold, mV from rest (default 50)")
     run.add_argument("--set", type=parse_setting, action="append", default=[], metavar="NAME=VALUE",
                      help="override a parameter, e.g. --set g_K=30 (repeatable)")
+    run.add_argument("--backend", choices=BACKENDS, default="c" if cbackend.available() else "python",
+                     help="implementation: the C kernel (default when built) or the Python reference")
     run.add_argument("--absolute", action="store_true", help="plot absolute voltages (rest at -65 mV)")
     run.add_argument("--csv", type=Path, help="write the trace here")
     run.add_argument("--plot", type=Path, help="draw the figure here (PNG)")
@@ -102,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     trace = sub.add_parser("trace", help="run a golden case file and write its trace CSV")
     trace.add_argument("case", type=Path, help="case file (JSON), e.g. golden/cases/rest.json")
-    trace.add_argument("--backend", choices=("python",), default="python", help="implementation (default python)")
+    trace.add_argument("--backend", choices=BACKENDS, default="python", help="implementation (default python)")
     trace.add_argument("--out", type=Path, help="trace CSV to write (default: standard output)")
     trace.set_defaults(func=cmd_trace)
 
