@@ -169,3 +169,41 @@ def test_c_api_rejects_bad_input_through_cffi():
     out, _, _ = c_output()
     assert lib.hh_run(case, out) == lib.HH_ERROR_INVALID
     assert ffi.string(out.message).decode() == "waveform[9] = nan is not finite"
+
+
+def test_the_gil_is_released_during_the_c_call():
+    # The worker reads the main thread's counter just before and just after one
+    # long hh_run. Were the GIL held during the call, the main thread could not
+    # run in between (the switch interval is set far longer than the call), so
+    # the counter could not move.
+    import threading
+    import time
+
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(10.0)
+    try:
+        ffi, lib = cbackend.ffi, cbackend.lib
+        case = pyhh.Case(method="rk4", dt=0.01, steps=2_000_000, record_every=2_000_000)
+        keep: list = []
+        c = cbackend.c_case(case, keep)
+        rows = np.empty((1, 9))
+        out = ffi.new("hh_output *")
+        out.rows, out.rows_capacity = ffi.from_buffer("double[]", rows, require_writable=True), 1
+        counter = [0]
+        moved = []
+
+        def work():
+            start = counter[0]
+            lib.hh_run(c, out)
+            moved.append(counter[0] - start)
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        while thread.is_alive():
+            counter[0] += 1
+            if counter[0] % 1000 == 0:
+                time.sleep(0)  # let the worker take the GIL back when its call returns
+        thread.join()
+    finally:
+        sys.setswitchinterval(switch_interval)
+    assert moved[0] > 0
