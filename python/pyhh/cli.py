@@ -73,6 +73,17 @@ def cmd_golden(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_conform(args: argparse.Namespace) -> int:
+    from .conform import conform, report
+
+    command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
+    if not command:
+        raise PyhhError("give the implementation's command after --, e.g. pyhh conform -- ./my_port")
+    outcomes = conform(command, args.golden, args.case, args.method, args.timeout)
+    print(report(outcomes))
+    return 1 if any(o.level == "fail" for o in outcomes) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pyhh",
@@ -108,6 +119,22 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--backend", choices=BACKENDS, default="python", help="implementation (default python)")
     trace.add_argument("--out", type=Path, help="trace CSV to write (default: standard output)")
     trace.set_defaults(func=cmd_trace)
+
+    conf = sub.add_parser(
+        "conform",
+        help="grade an implementation (any language) against the golden traces",
+        description="Run COMMAND once per golden case with the case file's path appended (or put in place "
+        "of a {case} argument); it must write the trace CSV to standard output (or to the path put in "
+        "place of an {out} argument). Each trace is graded exact, float64, float32, spikes or fail "
+        "(spec §11). Exit status 1 if any case fails.",
+    )
+    conf.add_argument("--case", action="append", help="only this case (repeatable)")
+    conf.add_argument("--method", action="append", choices=METHODS, help="only cases of this method (repeatable)")
+    conf.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per case (default 60)")
+    conf.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN, help="golden folder (default: the checkout's)")
+    conf.add_argument("command_line", nargs=argparse.REMAINDER, metavar="-- COMMAND ...",
+                      help="the implementation's command line")
+    conf.set_defaults(func=cmd_conform)
 
     gold = sub.add_parser("golden", help="regenerate golden/ traces and manifest, print what changed")
     gold.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN, help="golden folder with cases/ (default: the checkout's)")
