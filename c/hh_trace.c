@@ -143,8 +143,14 @@ static int json_container(json_reader *r, json *out, int depth)
         char *key = NULL;
         skip_space(r);
         if (out->type == JSON_OBJECT) {
+            size_t i;
             if (r->text[r->pos] != '"' || !json_string(r, &key))
                 return json_fail(r, "expected a key");
+            for (i = 0; i < out->n; i++)
+                if (strcmp(out->keys[i], key) == 0) {
+                    free(key);
+                    return json_fail(r, "duplicate key");
+                }
             skip_space(r);
             if (r->text[r->pos] != ':') {
                 free(key);
@@ -235,7 +241,7 @@ static int get_number(case_file *f, const char *key, const json *v, double *out)
 
 static int get_integer(case_file *f, const char *key, const json *v, int64_t *out)
 {
-    if (v->type != JSON_NUMBER || !v->is_integer || fabs(v->number) > 9.0e15)
+    if (v->type != JSON_NUMBER || !v->is_integer || fabs(v->number) > 9007199254740992.0) /* 2^53 */
         return case_fail(f, "'%s' must be an integer", key);
     *out = (int64_t)v->number;
     return 1;

@@ -274,6 +274,16 @@ static int is_finite_state(hh_state y)
     return isfinite(y.V) && isfinite(y.m) && isfinite(y.h) && isfinite(y.n);
 }
 
+/* §8.3: every value of a recorded row is finite. */
+static int is_finite_row(const double *row)
+{
+    int j;
+    for (j = 0; j < HH_COLUMNS; j++)
+        if (!isfinite(row[j]))
+            return 0;
+    return 1;
+}
+
 /* §9: if V crosses threshold upwards between (t0, V0) and (t1, V1), set *t_spike and return 1. */
 static int spike_time(double t0, double t1, double V0, double V1, double threshold, double *t_spike)
 {
@@ -295,7 +305,7 @@ static int fail(int status, char *message, size_t size, const char *format, ...)
     return status;
 }
 
-/* §8.3: report the first non-finite state, step k. */
+/* §8.3: report the first non-finite state or recorded row, step k. */
 static int nonfinite(hh_output *out, int64_t k, hh_state y)
 {
     out->fail_step = k;
@@ -304,7 +314,7 @@ static int nonfinite(hh_output *out, int64_t k, hh_state y)
     out->fail_state[2] = y.h;
     out->fail_state[3] = y.n;
     return fail(HH_ERROR_NONFINITE, out->message, sizeof out->message,
-                "the state became non-finite at step %lld", (long long)k);
+                "the run left the finite range at step %lld", (long long)k);
 }
 
 void hh_default_params(hh_params *p)
@@ -450,8 +460,12 @@ int hh_run(const hh_case *c, hh_output *out)
         u = drive(c, k);
         if (clamp)
             y.V = c->V0 + u;
-        if (k % c->record_every == 0)
-            record_row(out->rows + out->n_rows++ * HH_COLUMNS, k, c->dt, y, u, c);
+        if (k % c->record_every == 0) {
+            double *row = out->rows + out->n_rows++ * HH_COLUMNS;
+            record_row(row, k, c->dt, y, u, c);
+            if (!is_finite_row(row))
+                return nonfinite(out, k, y);
+        }
         next = step(y, u, &c->params, phi, c->dt, clamp);
         if (!is_finite_state(next))
             return nonfinite(out, k + 1, next);

@@ -33,7 +33,7 @@ enum hh_status {
     HH_ERROR_NULL = 1,      /* a required pointer is NULL */
     HH_ERROR_INVALID = 2,   /* a setting, parameter or stimulus is invalid (spec §8.4) */
     HH_ERROR_CAPACITY = 3,  /* the rows buffer is too small for the recorded rows */
-    HH_ERROR_NONFINITE = 4, /* the state left the finite range (spec §8.3) */
+    HH_ERROR_NONFINITE = 4, /* the run left the finite range (spec §8.3) */
     HH_SPIKES_TRUNCATED = 5 /* run complete, but more spikes than the spikes buffer holds */
 };
 
@@ -93,7 +93,7 @@ typedef struct {
     int64_t spikes_capacity;
     int64_t n_rows;          /* out: rows written */
     int64_t n_spikes;        /* out: spikes detected (more than stored if truncated) */
-    int64_t fail_step;       /* out: with HH_ERROR_NONFINITE, the first non-finite state's step */
+    int64_t fail_step;       /* out: with HH_ERROR_NONFINITE, the step of the first non-finite state or row */
     double fail_state[4];    /* out: with HH_ERROR_NONFINITE, that state's V, m, h, n */
     char message[256];       /* out: what went wrong, or "" */
 } hh_output;
@@ -114,8 +114,9 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size);
 
 /* Run a case (spec §8). Checks the case and the output buffers first and
    returns before any step on error. On HH_OK or HH_SPIKES_TRUNCATED every
-   row is written; on HH_ERROR_NONFINITE the rows before the failure are
-   written and fail_step / fail_state say where it happened. Never writes
+   row is written; on HH_ERROR_NONFINITE the rows up to the failure are
+   written (n_rows of them, the last may hold the non-finite values) and
+   fail_step / fail_state say where it happened. Never writes
    outside rows[0 .. rows_capacity * HH_COLUMNS) and spikes[0 .. spikes_capacity). */
 int hh_run(const hh_case *c, hh_output *out);
 

@@ -118,6 +118,15 @@ def test_malformed_case_files_are_named(change, message):
         case_from_json(obj, "bad.json")
 
 
+def test_duplicate_keys_and_huge_integers_are_rejected(tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('{"name": "dup", "method": "euler", "dt": 0.01, "steps": 5, "steps": 6}')
+    with pytest.raises(CaseFileError, match="dup.json: duplicate key 'steps'"):
+        load_case(path)
+    with pytest.raises(CaseFileError, match="beyond 2\\^53"):
+        case_from_json(GOOD | {"steps": 2**60}, "big.json")
+
+
 def test_case_file_errors_name_the_file(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("{not json")
@@ -136,3 +145,14 @@ def test_errors_come_before_any_step(monkeypatch):
     monkeypatch.setattr(pyhh.run, "initial_state", lambda *a: pytest.fail("a step ran"))
     with pytest.raises(InvalidInputError):
         pyhh.simulate([1.0, math.nan], steps=2)
+
+
+@pytest.mark.parametrize("backend", ["python", "c"])
+def test_a_recorded_current_that_overflows_is_an_error(backend):
+    # Forward Euler under clamp at -80 mV, dt = 0.1 ms: every state stays finite
+    # (m grows to about 1e147) but G_Na = g_Na m^3 h overflows, so the recorded
+    # I_Na would be infinite (found by review; spec §8.3).
+    with pytest.raises(NumericalInstabilityError) as info:
+        pyhh.simulate(StepPulse(0, 100, -80.0), dt=0.1, steps=100, method="euler", clamp=True, backend=backend)
+    assert 0 < info.value.step < 100
+    assert all(math.isfinite(x) for x in info.value.state)

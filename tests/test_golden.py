@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from conftest import GOLDEN
+from conftest import EXPECTED_LEVEL, GOLDEN, same_platform_as_golden
 from pyhh import CaseFileError, load_case, run_case
 from pyhh.conformance import compare
 from pyhh.golden import load_manifest, regenerate
@@ -22,15 +22,18 @@ def test_reference_reproduces_golden_trace_exactly(name):
     case = load_case(GOLDEN / "cases" / f"{name}.json")
     golden = read_trace(GOLDEN / "traces" / f"{name}.csv")
     result = run_case(case, "python")
-    comparison = compare(result.table(), golden, case.spike_threshold)
-    assert comparison.level == "exact", comparison
+    comparison = compare(result.table(), golden, case.spike_threshold, spikes=not case.clamp)
+    assert comparison.level == EXPECTED_LEVEL, comparison
 
 
 def test_manifest_lists_every_case_with_its_spikes(manifest):
     assert sorted(entry.name for entry in manifest) == CASE_NAMES
     for entry in manifest:
         result = run_case(load_case(entry.case_path))
-        assert result.spikes.tolist() == list(entry.spikes), entry.name
+        if EXPECTED_LEVEL == "exact":
+            assert result.spikes.tolist() == list(entry.spikes), entry.name
+        else:
+            assert np.allclose(result.spikes, entry.spikes, rtol=0, atol=1e-9), entry.name
 
 
 def test_golden_covers_the_required_protocols(manifest):
@@ -45,6 +48,7 @@ def test_golden_covers_the_required_protocols(manifest):
     assert sum(p.stat().st_size for p in GOLDEN.rglob("*") if p.is_file()) < 5_000_000
 
 
+@pytest.mark.skipif(not same_platform_as_golden(), reason="golden/ was made on another libm or CPU (spec §11.1)")
 def test_regeneration_is_byte_identical(tmp_path):
     # The committed traces and manifest are what the reference makes today.
     report = regenerate(GOLDEN, tmp_path)

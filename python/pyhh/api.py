@@ -30,8 +30,8 @@ class Pulse:
     """A rectangular pulse in ms: on from `start` (inclusive) to `stop` (exclusive).
 
     §6.2: it covers steps round(start / dt) <= k < round(stop / dt), where round
-    is to the nearest integer (halves to even), so 12.0 ms at dt = 0.01 ms is
-    step 1200 although 12.0 / 0.01 = 1199.9999999999998 in floating point.
+    is to the nearest integer (halves to even), so 2.3 ms at dt = 0.01 ms is
+    step 230 although 2.3 / 0.01 = 229.99999999999997 in floating point.
     amplitude: uA/cm^2 (current mode) or mV above V0 (clamp mode).
     """
 

@@ -32,6 +32,7 @@ CASE_KEYS: dict[str, tuple[bool, tuple[type, ...]]] = {
     "spike_threshold": (False, (int, float)),
 }
 TYPE_NAMES = {(str,): "a string", (int,): "an integer", (int, float): "a number", (dict,): "an object", (list,): "an array"}
+MAX_INTEGER = 2**53
 STIMULUS_KEYS = ("pulses", "waveform")
 PULSE_KEYS = ("start", "stop", "amplitude")
 
@@ -47,9 +48,21 @@ def check_keys(where: str, obj: dict[str, Any], allowed: Any, required: Any = ()
 
 
 def check_type(where: str, key: str, value: Any, types: tuple[type, ...]) -> None:
-    """value is one of types (a JSON true/false is never a number)."""
+    """value is one of types (a JSON true/false is never a number; integers within 2^53)."""
     if isinstance(value, bool) or not isinstance(value, types):
         raise CaseFileError(f"{where}: {key!r} must be {TYPE_NAMES[types]}, got {value!r}")
+    if isinstance(value, int) and abs(value) > MAX_INTEGER:
+        raise CaseFileError(f"{where}: {key!r} = {value} is beyond 2^53")
+
+
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json object_pairs_hook: a key given twice is an error, not "the last one wins"."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise CaseFileError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
 
 
 def stimulus_from_json(where: str, obj: dict[str, Any]) -> Stimulus:
@@ -106,11 +119,13 @@ def load_case(path: str | Path) -> Case:
     """Read and check a case file."""
     path = Path(path)
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
+        obj = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=no_duplicate_keys)
     except OSError as e:
         raise CaseFileError(f"{path}: cannot read case file: {e.strerror}") from None
     except json.JSONDecodeError as e:
         raise CaseFileError(f"{path}: not valid JSON: {e}") from None
+    except CaseFileError as e:
+        raise CaseFileError(f"{path}: {e}") from None
     return case_from_json(obj, str(path))
 
 

@@ -20,12 +20,13 @@ class CaseFileError(InvalidInputError):
 
 
 class NumericalInstabilityError(PyhhError, ArithmeticError):
-    """The state left the finite range during a run (spec §8.3).
+    """The run left the finite range (spec §8.3).
 
     Attributes:
-        step: index k of the first state that is not finite (state after step k - 1).
+        step: index k of the first state that is not finite, or of the first
+            recorded row with a non-finite value (a current that overflowed).
         t: its time k * dt, in ms.
-        state: the offending (V, m, h, n) values.
+        state: that step's (V, m, h, n).
     """
 
     def __init__(self, step: int, t: float, state: tuple[float, float, float, float], method: str, dt: float):
@@ -36,7 +37,7 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
         self.dt = dt
         V, m, h, n = state
         super().__init__(
-            f"the state became non-finite at step {step} (t = {t!r} ms): "
+            f"the run left the finite range at step {step} (t = {t!r} ms): "
             f"V={V!r}, m={m!r}, h={h!r}, n={n!r}; method {method!r} with dt = {dt!r} ms "
             f"is unstable for this input (try a smaller dt or method 'exp_euler')"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .parameters import SPEC_VERSION
 from .api import run_case
 from .casefile import load_case
 from .errors import CaseFileError
+from .rates import temperature_factor
 from .run import COLUMNS
 from .trace import format_trace, parse_trace
 
@@ -28,6 +30,22 @@ MANIFEST = "MANIFEST.json"
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def this_platform() -> dict[str, object]:
+    """What decides the last bit of exp, expm1 and pow here: libc, machine, FMA (spec §11.1)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            fma = any(line.startswith("flags") and " fma " in f" {line.split(':', 1)[1]} " for line in f)
+    except OSError:
+        fma = None
+    libc = " ".join(platform.libc_ver()).strip() or platform.system()
+    return {"machine": platform.machine(), "libc": libc, "fma": fma}
+
+
+def made_on(golden: Path = DEFAULT_GOLDEN) -> dict[str, object]:
+    """The platform the golden traces were made on, from the manifest."""
+    return json.loads((Path(golden) / MANIFEST).read_text(encoding="utf-8"))["made_on"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
             "case_sha256": sha256(case_file.read_bytes()),
             "trace_sha256": sha256(text),
             "rows": len(result.t),
+            "phi": temperature_factor(case.temperature),
             "spikes": result.spikes.tolist(),
         })
     known = {f"{e['name']}.csv" for e in entries}
@@ -125,6 +144,7 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         "spec_version": SPEC_VERSION,
         "columns": list(COLUMNS),
         "generated_by": "pyhh golden (the Python reference), see spec/SPEC.md §10.3",
+        "made_on": this_platform(),
         "cases": entries,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8", newline="\n")

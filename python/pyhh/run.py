@@ -41,9 +41,9 @@ def record_row(k: int, dt: float, y: State, u: float, case: Case) -> tuple[float
     return (k * dt, y.V, y.m, y.h, y.n, I.I_Na, I.I_K, I.I_L, I_stim)
 
 
-def check_finite(y: State, k: int, case: Case) -> None:
-    """§8.3: a state that is not finite ends the run with an error naming step k."""
-    if not (math.isfinite(y.V) and math.isfinite(y.m) and math.isfinite(y.h) and math.isfinite(y.n)):
+def check_finite(values: tuple[float, ...], k: int, y: State, case: Case) -> None:
+    """§8.3: a state or recorded row that is not finite ends the run with an error naming step k."""
+    if not all(math.isfinite(x) for x in values):
         raise NumericalInstabilityError(k, k * case.dt, tuple(y), case.method, case.dt)
 
 
@@ -60,7 +60,7 @@ def run(case: Case) -> Record:
     phi = temperature_factor(case.temperature)
     step = STEP_FUNCTIONS[case.method]
     y = initial_state(V0, phi)
-    check_finite(y, 0, case)
+    check_finite(y, 0, y, case)
     rows: list[tuple[float, ...]] = []
     spikes: list[float] = []
     for k in range(case.steps):
@@ -68,12 +68,14 @@ def run(case: Case) -> Record:
         if case.clamp:
             y = State(V0 + u, y.m, y.h, y.n)
         if k % case.record_every == 0:
-            rows.append(record_row(k, dt, y, u, case))
+            row = record_row(k, dt, y, u, case)
+            check_finite(row, k, y, case)
+            rows.append(row)
         try:
             y_next = step(y, u, p, phi, dt, case.clamp)
         except ArithmeticError:  # §8.3: Python traps what IEEE arithmetic turns into inf or NaN
             y_next = State(math.nan, math.nan, math.nan, math.nan)
-        check_finite(y_next, k + 1, case)
+        check_finite(y_next, k + 1, y_next, case)
         if not case.clamp:
             t = spike_time(k * dt, (k + 1) * dt, y.V, y_next.V, case.spike_threshold)
             if t is not None:
