@@ -13,7 +13,7 @@ BUILD    := build/c
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo test golden codegen c sanitize tolerances clean
+.PHONY: demo test golden codegen c sanitize conform tolerances clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -54,6 +54,11 @@ $(BUILD)/test_c_api_asan: tests/c/test_c_api.c c/pyhh.c c/pyhh.h | $(BUILD)
 
 $(BUILD):
 	mkdir -p $@
+
+# Grade an implementation against golden/ (spec/PORTING.md): make conform IMPL="node my_port.js".
+IMPL ?= $(BUILD)/hh_trace
+conform: $(BUILT) $(BUILD)/hh_trace
+	$(PY) -m pyhh conform -- $(IMPL)
 
 # Measure what the conformance tolerances must admit (spec §11.3).
 tolerances: $(BUILT)

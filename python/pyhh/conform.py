@@ -8,6 +8,7 @@ trace is compared with the golden one under spec §11.2.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -15,11 +16,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from .api import run_case
+from .case import Case
 from .casefile import load_case
-from .conformance import LEVELS, Comparison, compare
+from .conformance import LEVELS, TOLERANCES, Comparison, compare
 from .errors import CaseFileError
 from .golden import DEFAULT_GOLDEN, GoldenCase, load_manifest
-from .run import COLUMNS
+from .stimulus import Stimulus
 from .trace import parse_trace, read_trace
 
 
@@ -62,17 +67,34 @@ def run_command(command: list[str], case_path: Path, timeout: float) -> tuple[st
         return stdout, ""
 
 
-def hint_for(comparison: Comparison, port_rows: int) -> str:
-    """A pointer into the spec for the commonest porting mistakes."""
+def first_two_states(case: Case) -> np.ndarray:
+    """The reference's rows of steps 0 and 1 (record_every 1), to diagnose row 0."""
+    steps = min(case.steps, 2)
+    waveform = case.stimulus.waveform[:steps] if case.stimulus.waveform is not None else None
+    short = dataclasses.replace(case, steps=steps, record_every=1,
+                                stimulus=Stimulus(case.stimulus.pulses, waveform))
+    return run_case(short, "python").table()
+
+
+def hint_for(case: Case, comparison: Comparison, port: np.ndarray) -> str:
+    """A pointer into the spec for the commonest porting mistakes, or ""."""
     if comparison.first_departure is None:
         return ""
     row, column = comparison.first_departure
-    if row == 0 and column in ("V", "m", "h", "n"):
-        return "row 0 must be the initial state, gates at steady state (spec §6.1, §8.2)"
-    if row == 0 and column == "I_stim":
-        return "I_stim is the drive of step k, or the clamp current in clamp mode (spec §6.2, §6.3)"
     if column == "t":
         return "t is k * dt, one multiplication, never a running sum (spec §8.2)"
+    if row == 0 and column in ("V", "m", "h", "n"):
+        reference = first_two_states(case)
+        if len(reference) == 2:
+            now, after = (float(np.abs(port[0, 1:5] - reference[j, 1:5]).max()) for j in (0, 1))
+            if after < now:
+                return ("row 0 holds the state after the first step: record each row before stepping "
+                        "(spec §8.2; pyHH stored the state one step late)")
+        tolerance = np.array([TOLERANCES["float32"][c] for c in ("V", "m", "h", "n")])
+        if np.any(np.abs(port[0, 1:5] - reference[0, 1:5]) > tolerance):
+            return "row 0 must be the initial state, every gate at its steady state at V0 (spec §6.1, §8.2)"
+    if row == 0 and column == "I_stim":
+        return "I_stim is the drive of step k, or the clamp current in clamp mode (spec §6.2, §6.3)"
     return ""
 
 
@@ -88,7 +110,7 @@ def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
         return Outcome(entry.name, "fail", str(e), hint="the trace format is spec §10.2")
     golden = read_trace(entry.trace_path)
     comparison = compare(port, golden, case.spike_threshold, spikes=not case.clamp)
-    hint = hint_for(comparison, len(port))
+    hint = hint_for(case, comparison, port) if comparison.level not in ("exact", "float64") else ""
     if comparison.level == "fail" and not hint:
         hint = f"this case: {case.description}"
     return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint)
@@ -117,7 +139,7 @@ def report(outcomes: list[Outcome]) -> str:
         lines.append(f"{o.case:22} {o.level:8} {where:22} {largest or ('0' if c else '')}")
         if o.level == "fail" or (c and c.level not in ("exact", "float64")):
             lines.append(f"{'':22} {o.detail}")
-        if o.hint and o.level == "fail":
+        if o.hint:
             lines.append(f"{'':22} hint: {o.hint}")
     worst = max((LEVELS.index(o.level) for o in outcomes), default=0)
     counts = ", ".join(f"{sum(o.level == level for o in outcomes)} {level}" for level in LEVELS
@@ -131,5 +153,3 @@ def conform(command: list[str], golden: Path = DEFAULT_GOLDEN, cases: list[str] 
     """Grade `command` on the selected golden cases."""
     return [grade(entry, command, timeout) for entry in select(golden, cases, methods)]
 
-
-__all__ = ["COLUMNS", "Outcome", "conform", "report"]

@@ -5,7 +5,11 @@ HH 1952 formulas (with the singularities patched by the limit), pow() for the
 gate powers, currents summed in another order, another form of each update.
 Its arithmetic type is a parameter: float64 (numpy.float64) or float32.
 The tests use it to show that the conformance tolerances of spec §11 admit a
-correct but reordered port (float64) and that float32 reaches the spike level.
+correct but reordered port (float64) and a float32 one, and, with a
+deliberate bug switched on, that `pyhh conform` catches classic porting
+mistakes:
+  raw-rates  the textbook rate formulas, 0/0 at V = 10 and 25 (pyHH's bug);
+  late-rows  the state after step k stored under t_k (pyHH's recording bug).
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ COLUMNS = ("t", "V", "m", "h", "n", "I_Na", "I_K", "I_L", "I_stim")
 DEFAULTS = {"C_m": 1.0, "g_Na": 120.0, "g_K": 36.0, "g_L": 0.3, "E_Na": 115.0, "E_K": -12.0, "E_L": 10.6}
 
 
-def simulate(case: dict, real=np.float64) -> tuple[np.ndarray, list[float]]:
+BUGS = ("raw-rates", "late-rows")
+
+
+def simulate(case: dict, real=np.float64, bug: str | None = None) -> tuple[np.ndarray, list[float]]:
     """Run a parsed case file; returns the trace rows and the per-step spike times."""
     with np.errstate(all="ignore"):
-        return _simulate(case, real)
+        return _simulate(case, real, bug)
 
 
-def _simulate(case, real):
+def _simulate(case, real, bug):
     f = real
     p = {k: f(v) for k, v in {**DEFAULTS, **case.get("parameters", {})}.items()}
     dt = f(case["dt"])
@@ -41,11 +48,12 @@ def _simulate(case, real):
     one = f(1.0)
 
     def rate_fns(V):
-        a_m = f(1.0) if V == 25 else f(0.1) * (f(25) - V) / (np.exp((f(25) - V) / f(10)) - one)
+        raw = bug == "raw-rates"
+        a_m = f(1.0) if V == 25 and not raw else f(0.1) * (f(25) - V) / (np.exp((f(25) - V) / f(10)) - one)
         b_m = f(4) * np.exp(-V / f(18))
         a_h = f(0.07) * np.exp(-V / f(20))
         b_h = one / (one + np.exp((f(30) - V) / f(10)))
-        a_n = f(0.1) if V == 10 else f(0.01) * (f(10) - V) / (np.exp((f(10) - V) / f(10)) - one)
+        a_n = f(0.1) if V == 10 and not raw else f(0.01) * (f(10) - V) / (np.exp((f(10) - V) / f(10)) - one)
         b_n = f(0.125) * np.exp(-V / f(80))
         return [phi * a_m, phi * b_m, phi * a_h, phi * b_h, phi * a_n, phi * b_n]
 
@@ -98,11 +106,12 @@ def _simulate(case, real):
         u = drive(k)
         if clamp:
             y[0] = V0 + u
-        if k % every == 0:
-            I_Na, I_K, I_L = ionic(y)
-            rows.append([k * float(dt), *map(float, y), float(I_Na), float(I_K), float(I_L),
-                         float(I_Na + I_K + I_L) if clamp else float(u)])
         y_next = step(y, u)
+        if k % every == 0:
+            shown = y_next if bug == "late-rows" else y
+            I_Na, I_K, I_L = ionic(shown)
+            rows.append([k * float(dt), *map(float, shown), float(I_Na), float(I_K), float(I_L),
+                         float(I_Na + I_K + I_L) if clamp else float(u)])
         if not np.all(np.isfinite(y_next)):
             raise ArithmeticError(f"non-finite state at step {k + 1}")
         if not clamp and y[0] < theta <= y_next[0]:
@@ -112,9 +121,12 @@ def _simulate(case, real):
 
 
 def main(argv: list[str]) -> int:
-    """Command-line form (the conformance protocol): CASE.json [float32] -> trace CSV on stdout."""
-    case = json.loads(Path(argv[0]).read_text())
-    rows, _ = simulate(case, np.float32 if argv[1:] == ["float32"] else np.float64)
+    """The conformance protocol: [float32] [--bug NAME] ... CASE.json -> trace CSV on stdout."""
+    bug = argv[argv.index("--bug") + 1] if "--bug" in argv else None
+    if bug is not None and bug not in BUGS:
+        raise SystemExit(f"unknown bug {bug!r}; the bugs are {', '.join(BUGS)}")
+    case = json.loads(Path(argv[-1]).read_text())
+    rows, _ = simulate(case, np.float32 if "float32" in argv[:-1] else np.float64, bug)
     print(",".join(COLUMNS))
     for row in rows:
         print(",".join(repr(float(x)) for x in row))
