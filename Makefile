@@ -34,11 +34,11 @@ codegen: $(READY)
 # The C library and example program, for C users: build/c/libpyhh.a, build/c/hh_trace.
 c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
 
-$(BUILD)/pyhh.o: c/pyhh.c c/pyhh.h | $(BUILD)
-	$(CC) $(CFLAGS_C) -c c/pyhh.c -o $@
+$(BUILD)/%.o: c/%.c c/pyhh.h | $(BUILD)
+	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o
-	ar rcs $@ $<
+$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_fast.o
+	ar rcs $@ $^
 
 $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
 	$(CC) $(CFLAGS_C) -Ic c/hh_trace.c $(BUILD)/libpyhh.a -lm -o $@
@@ -46,11 +46,13 @@ $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
 # The same, built with AddressSanitizer and UndefinedBehaviorSanitizer (tests/test_c.py runs them).
 sanitize: $(BUILD)/hh_trace_asan $(BUILD)/test_c_api_asan
 
-$(BUILD)/hh_trace_asan: c/hh_trace.c c/pyhh.c c/pyhh.h | $(BUILD)
-	$(CC) $(SANITIZE) -Ic c/hh_trace.c c/pyhh.c -lm -o $@
+C_SOURCES := c/pyhh.c c/pyhh_fast.c
 
-$(BUILD)/test_c_api_asan: tests/c/test_c_api.c c/pyhh.c c/pyhh.h | $(BUILD)
-	$(CC) $(SANITIZE) -Ic tests/c/test_c_api.c c/pyhh.c -lm -o $@
+$(BUILD)/hh_trace_asan: c/hh_trace.c $(C_SOURCES) c/pyhh.h | $(BUILD)
+	$(CC) $(SANITIZE) -Ic c/hh_trace.c $(C_SOURCES) -lm -o $@
+
+$(BUILD)/test_c_api_asan: tests/c/test_c_api.c $(C_SOURCES) c/pyhh.h | $(BUILD)
+	$(CC) $(SANITIZE) -Ic tests/c/test_c_api.c $(C_SOURCES) -lm -o $@
 
 $(BUILD):
 	mkdir -p $@
@@ -73,7 +75,7 @@ $(READY): pyproject.toml setup.py
 	touch $@
 
 # The cffi extension, rebuilt whenever the C port changes.
-$(BUILT): $(READY) c/pyhh.c c/pyhh.h python/pyhh/_cbuild.py
+$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh.h python/pyhh/_cbuild.py
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

@@ -16,6 +16,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* §4.1: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1. */
+static double exprel(double x)
+{
+    if (x == 0.0)
+        return 1.0;
+    return expm1(x) / x;
+}
+
 /* (V, m, h, n): V in mV from rest, the gates dimensionless. */
 typedef struct {
     double V, m, h, n;
@@ -35,17 +43,6 @@ typedef struct {
 typedef struct {
     double I_Na, I_K, I_L;
 } hh_currents;
-
-/* One step of a method (spec §7). */
-typedef hh_state (*hh_step_function)(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp);
-
-/* §4.1: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1. */
-static double exprel(double x)
-{
-    if (x == 0.0)
-        return 1.0;
-    return expm1(x) / x;
-}
 
 /* §3.2: phi = Q10 ** ((T - T_base) / 10). */
 static double temperature_factor(double temperature)
@@ -223,13 +220,6 @@ static hh_state rk4_step(hh_state y, double I_stim, const hh_params *p, double p
     return next;
 }
 
-/* §7: the methods, indexed by enum hh_method. */
-static const hh_step_function step_functions[] = {
-    euler_step,
-    exp_euler_step,
-    rk4_step
-};
-
 /* §6.1: V = V0 and every gate at its steady state at V0. */
 static hh_state initial_state(double V0, double phi)
 {
@@ -242,30 +232,21 @@ static hh_state initial_state(double V0, double phi)
     return y;
 }
 
-/* §6.2: u_k = w_k (or 0) plus each pulse on at step k, added in listed order. */
-static double drive(const hh_case *c, int64_t k)
+/* §8.2: t_k, the state at t_k, its currents, and I_stim (the clamp current
+   under clamp), written to row[0], row[stride], ... row[8 * stride]. */
+static void record_row(double *row, int64_t stride, int64_t k, double dt, hh_state y, double u,
+                       const hh_params *p, int clamp)
 {
-    double u = c->waveform != NULL ? c->waveform[k] : 0.0;
-    int64_t j;
-    for (j = 0; j < c->n_pulses; j++)
-        if (c->pulses[j].start <= k && k < c->pulses[j].stop)
-            u = u + c->pulses[j].amplitude;
-    return u;
-}
-
-/* §8.2: t_k, the state at t_k, its currents, and I_stim (the clamp current under clamp). */
-static void record_row(double *row, int64_t k, double dt, hh_state y, double u, const hh_case *c)
-{
-    hh_currents I = currents(y, conductances(y, &c->params), &c->params);
-    row[0] = (double)k * dt;
-    row[1] = y.V;
-    row[2] = y.m;
-    row[3] = y.h;
-    row[4] = y.n;
-    row[5] = I.I_Na;
-    row[6] = I.I_K;
-    row[7] = I.I_L;
-    row[8] = c->mode == HH_CLAMP ? I.I_Na + I.I_K + I.I_L : u;
+    hh_currents I = currents(y, conductances(y, p), p);
+    row[0 * stride] = (double)k * dt;
+    row[1 * stride] = y.V;
+    row[2 * stride] = y.m;
+    row[3 * stride] = y.h;
+    row[4 * stride] = y.n;
+    row[5 * stride] = I.I_Na;
+    row[6 * stride] = I.I_K;
+    row[7 * stride] = I.I_L;
+    row[8 * stride] = clamp ? I.I_Na + I.I_K + I.I_L : u;
 }
 
 /* §8.3: every component of the state is finite. */
@@ -274,12 +255,12 @@ static int is_finite_state(hh_state y)
     return isfinite(y.V) && isfinite(y.m) && isfinite(y.h) && isfinite(y.n);
 }
 
-/* §8.3: every value of a recorded row is finite. */
-static int is_finite_row(const double *row)
+/* §8.3: every value of a recorded row (elements 0, stride, ... 8 * stride) is finite. */
+static int is_finite_row(const double *row, int64_t stride)
 {
     int j;
     for (j = 0; j < HH_COLUMNS; j++)
-        if (!isfinite(row[j]))
+        if (!isfinite(row[j * stride]))
             return 0;
     return 1;
 }
@@ -291,6 +272,27 @@ static int spike_time(double t0, double t1, double V0, double V1, double thresho
         return 0;
     *t_spike = t0 + (threshold - V0) / (V1 - V0) * (t1 - t0);
     return 1;
+}
+
+/* One step of a method (spec §7). */
+typedef hh_state (*hh_step_function)(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp);
+
+/* §7: the methods, indexed by enum hh_method. */
+static const hh_step_function step_functions[] = {
+    euler_step,
+    exp_euler_step,
+    rk4_step
+};
+
+/* §6.2: u_k = w_k (or 0) plus each pulse on at step k, added in listed order. */
+static double drive(const hh_case *c, int64_t k)
+{
+    double u = c->waveform != NULL ? c->waveform[k] : 0.0;
+    int64_t j;
+    for (j = 0; j < c->n_pulses; j++)
+        if (c->pulses[j].start <= k && k < c->pulses[j].stop)
+            u = u + c->pulses[j].amplitude;
+    return u;
 }
 
 /* Format a message into a caller's buffer, if there is one; return status. */
@@ -462,8 +464,8 @@ int hh_run(const hh_case *c, hh_output *out)
             y.V = c->V0 + u;
         if (k % c->record_every == 0) {
             double *row = out->rows + out->n_rows++ * HH_COLUMNS;
-            record_row(row, k, c->dt, y, u, c);
-            if (!is_finite_row(row))
+            record_row(row, 1, k, c->dt, y, u, &c->params, clamp);
+            if (!is_finite_row(row, 1))
                 return nonfinite(out, k, y);
         }
         next = step(y, u, &c->params, phi, c->dt, clamp);
@@ -479,5 +481,185 @@ int hh_run(const hh_case *c, hh_output *out)
     if (out->n_spikes > out->spikes_capacity)
         return fail(HH_SPIKES_TRUNCATED, out->message, sizeof out->message,
                     "%lld spikes detected, more than the spikes buffer holds", (long long)out->n_spikes);
+    return HH_OK;
+}
+
+/* ---- Many neurons in one call ---- */
+
+/* Neurons are advanced in blocks of this many, the neuron loop innermost. */
+#define HH_BLOCK 256
+
+/* §6.2: the drive of neuron i during step k, from whichever form the batch gives. */
+static double batch_drive(const hh_batch *b, int64_t i, int64_t k)
+{
+    if (b->drive_per_neuron != NULL)
+        return b->drive_per_neuron[i];
+    if (b->drive_shared != NULL)
+        return b->drive_shared[k];
+    if (b->drive_rows != NULL)
+        return b->drive_rows[i * b->steps + k];
+    return 0.0;
+}
+
+/* Neuron i's parameters as one struct. */
+static hh_params batch_params(const hh_batch *b, int64_t i)
+{
+    hh_params p;
+    p.C_m = b->C_m[i];
+    p.g_Na = b->g_Na[i];
+    p.g_K = b->g_K[i];
+    p.g_L = b->g_L[i];
+    p.E_Na = b->E_Na[i];
+    p.E_K = b->E_K[i];
+    p.E_L = b->E_L[i];
+    return p;
+}
+
+/* §8.4 for a batch: the shared settings, then every neuron's values. */
+int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
+{
+    int64_t i, k, n_drives;
+    if (message != NULL && message_size > 0)
+        message[0] = '\0';
+    if (b == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the batch pointer is NULL");
+    if (b->method < 0 || b->method >= 3)
+        return fail(HH_ERROR_INVALID, message, message_size, "unknown method %d", b->method);
+    if (b->mode != HH_CURRENT && b->mode != HH_CLAMP)
+        return fail(HH_ERROR_INVALID, message, message_size, "unknown mode %d", b->mode);
+    if (!isfinite(b->dt) || b->dt <= 0.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "dt = %.17g ms must be finite and greater than 0", b->dt);
+    if (b->steps < 1 || b->n < 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld and n = %lld must be at least 1",
+                    (long long)b->steps, (long long)b->n);
+    if (b->record_every < 1 || b->record_every > b->steps)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "record_every = %lld must be at least 1 and at most steps = %lld",
+                    (long long)b->record_every, (long long)b->steps);
+    if (!isfinite(b->spike_threshold))
+        return fail(HH_ERROR_INVALID, message, message_size, "spike_threshold = %.17g must be finite", b->spike_threshold);
+    if (b->C_m == NULL || b->g_Na == NULL || b->g_K == NULL || b->g_L == NULL || b->E_Na == NULL || b->E_K == NULL || b->E_L == NULL || b->temperature == NULL || b->V0 == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "a per-neuron parameter array is NULL");
+    n_drives = (b->drive_per_neuron != NULL) + (b->drive_shared != NULL) + (b->drive_rows != NULL);
+    if (n_drives > 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "give at most one drive form, not %lld", (long long)n_drives);
+    for (i = 0; i < b->n; i++) {
+        if (!isfinite(b->C_m[i]) || b->C_m[i] <= 0.0 || b->C_m[i] > 1000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: C_m = %.17g uF/cm^2 is not finite or outside the accepted range (0, 1000]", (long long)i, b->C_m[i]);
+        if (!isfinite(b->g_Na[i]) || b->g_Na[i] < 0.0 || b->g_Na[i] > 10000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: g_Na = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", (long long)i, b->g_Na[i]);
+        if (!isfinite(b->g_K[i]) || b->g_K[i] < 0.0 || b->g_K[i] > 10000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: g_K = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", (long long)i, b->g_K[i]);
+        if (!isfinite(b->g_L[i]) || b->g_L[i] < 0.0 || b->g_L[i] > 10000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: g_L = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", (long long)i, b->g_L[i]);
+        if (!isfinite(b->E_Na[i]) || b->E_Na[i] < -1000.0 || b->E_Na[i] > 1000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: E_Na = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->E_Na[i]);
+        if (!isfinite(b->E_K[i]) || b->E_K[i] < -1000.0 || b->E_K[i] > 1000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: E_K = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->E_K[i]);
+        if (!isfinite(b->E_L[i]) || b->E_L[i] < -1000.0 || b->E_L[i] > 1000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: E_L = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->E_L[i]);
+        if (!isfinite(b->temperature[i]) || b->temperature[i] < -40.0 || b->temperature[i] > 60.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: temperature = %.17g degC is not finite or outside the accepted range [-40, 60]", (long long)i, b->temperature[i]);
+        if (!isfinite(b->V0[i]) || b->V0[i] < -1000.0 || b->V0[i] > 1000.0)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: V0 = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->V0[i]);
+        if (b->drive_per_neuron != NULL && !isfinite(b->drive_per_neuron[i]))
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: its drive is not finite", (long long)i);
+    }
+    for (k = 0; b->drive_shared != NULL && k < b->steps; k++)
+        if (!isfinite(b->drive_shared[k]))
+            return fail(HH_ERROR_INVALID, message, message_size, "drive_shared[%lld] is not finite", (long long)k);
+    for (k = 0; b->drive_rows != NULL && k < b->n * b->steps; k++)
+        if (!isfinite(b->drive_rows[k]))
+            return fail(HH_ERROR_INVALID, message, message_size, "drive_rows[%lld] is not finite", (long long)k);
+    return HH_OK;
+}
+
+/* The output arrays a batch run needs. */
+static int check_batch_output(const hh_batch *b, hh_batch_output *out)
+{
+    if (out->spike_counts == NULL || out->fail_steps == NULL)
+        return fail(HH_ERROR_NULL, out->message, sizeof out->message, "spike_counts and fail_steps are required");
+    if (out->spike_capacity < 0 || (out->spike_capacity > 0 && out->spike_times == NULL))
+        return fail(HH_ERROR_NULL, out->message, sizeof out->message,
+                    "spike_times is NULL or spike_capacity = %lld is negative", (long long)out->spike_capacity);
+    if (out->traces != NULL && out->rows_capacity < hh_rows_needed(b->steps, b->record_every))
+        return fail(HH_ERROR_CAPACITY, out->message, sizeof out->message, "the traces buffer must hold %lld rows",
+                    (long long)hh_rows_needed(b->steps, b->record_every));
+    return HH_OK;
+}
+
+/* §8.1 for neurons first .. first + size - 1 (size <= HH_BLOCK), each exactly as hh_run would. */
+static void run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+{
+    hh_params p[HH_BLOCK];
+    hh_state y[HH_BLOCK];
+    double phi[HH_BLOCK];
+    hh_step_function step = step_functions[b->method];
+    int clamp = b->mode == HH_CLAMP;
+    int64_t i, k, j;
+    for (j = 0; j < size; j++) {
+        i = first + j;
+        p[j] = batch_params(b, i);
+        phi[j] = temperature_factor(b->temperature[i]);
+        y[j] = initial_state(b->V0[i], phi[j]);
+        out->spike_counts[i] = 0;
+        out->fail_steps[i] = is_finite_state(y[j]) ? -1 : 0;
+    }
+    for (k = 0; k < b->steps; k++) {
+        for (j = 0; j < size; j++) {
+            double u, t;
+            hh_state next;
+            i = first + j;
+            if (out->fail_steps[i] >= 0)
+                continue;
+            u = batch_drive(b, i, k);
+            if (clamp)
+                y[j].V = b->V0[i] + u;
+            if (out->traces != NULL && k % b->record_every == 0) {
+                double *row = out->traces + (k / b->record_every) * HH_COLUMNS * b->n + i;
+                record_row(row, b->n, k, b->dt, y[j], u, &p[j], clamp);
+                if (!is_finite_row(row, b->n)) {
+                    out->fail_steps[i] = k;
+                    continue;
+                }
+            }
+            next = step(y[j], u, &p[j], phi[j], b->dt, clamp);
+            if (!is_finite_state(next)) {
+                out->fail_steps[i] = k + 1;
+                continue;
+            }
+            if (!clamp && spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y[j].V, next.V, b->spike_threshold, &t)) {
+                if (out->spike_counts[i] < out->spike_capacity)
+                    out->spike_times[i * out->spike_capacity + out->spike_counts[i]] = t;
+                out->spike_counts[i]++;
+            }
+            y[j] = next;
+        }
+    }
+}
+
+int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy)
+{
+    int status;
+    int64_t start;
+    if (out == NULL)
+        return HH_ERROR_NULL;
+    status = hh_check_batch(b, out->message, sizeof out->message);
+    if (status == HH_OK)
+        status = check_batch_output(b, out);
+    if (status != HH_OK)
+        return status;
+    if (first < 0 || count < 0 || first > b->n - count)
+        return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "neurons %lld .. %lld are not in 0 .. %lld",
+                    (long long)first, (long long)(first + count - 1), (long long)(b->n - 1));
+    if (accuracy != HH_EXACT && accuracy != HH_FAST)
+        return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "unknown accuracy %d", accuracy);
+    for (start = first; start < first + count; start += HH_BLOCK) {
+        int64_t size = first + count - start < HH_BLOCK ? first + count - start : HH_BLOCK;
+        if (accuracy == HH_FAST)
+            hh_run_block_fast(b, out, start, size);
+        else
+            run_block_exact(b, out, start, size);
+    }
     return HH_OK;
 }

@@ -120,7 +120,67 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size);
    outside rows[0 .. rows_capacity * HH_COLUMNS) and spikes[0 .. spikes_capacity). */
 int hh_run(const hh_case *c, hh_output *out);
 
+/* ---- Many neurons in one call ---- */
+
+/* Accuracy modes of hh_run_batch. */
+enum hh_accuracy {
+    HH_EXACT = 0, /* the spec's operation order: bit-identical to hh_run and the reference */
+    HH_FAST = 1   /* vectorised exp and reordered arithmetic, within the float64 tolerance (spec §11.2) */
+};
+
+/* N independent neurons sharing method, mode, dt, steps and record_every.
+   Every per-neuron array holds n values; all are required. */
+typedef struct {
+    int method;                 /* enum hh_method */
+    int mode;                   /* enum hh_mode */
+    double dt;                  /* ms */
+    int64_t steps;
+    int64_t record_every;       /* for traces */
+    int64_t n;                  /* number of neurons, >= 1 */
+    double spike_threshold;     /* mV, shared */
+    const double *C_m; /* n values, uF/cm^2 */
+    const double *g_Na; /* n values, mS/cm^2 */
+    const double *g_K; /* n values, mS/cm^2 */
+    const double *g_L; /* n values, mS/cm^2 */
+    const double *E_Na; /* n values, mV */
+    const double *E_K; /* n values, mV */
+    const double *E_L; /* n values, mV */
+    const double *temperature;  /* n values, degC */
+    const double *V0;           /* n values, mV */
+    /* The drive u_k (spec §6.2), at most one of these non-NULL; none means 0: */
+    const double *drive_per_neuron; /* n values: neuron i's constant drive */
+    const double *drive_shared;     /* steps values: u_k, the same for every neuron */
+    const double *drive_rows;       /* n * steps values: u_k of neuron i at [i * steps + k] */
+} hh_batch;
+
+/* Where hh_run_batch writes; the caller owns every buffer. Several threads may
+   share the arrays when they run disjoint neuron ranges; each needs its own
+   hh_batch_output struct (for the message). */
+typedef struct {
+    int64_t *spike_counts;    /* n values (required): spikes of each neuron, stored or not */
+    double *spike_times;      /* n * spike_capacity, or NULL: neuron i's at [i * spike_capacity + j] */
+    int64_t spike_capacity;   /* per neuron */
+    int64_t *fail_steps;      /* n values (required): first non-finite step (spec §8.3), or -1;
+                                 a neuron that fails stops there, the others go on */
+    double *traces;           /* NULL, or rows * HH_COLUMNS * n values: column c of row r of
+                                 neuron i at [(r * HH_COLUMNS + c) * n + i] */
+    int64_t rows_capacity;    /* rows the traces buffer holds: at least hh_rows_needed() */
+    char message[256];        /* out: what went wrong, or "" */
+} hh_batch_output;
+
+/* Check a batch without running it (spec §8.4, for every neuron). */
+int hh_check_batch(const hh_batch *b, char *message, size_t message_size);
+
+/* Run neurons first .. first + count - 1 of a batch (all of them: 0, n).
+   Returns HH_OK (even if some neurons failed: see fail_steps), or an error
+   before any step. Writes only the chosen neurons' entries of the output
+   arrays, so threads may run disjoint ranges at once. */
+int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy);
+
 /* cffi-end */
+
+/* Internal, not for callers: the HH_FAST block loop (pyhh_fast.c), used by hh_run_batch. */
+void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size);
 
 #ifdef __cplusplus
 }

@@ -22,13 +22,17 @@ import jinja2
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "spec" / "model.toml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-OUTPUTS = {"pyhh.h.j2": ROOT / "c" / "pyhh.h", "pyhh.c.j2": ROOT / "c" / "pyhh.c"}
+OUTPUTS = {
+    "pyhh.h.j2": ROOT / "c" / "pyhh.h",
+    "pyhh.c.j2": ROOT / "c" / "pyhh.c",
+    "pyhh_fast.c.j2": ROOT / "c" / "pyhh_fast.c",
+}
 
-#: §4.2: the C expression of each rate form, given the reduced voltage x.
+#: §4.2: the C expression of each rate form, given the reduced voltage x and the exp function.
 FORMS = {
-    "exponential": "{A} * exp({x})",
+    "exponential": "{A} * {exp}({x})",
     "exp_linear": "{A} / exprel({x})",
-    "sigmoid": "{A} / (exp({x}) + 1.0)",
+    "sigmoid": "{A} / ({exp}({x}) + 1.0)",
 }
 
 
@@ -47,7 +51,7 @@ def reduced_voltage(V_half: float, s: float) -> str:
     return f"({c_double(V_half)} - V) / {c_double(s)}"
 
 
-def rate_functions(model: dict) -> list[dict[str, str]]:
+def rate_functions(model: dict, exp: str) -> list[dict[str, str]]:
     """§4.3: name, form and C expression of each of the six rates, in §4.4's order."""
     rates = []
     for gate in ("m", "h", "n"):
@@ -57,7 +61,7 @@ def rate_functions(model: dict) -> list[dict[str, str]]:
             rates.append({
                 "name": f"{which}_{gate}",
                 "form": form["form"],
-                "expression": FORMS[form["form"]].format(A=c_double(form["A"]), x=x),
+                "expression": FORMS[form["form"]].format(A=c_double(form["A"]), x=x, exp=exp),
             })
     return rates
 
@@ -93,6 +97,12 @@ def context(model: dict) -> dict:
     ]
     checks.append(range_check("temperature", "c->temperature", t["min"], t["max"], False, "degC"))
     checks.append(range_check("V0", "c->V0", s["V0_min"], s["V0_max"], False, "mV"))
+    batch_checks = [
+        range_check(name, f"b->{name}[i]", p["min"], p["max"], p.get("min_exclusive", False), p["unit"])
+        for name, p in params.items()
+    ]
+    batch_checks.append(range_check("temperature", "b->temperature[i]", t["min"], t["max"], False, "degC"))
+    batch_checks.append(range_check("V0", "b->V0[i]", s["V0_min"], s["V0_max"], False, "mV"))
     return {
         "spec_version": model["spec"]["version"],
         "params": [{"name": n, "default": c_double(p["default"]), "unit": p["unit"], "doc": p["doc"]} for n, p in params.items()],
@@ -102,11 +112,14 @@ def context(model: dict) -> dict:
         "V0_default": c_double(s["V0_default"]),
         "spike_threshold_default": c_double(s["spike_threshold_default"]),
         "V_rest_absolute": c_double(model["convention"]["V_rest_absolute"]),
-        "rates": rate_functions(model),
+        "rates_exact": rate_functions(model, "exp"),
+        "rates_fast": rate_functions(model, "fast_exp"),
         "channels": channels(model),
         "dV_numerator": " - ".join(["I_stim"] + [f"I.I_{name}" for name in model["channels"]]),
         "ionic_sum": " + ".join(f"I.I_{name}" for name in model["channels"]),
         "range_checks": checks,
+        "batch_range_checks": batch_checks,
+        "batch_arrays": [*params, "temperature", "V0"],
         "methods": [{"name": m, "enum": f"HH_{m.upper()}"} for m in model["methods"]["names"]],
     }
 

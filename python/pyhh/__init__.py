@@ -10,6 +10,7 @@ per spec step (rates, currents, methods, run), plus a friendly API on top.
 """
 
 from .api import Pulse, Result, run_case, simulate
+from .batch import BatchResult, simulate_batch
 from .case import METHODS, MODES, Case
 from .casefile import load_case
 from .compat import HHModel, Simulation
@@ -21,6 +22,7 @@ from .stimulus import StepPulse, Stimulus
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchResult",
     "COLUMNS",
     "METHODS",
     "MODES",
@@ -41,4 +43,5 @@ __all__ = [
     "load_case",
     "run_case",
     "simulate",
+    "simulate_batch",
 ]

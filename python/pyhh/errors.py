@@ -26,18 +26,25 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
         step: index k of the first state that is not finite, or of the first
             recorded row with a non-finite value (a current that overflowed).
         t: its time k * dt, in ms.
-        state: that step's (V, m, h, n).
+        state: that step's (V, m, h, n), when known.
+        neuron: in a batch, the index of the first neuron that failed; else None.
     """
 
-    def __init__(self, step: int, t: float, state: tuple[float, float, float, float], method: str, dt: float):
+    def __init__(self, step: int, t: float, state: tuple[float, float, float, float] | None, method: str, dt: float,
+                 neuron: int | None = None):
         self.step = step
         self.t = t
         self.state = state
         self.method = method
         self.dt = dt
-        V, m, h, n = state
+        self.neuron = neuron
+        where = f"neuron {neuron}: " if neuron is not None else ""
+        values = ""
+        if state is not None:
+            V, m, h, n = state
+            values = f": V={V!r}, m={m!r}, h={h!r}, n={n!r}"
         super().__init__(
-            f"the run left the finite range at step {step} (t = {t!r} ms): "
-            f"V={V!r}, m={m!r}, h={h!r}, n={n!r}; method {method!r} with dt = {dt!r} ms "
-            f"is unstable for this input (try a smaller dt or method 'exp_euler')"
+            f"{where}the run left the finite range at step {step} (t = {t!r} ms){values}; "
+            f"method {method!r} with dt = {dt!r} ms is unstable for this input "
+            f"(try a smaller dt or method 'exp_euler')"
         )
