@@ -16,14 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* §4.1: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1. */
-static double exprel(double x)
-{
-    if (x == 0.0)
-        return 1.0;
-    return expm1(x) / x;
-}
-
 /* (V, m, h, n): V in mV from rest, the gates dimensionless. */
 typedef struct {
     double V, m, h, n;
@@ -44,11 +36,14 @@ typedef struct {
     double I_Na, I_K, I_L;
 } hh_currents;
 
-/* §3.2: phi = Q10 ** ((T - T_base) / 10). */
-static double temperature_factor(double temperature)
+/* §4.1: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1. */
+static double exprel(double x)
 {
-    return pow(3.0, (temperature - 6.3) / 10.0);
+    if (x == 0.0)
+        return 1.0;
+    return expm1(x) / x;
 }
+
 
 /* §4.3: alpha_m, exp_linear form, 1/ms at 6.3 degC. */
 static double alpha_m(double V)
@@ -97,6 +92,12 @@ static hh_rates rates(double V, double phi)
     r.alpha_n = phi * alpha_n(V);
     r.beta_n = phi * beta_n(V);
     return r;
+}
+
+/* §3.2: phi = Q10 ** ((T - T_base) / 10). */
+static double temperature_factor(double temperature)
+{
+    return pow(3.0, (temperature - 6.3) / 10.0);
 }
 
 /* §4.5: x_inf = alpha / (alpha + beta). */

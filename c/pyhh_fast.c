@@ -34,13 +34,35 @@
 #define HH_CLONES
 #endif
 
-/* exp(x) = 2^k exp(r), k = round(x / ln 2), |r| <= ln 2 / 2; exp(r) - 1 by
-   its Taylor series to r^13 (truncation below 1e-17). The argument is
-   clamped to [-708, 709.7], so the result is never 0 or inf. */
+/* (V, m, h, n): V in mV from rest, the gates dimensionless. */
+typedef struct {
+    double V, m, h, n;
+} hh_state;
+
+/* The six rates at one voltage, multiplied by phi, 1/ms (spec §4.4). */
+typedef struct {
+    double alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n;
+} hh_rates;
+
+/* Conductances, mS/cm^2 (spec §5.1). */
+typedef struct {
+    double G_Na, G_K, G_L;
+} hh_conductances;
+
+/* Ionic currents, uA/cm^2, positive outward (spec §5.2). */
+typedef struct {
+    double I_Na, I_K, I_L;
+} hh_currents;
+
+/* exp(x) = 2^k exp(r), k = round(x / ln 2), |r| <= ln 2 / 2; returns
+   exp(r) - 1 from its Taylor series to r^13 (truncation below 1e-17),
+   evaluated in Estrin's scheme for a short dependency chain, and sets
+   *scale = 2^k. The argument is clamped to [-708, 709.7], so no result is
+   0 or inf. */
 HH_INLINE double fast_expm1_reduced(double x, double *scale)
 {
     const double shifter = 6755399441055744.0; /* 1.5 * 2^52: adding it rounds to an integer */
-    double kd, r, p;
+    double kd, r, r2, r4, r8, p;
     int64_t bits;
     uint64_t e;
     x = x < -708.0 ? -708.0 : x;
@@ -50,19 +72,13 @@ HH_INLINE double fast_expm1_reduced(double x, double *scale)
     kd = kd - shifter;
     r = x - kd * 6.93147180369123816490e-01; /* ln 2, high part */
     r = r - kd * 1.90821492927058770002e-10; /* ln 2, low part */
-    p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r * r + r;
+    r2 = r * r;
+    r4 = r2 * r2;
+    r8 = r4 * r4;
+    p = ((1.0 / 2 + r * (1.0 / 6)) + r2 * (1.0 / 24 + r * (1.0 / 120)))
+        + r4 * ((1.0 / 720 + r * (1.0 / 5040)) + r2 * (1.0 / 40320 + r * (1.0 / 362880)))
+        + r8 * ((1.0 / 3628800 + r * (1.0 / 39916800)) + r2 * (1.0 / 479001600 + r * (1.0 / 6227020800.0)));
+    p = r + r2 * p;
     e = (uint64_t)(bits - (int64_t)0x4338000000000000LL + 1023) << 52;
     memcpy(scale, &e, sizeof *scale);
     return p;
@@ -89,79 +105,42 @@ HH_INLINE double exprel(double x)
     return fast_expm1(nonzero) / nonzero;
 }
 
-/* (V, m, h, n): V in mV from rest, the gates dimensionless. */
-typedef struct {
-    double V, m, h, n;
-} hh_state;
+/* x / expm1(x) given a value of expm1(x) that cancels near x = 0: there, the
+   series 1 - x/2 + x^2/12 - x^4/720 + x^6/30240 (|x| < 0.01, truncation below 1e-22). */
+HH_INLINE double x_over_expm1(double x, double em1)
+{
+    double series = 1.0 + x * (-0.5 + x * (1.0 / 12 + x * x * (-1.0 / 720 + x * x * (1.0 / 30240))));
+    return x < 0.01 && x > -0.01 ? series : x / em1;
+}
 
-/* The six rates at one voltage, multiplied by phi, 1/ms (spec §4.4). */
-typedef struct {
-    double alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n;
-} hh_rates;
-
-/* Conductances, mS/cm^2 (spec §5.1). */
-typedef struct {
-    double G_Na, G_K, G_L;
-} hh_conductances;
-
-/* Ionic currents, uA/cm^2, positive outward (spec §5.2). */
-typedef struct {
-    double I_Na, I_K, I_L;
-} hh_currents;
+/* §4.4 with each exponential computed once (3 instead of 6): rates
+   whose reduced voltages differ by a constant share one exp times that
+   constant's exp; rates whose scales are whole multiples share a power of
+   one exp; an exp_linear rate that shares its expm1 switches to a series
+   near its removable singularity, where the shared value cancels. */
+HH_INLINE hh_rates rates(double V, double phi)
+{
+    hh_rates r;
+    double x_alpha_m = (25.0 - V) / 10.0;
+    x_alpha_m = x_alpha_m == 0.0 ? 1e-300 : x_alpha_m; /* x / expm1(x) is 1 at 0 */
+    double em1_alpha_m = fast_expm1(x_alpha_m);
+    double x_alpha_n = (10.0 - V) / 10.0;
+    double em1_alpha_n = 0.22313016014842982 * (em1_alpha_m + 1.0) - 1.0;
+    double e_beta_n = fast_exp(-V / 80.0);
+    double e_beta_m = fast_exp(-V / 18.0);
+    r.alpha_m = phi * (1.0 * x_alpha_m / em1_alpha_m);
+    r.beta_m = phi * (4.0 * e_beta_m);
+    r.alpha_h = phi * (0.07 * e_beta_n * e_beta_n * e_beta_n * e_beta_n);
+    r.beta_h = phi * (1.0 / (1.6487212707001282 * (em1_alpha_m + 1.0) + 1.0));
+    r.alpha_n = phi * (0.1 * x_over_expm1(x_alpha_n, em1_alpha_n));
+    r.beta_n = phi * (0.125 * e_beta_n);
+    return r;
+}
 
 /* §3.2: phi = Q10 ** ((T - T_base) / 10). */
 HH_INLINE double temperature_factor(double temperature)
 {
     return pow(3.0, (temperature - 6.3) / 10.0);
-}
-
-/* §4.3: alpha_m, exp_linear form, 1/ms at 6.3 degC. */
-HH_INLINE double alpha_m(double V)
-{
-    return 1.0 / exprel((25.0 - V) / 10.0);
-}
-
-/* §4.3: beta_m, exponential form, 1/ms at 6.3 degC. */
-HH_INLINE double beta_m(double V)
-{
-    return 4.0 * fast_exp(-V / 18.0);
-}
-
-/* §4.3: alpha_h, exponential form, 1/ms at 6.3 degC. */
-HH_INLINE double alpha_h(double V)
-{
-    return 0.07 * fast_exp(-V / 20.0);
-}
-
-/* §4.3: beta_h, sigmoid form, 1/ms at 6.3 degC. */
-HH_INLINE double beta_h(double V)
-{
-    return 1.0 / (fast_exp((30.0 - V) / 10.0) + 1.0);
-}
-
-/* §4.3: alpha_n, exp_linear form, 1/ms at 6.3 degC. */
-HH_INLINE double alpha_n(double V)
-{
-    return 0.1 / exprel((10.0 - V) / 10.0);
-}
-
-/* §4.3: beta_n, exponential form, 1/ms at 6.3 degC. */
-HH_INLINE double beta_n(double V)
-{
-    return 0.125 * fast_exp(-V / 80.0);
-}
-
-/* §4.4: all six rates at V, each multiplied by phi. */
-HH_INLINE hh_rates rates(double V, double phi)
-{
-    hh_rates r;
-    r.alpha_m = phi * alpha_m(V);
-    r.beta_m = phi * beta_m(V);
-    r.alpha_h = phi * alpha_h(V);
-    r.beta_h = phi * beta_h(V);
-    r.alpha_n = phi * alpha_n(V);
-    r.beta_n = phi * beta_n(V);
-    return r;
 }
 
 /* §4.5: x_inf = alpha / (alpha + beta). */
@@ -339,7 +318,7 @@ HH_INLINE int spike_time(double t0, double t1, double V0, double V1, double thre
     return 1;
 }
 
-/* Neuron i's parameters; the arrays are offset to the block's first neuron. */
+/* Neuron j's parameters; the arrays are offset to the block's first neuron. */
 typedef struct {
     const double *restrict C_m;
     const double *restrict g_Na;
@@ -363,82 +342,159 @@ HH_INLINE hh_params params_of(block_params q, int64_t j)
     return p;
 }
 
-/* One euler step for each neuron of a block: the loop the compiler
-   vectorises. clamp is a constant after inlining (see euler_block). */
-HH_INLINE void euler_neurons(block_params q, int64_t size, const double *restrict u,
-                        const double *restrict phi, const hh_state *restrict y,
-                        hh_state *restrict next, double dt, int clamp)
+/* The states of a block's neurons, one array per variable (vectorises without shuffles). */
+typedef struct {
+    double V[256], m[256], h[256], n[256];
+} block_state;
+
+HH_INLINE hh_state state_of(const block_state *s, int64_t j)
 {
-    int64_t j;
-    for (j = 0; j < size; j++) {
-        hh_params p = params_of(q, j);
-        next[j] = euler_step(y[j], u[j], &p, phi[j], dt, clamp);
-    }
+    hh_state y;
+    y.V = s->V[j];
+    y.m = s->m[j];
+    y.h = s->h[j];
+    y.n = s->n[j];
+    return y;
 }
 
-HH_INLINE void euler_block(block_params q, int64_t size, const double *u, const double *phi,
-                      const hh_state *y, hh_state *next, double dt, int clamp)
+HH_INLINE void set_state(block_state *s, int64_t j, hh_state y)
+{
+    s->V[j] = y.V;
+    s->m[j] = y.m;
+    s->h[j] = y.h;
+    s->n[j] = y.n;
+}
+
+/* One euler step for each neuron of a block: the loop the compiler
+   vectorises. clamp is a constant after inlining (see euler_block).
+   Returns whether any neuron crossed the threshold or left the finite range. */
+HH_INLINE int euler_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
+                       const block_state *restrict y, block_state *restrict next, double dt,
+                       double threshold, int clamp)
+{
+    int64_t j;
+    int events = 0;
+    for (j = 0; j < size; j++) {
+        hh_params p = params_of(q, j);
+        hh_state y_j = state_of(y, j);
+        hh_state next_j = euler_step(y_j, u[j], &p, phi[j], dt, clamp);
+        set_state(next, j, next_j);
+        events |= !is_finite_state(next_j) | (y_j.V < threshold && threshold <= next_j.V);
+    }
+    return events;
+}
+
+HH_INLINE int euler_block(block_params q, int64_t size, const double *u, const double *phi,
+                     const block_state *y, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
-        euler_neurons(q, size, u, phi, y, next, dt, 1);
-    else
-        euler_neurons(q, size, u, phi, y, next, dt, 0);
+        return euler_neurons(q, size, u, phi, y, next, dt, threshold, 1);
+    return euler_neurons(q, size, u, phi, y, next, dt, threshold, 0);
 }
 
 /* One exp_euler step for each neuron of a block: the loop the compiler
-   vectorises. clamp is a constant after inlining (see exp_euler_block). */
-HH_INLINE void exp_euler_neurons(block_params q, int64_t size, const double *restrict u,
-                            const double *restrict phi, const hh_state *restrict y,
-                            hh_state *restrict next, double dt, int clamp)
+   vectorises. clamp is a constant after inlining (see exp_euler_block).
+   Returns whether any neuron crossed the threshold or left the finite range. */
+HH_INLINE int exp_euler_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
+                           const block_state *restrict y, block_state *restrict next, double dt,
+                           double threshold, int clamp)
 {
     int64_t j;
+    int events = 0;
     for (j = 0; j < size; j++) {
         hh_params p = params_of(q, j);
-        next[j] = exp_euler_step(y[j], u[j], &p, phi[j], dt, clamp);
+        hh_state y_j = state_of(y, j);
+        hh_state next_j = exp_euler_step(y_j, u[j], &p, phi[j], dt, clamp);
+        set_state(next, j, next_j);
+        events |= !is_finite_state(next_j) | (y_j.V < threshold && threshold <= next_j.V);
     }
+    return events;
 }
 
-HH_INLINE void exp_euler_block(block_params q, int64_t size, const double *u, const double *phi,
-                          const hh_state *y, hh_state *next, double dt, int clamp)
+HH_INLINE int exp_euler_block(block_params q, int64_t size, const double *u, const double *phi,
+                         const block_state *y, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
-        exp_euler_neurons(q, size, u, phi, y, next, dt, 1);
-    else
-        exp_euler_neurons(q, size, u, phi, y, next, dt, 0);
+        return exp_euler_neurons(q, size, u, phi, y, next, dt, threshold, 1);
+    return exp_euler_neurons(q, size, u, phi, y, next, dt, threshold, 0);
 }
 
 /* One rk4 step for each neuron of a block: the loop the compiler
-   vectorises. clamp is a constant after inlining (see rk4_block). */
-HH_INLINE void rk4_neurons(block_params q, int64_t size, const double *restrict u,
-                      const double *restrict phi, const hh_state *restrict y,
-                      hh_state *restrict next, double dt, int clamp)
+   vectorises. clamp is a constant after inlining (see rk4_block).
+   Returns whether any neuron crossed the threshold or left the finite range. */
+HH_INLINE int rk4_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
+                     const block_state *restrict y, block_state *restrict next, double dt,
+                     double threshold, int clamp)
 {
     int64_t j;
+    int events = 0;
     for (j = 0; j < size; j++) {
         hh_params p = params_of(q, j);
-        next[j] = rk4_step(y[j], u[j], &p, phi[j], dt, clamp);
+        hh_state y_j = state_of(y, j);
+        hh_state next_j = rk4_step(y_j, u[j], &p, phi[j], dt, clamp);
+        set_state(next, j, next_j);
+        events |= !is_finite_state(next_j) | (y_j.V < threshold && threshold <= next_j.V);
+    }
+    return events;
+}
+
+HH_INLINE int rk4_block(block_params q, int64_t size, const double *u, const double *phi,
+                   const block_state *y, block_state *next, double dt, double threshold, int clamp)
+{
+    if (clamp)
+        return rk4_neurons(q, size, u, phi, y, next, dt, threshold, 1);
+    return rk4_neurons(q, size, u, phi, y, next, dt, threshold, 0);
+}
+
+/* The rare events of step k, neuron by neuron: a state that left the finite
+   range stops its neuron (it keeps its last finite state); a crossing is a spike. */
+static void handle_events(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int64_t k,
+                          const block_state *y, block_state *next)
+{
+    int64_t i, j;
+    double t;
+    for (j = 0; j < size; j++) {
+        i = first + j;
+        if (out->fail_steps[i] < 0 && !is_finite_state(state_of(next, j)))
+            out->fail_steps[i] = k + 1;
+        if (out->fail_steps[i] >= 0) {
+            set_state(next, j, state_of(y, j));
+            continue;
+        }
+        if (b->mode != HH_CLAMP
+            && spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y->V[j], next->V[j], b->spike_threshold, &t)) {
+            if (out->spike_counts[i] < out->spike_capacity)
+                out->spike_times[i * out->spike_capacity + out->spike_counts[i]] = t;
+            out->spike_counts[i]++;
+        }
     }
 }
 
-HH_INLINE void rk4_block(block_params q, int64_t size, const double *u, const double *phi,
-                    const hh_state *y, hh_state *next, double dt, int clamp)
+/* §8.2 for a block: row k / record_every of each neuron's trace. */
+static void record_block(const hh_batch *b, hh_batch_output *out, block_params q, int64_t first, int64_t size,
+                         int64_t k, const double *u, const block_state *y)
 {
-    if (clamp)
-        rk4_neurons(q, size, u, phi, y, next, dt, 1);
-    else
-        rk4_neurons(q, size, u, phi, y, next, dt, 0);
+    int64_t j;
+    for (j = 0; j < size; j++) {
+        double *row = out->traces + (k / b->record_every) * HH_COLUMNS * b->n + first + j;
+        hh_params p = params_of(q, j);
+        record_row(row, b->n, k, b->dt, state_of(y, j), u[j], &p, b->mode == HH_CLAMP);
+        if (out->fail_steps[first + j] < 0 && !is_finite_row(row, b->n))
+            out->fail_steps[first + j] = k;
+    }
 }
 
 /* §8.1 in HH_FAST mode for neurons first .. first + size - 1 (size <= 256):
-   each step, the method's vectorised neuron loop, then the rare events
-   (spikes, leaving the finite range) neuron by neuron. */
+   each step, the method's vectorised neuron loop, then, if any neuron had
+   one, the events neuron by neuron. */
 HH_CLONES
 void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
 {
-    hh_state y[256], next[256];
-    hh_params p;
+    block_state states[2];
+    block_state *y = &states[0], *next = &states[1], *swap;
     double phi[256], u[256];
     int clamp = b->mode == HH_CLAMP;
+    int events = 0;
     int64_t i, j, k;
     block_params q;
     q.C_m = b->C_m + first;
@@ -451,9 +507,9 @@ void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, i
     for (j = 0; j < size; j++) {
         i = first + j;
         phi[j] = temperature_factor(b->temperature[i]);
-        y[j] = initial_state(b->V0[i], phi[j]);
+        set_state(y, j, initial_state(b->V0[i], phi[j]));
         out->spike_counts[i] = 0;
-        out->fail_steps[i] = is_finite_state(y[j]) ? -1 : 0;
+        out->fail_steps[i] = is_finite_state(state_of(y, j)) ? -1 : 0;
         u[j] = b->drive_per_neuron != NULL ? b->drive_per_neuron[i] : 0.0;
     }
     for (k = 0; k < b->steps; k++) {
@@ -465,44 +521,26 @@ void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, i
                 u[j] = b->drive_rows[(first + j) * b->steps + k];
         if (clamp)
             for (j = 0; j < size; j++)
-                y[j].V = b->V0[first + j] + u[j];
-        if (out->traces != NULL && k % b->record_every == 0) {
-            for (j = 0; j < size; j++) {
-                double *row = out->traces + (k / b->record_every) * HH_COLUMNS * b->n + first + j;
-                p = params_of(q, j);
-                record_row(row, b->n, k, b->dt, y[j], u[j], &p, clamp);
-                if (out->fail_steps[first + j] < 0 && !is_finite_row(row, b->n))
-                    out->fail_steps[first + j] = k;
-            }
-        }
+                y->V[j] = b->V0[first + j] + u[j];
+        if (out->traces != NULL && k % b->record_every == 0)
+            record_block(b, out, q, first, size, k, u, y);
         switch (b->method) {
         case HH_EULER:
-            euler_block(q, size, u, phi, y, next, b->dt, clamp);
+            events = euler_block(q, size, u, phi, y, next, b->dt, b->spike_threshold, clamp);
             break;
         case HH_EXP_EULER:
-            exp_euler_block(q, size, u, phi, y, next, b->dt, clamp);
+            events = exp_euler_block(q, size, u, phi, y, next, b->dt, b->spike_threshold, clamp);
             break;
         case HH_RK4:
-            rk4_block(q, size, u, phi, y, next, b->dt, clamp);
+            events = rk4_block(q, size, u, phi, y, next, b->dt, b->spike_threshold, clamp);
             break;
         default:
             return;
         }
-        for (j = 0; j < size; j++) {
-            double t;
-            i = first + j;
-            if (out->fail_steps[i] >= 0)
-                continue;
-            if (!is_finite_state(next[j])) {
-                out->fail_steps[i] = k + 1;
-                continue;
-            }
-            if (!clamp && spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y[j].V, next[j].V, b->spike_threshold, &t)) {
-                if (out->spike_counts[i] < out->spike_capacity)
-                    out->spike_times[i * out->spike_capacity + out->spike_counts[i]] = t;
-                out->spike_counts[i]++;
-            }
-            y[j] = next[j];
-        }
+        if (events)
+            handle_events(b, out, first, size, k, y, next);
+        swap = y;
+        y = next;
+        next = swap;
     }
 }

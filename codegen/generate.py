@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import sys
 import tomllib
 from pathlib import Path
@@ -28,11 +29,17 @@ OUTPUTS = {
     "pyhh_fast.c.j2": ROOT / "c" / "pyhh_fast.c",
 }
 
-#: §4.2: the C expression of each rate form, given the reduced voltage x and the exp function.
+#: §4.2: the C expression of each rate form, given the reduced voltage x.
 FORMS = {
-    "exponential": "{A} * {exp}({x})",
+    "exponential": "{A} * exp({x})",
     "exp_linear": "{A} / exprel({x})",
-    "sigmoid": "{A} / ({exp}({x}) + 1.0)",
+    "sigmoid": "{A} / (exp({x}) + 1.0)",
+}
+
+#: The other two forms in the fast kernel, given E = exp(x).
+FAST_FORMS = {
+    "exponential": "{A} * {E}",
+    "sigmoid": "{A} / ({E} + 1.0)",
 }
 
 
@@ -51,19 +58,70 @@ def reduced_voltage(V_half: float, s: float) -> str:
     return f"({c_double(V_half)} - V) / {c_double(s)}"
 
 
-def rate_functions(model: dict, exp: str) -> list[dict[str, str]]:
-    """§4.3: name, form and C expression of each of the six rates, in §4.4's order."""
-    rates = []
-    for gate in ("m", "h", "n"):
-        for which in ("alpha", "beta"):
-            form = model["gates"][gate][which]
-            x = reduced_voltage(form["V_half"], form["s"])
-            rates.append({
-                "name": f"{which}_{gate}",
-                "form": form["form"],
-                "expression": FORMS[form["form"]].format(A=c_double(form["A"]), x=x, exp=exp),
-            })
-    return rates
+def rate_forms(model: dict) -> list[tuple[str, dict]]:
+    """§4.4's order: (name, form) for alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n."""
+    return [(f"{which}_{gate}", model["gates"][gate][which]) for gate in ("m", "h", "n") for which in ("alpha", "beta")]
+
+
+def rate_functions(model: dict) -> list[dict[str, str]]:
+    """§4.3: name, form and C expression of each of the six rates."""
+    return [
+        {
+            "name": name,
+            "form": form["form"],
+            "expression": FORMS[form["form"]].format(A=c_double(form["A"]), x=reduced_voltage(form["V_half"], form["s"])),
+        }
+        for name, form in rate_forms(model)
+    ]
+
+
+def fast_rate_plan(model: dict) -> tuple[list[str], list[dict[str, str]]]:
+    """The fast kernel's rates with every exponential computed once.
+
+    Two rates share an exponential when exp((Vh - V)/s) = exp((Vb - V)/s) *
+    exp((Vh - Vb)/s) (the same scale s) or exp((Vh - V)/s) = exp((Vh - V)/(j s))^j
+    (the same V_half, a scale j <= 4 times larger). The first exp_linear rate
+    of a scale gets its own expm1; a later one derives expm1 from it, which
+    cancels near its own singularity, so there it uses the series
+    x / expm1(x) = 1 - x/2 + x^2/12 - x^4/720 + x^6/30240 (|x| < 0.01,
+    truncation below 1e-22). Returns the C statements that compute the
+    shared values, and each rate's expression.
+    """
+    lines: list[str] = []
+    bases: list[tuple[str, float, float]] = []  # (C expression of exp(x), V_half, s)
+    expressions: dict[str, str] = {}
+    forms = rate_forms(model)
+
+    def shared(V_half: float, s: float) -> str | None:
+        for base, base_V_half, base_s in bases:
+            if base_s == s:
+                return f"{c_double(math.exp((V_half - base_V_half) / s))} * {base}"
+            if base_V_half == V_half and base_s % s == 0 and base_s // s <= 4:
+                return " * ".join([base] * int(base_s // s))
+        return None
+
+    for name, f in forms:
+        if f["form"] != "exp_linear":
+            continue
+        x, em1, A = f"x_{name}", f"em1_{name}", c_double(f["A"])
+        lines.append(f"double {x} = {reduced_voltage(f['V_half'], f['s'])};")
+        E = shared(f["V_half"], f["s"])
+        if E is None:
+            lines.append(f"{x} = {x} == 0.0 ? 1e-300 : {x}; /* x / expm1(x) is 1 at 0 */")
+            lines.append(f"double {em1} = fast_expm1({x});")
+            bases.append((f"({em1} + 1.0)", f["V_half"], f["s"]))
+            expressions[name] = f"{A} * {x} / {em1}"
+        else:
+            lines.append(f"double {em1} = {E} - 1.0;")
+            expressions[name] = f"{A} * x_over_expm1({x}, {em1})"
+    for name, f in sorted((nf for nf in forms if nf[1]["form"] != "exp_linear"), key=lambda nf: -nf[1]["s"]):
+        E = shared(f["V_half"], f["s"])
+        if E is None:
+            E = f"e_{name}"
+            lines.append(f"double {E} = fast_exp({reduced_voltage(f['V_half'], f['s'])});")
+            bases.append((E, f["V_half"], f["s"]))
+        expressions[name] = FAST_FORMS[f["form"]].format(A=c_double(f["A"]), E=E)
+    return lines, [{"name": name, "expression": expressions[name]} for name, _ in forms]
 
 
 def channels(model: dict) -> list[dict[str, str]]:
@@ -103,6 +161,7 @@ def context(model: dict) -> dict:
     ]
     batch_checks.append(range_check("temperature", "b->temperature[i]", t["min"], t["max"], False, "degC"))
     batch_checks.append(range_check("V0", "b->V0[i]", s["V0_min"], s["V0_max"], False, "mV"))
+    fast_lines, fast_rates = fast_rate_plan(model)
     return {
         "spec_version": model["spec"]["version"],
         "params": [{"name": n, "default": c_double(p["default"]), "unit": p["unit"], "doc": p["doc"]} for n, p in params.items()],
@@ -112,8 +171,10 @@ def context(model: dict) -> dict:
         "V0_default": c_double(s["V0_default"]),
         "spike_threshold_default": c_double(s["spike_threshold_default"]),
         "V_rest_absolute": c_double(model["convention"]["V_rest_absolute"]),
-        "rates_exact": rate_functions(model, "exp"),
-        "rates_fast": rate_functions(model, "fast_exp"),
+        "rates_exact": rate_functions(model),
+        "fast_rate_lines": fast_lines,
+        "fast_rates": fast_rates,
+        "fast_exp_count": sum("fast_exp" in line for line in fast_lines),  # fast_expm1 included
         "channels": channels(model),
         "dV_numerator": " - ".join(["I_stim"] + [f"I.I_{name}" for name in model["channels"]]),
         "ionic_sum": " + ".join(f"I.I_{name}" for name in model["channels"]),
