@@ -12,7 +12,7 @@
  *
  * Hand-written (not generated): a minimal JSON reader and the case-file
  * mapping. Build: `make c` (see README), or
- *     cc -std=c99 -O2 -ffp-contract=off c/hh_trace.c c/pyhh.c -lm -o hh_trace
+ *     cc -std=c99 -O2 -ffp-contract=off c/hh_trace.c c/pyhh.c c/pyhh_fast.c -lm -o hh_trace
  */
 #include "pyhh.h"
 

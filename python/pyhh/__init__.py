@@ -11,6 +11,7 @@ per spec step (rates, currents, methods, run), plus a friendly API on top.
 
 from .api import Pulse, Result, run_case, simulate
 from .batch import BatchResult, simulate_batch
+from .fi import FICurve, fi_curve
 from .case import METHODS, MODES, Case
 from .casefile import load_case
 from .compat import HHModel, Simulation
@@ -30,6 +31,7 @@ __all__ = [
     "V_REST_ABSOLUTE",
     "Case",
     "CaseFileError",
+    "FICurve",
     "HHModel",
     "InvalidInputError",
     "NumericalInstabilityError",
@@ -40,6 +42,7 @@ __all__ = [
     "Simulation",
     "StepPulse",
     "Stimulus",
+    "fi_curve",
     "load_case",
     "run_case",
     "simulate",

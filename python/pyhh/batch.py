@@ -94,8 +94,10 @@ def per_neuron(name: str, value: Any, n: int, low: float, high: float, low_exclu
     if bad.any():
         i = int(np.argmax(bad))
         bracket = "(" if low_excluded else "["
+        unit_text = f" {unit}" if unit else ""
         raise InvalidInputError(
-            f"{name}[{i}] = {values[i]!r} {unit} is not finite or outside the accepted range {bracket}{low!r}, {high!r}]"
+            f"{name}[{i}] = {float(values[i])!r}{unit_text} is not finite or outside the accepted range "
+            f"{bracket}{low!r}, {high!r}]"
         )
     return values
 
@@ -330,7 +332,7 @@ def simulate_batch(
         bad = ~np.isfinite(waveform_rows)
         if bad.any():
             i, k = np.argwhere(bad)[0]
-            raise InvalidInputError(f"waveforms[{i}, {k}] = {waveform_rows[i, k]!r} is not finite")
+            raise InvalidInputError(f"waveforms[{i}, {k}] = {float(waveform_rows[i, k])!r} is not finite")
         inputs.drive_rows = waveform_rows
     if executor is not None:
         parts = [executor.submit(run_part, inputs.select(first, min(CHUNK, n - first))) for first in range(0, n, CHUNK)]

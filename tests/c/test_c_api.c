@@ -56,6 +56,85 @@ static void run(fixture *f, int want, const char *what)
     check_guards(f, what);
 }
 
+/* The batch API: bad arguments return the documented status and leave the
+   guard values around every output array untouched. */
+static void test_batch(void)
+{
+    enum { N = 5 };
+    double values[9][N + 2], drive[N + 2], traces[2 * HH_COLUMNS * N + 2], times[N * 3 + 2];
+    int64_t counts[N + 2], fails[N + 2];
+    hh_batch b;
+    hh_batch_output o;
+    const double defaults[9] = {1.0, 120.0, 36.0, 0.3, 115.0, -12.0, 10.6, 6.3, 0.0};
+    int a, v, i, status;
+    for (a = 0; a < 2; a++) {
+        for (v = 0; v < 9; v++)
+            for (i = 0; i < N + 2; i++)
+                values[v][i] = defaults[v];
+        for (i = 0; i < N + 2; i++)
+            drive[i] = 10.0;
+        memset(&b, 0, sizeof b);
+        b.method = HH_RK4;
+        b.dt = 0.01;
+        b.steps = 20;
+        b.record_every = 10;
+        b.n = N;
+        b.spike_threshold = 50.0;
+        b.C_m = values[0] + 1;
+        b.g_Na = values[1] + 1;
+        b.g_K = values[2] + 1;
+        b.g_L = values[3] + 1;
+        b.E_Na = values[4] + 1;
+        b.E_K = values[5] + 1;
+        b.E_L = values[6] + 1;
+        b.temperature = values[7] + 1;
+        b.V0 = values[8] + 1;
+        b.drive_per_neuron = drive + 1;
+        memset(&o, 0, sizeof o);
+        counts[0] = counts[N + 1] = fails[0] = fails[N + 1] = -777;
+        traces[0] = traces[2 * HH_COLUMNS * N + 1] = times[0] = times[N * 3 + 1] = -7.0;
+        o.spike_counts = counts + 1;
+        o.fail_steps = fails + 1;
+        o.spike_times = times + 1;
+        o.spike_capacity = 3;
+        o.traces = traces + 1;
+        o.rows_capacity = 2;
+        expect(hh_run_batch(&b, &o, 0, N, a), HH_OK, "batch ok", o.message);
+        expect(hh_run_batch(&b, &o, 2, 3, a), HH_OK, "batch sub-range", o.message);
+        expect(hh_run_batch(&b, &o, 3, 3, a), HH_ERROR_INVALID, "batch range past n", o.message);
+        expect(hh_run_batch(&b, &o, -1, 2, a), HH_ERROR_INVALID, "batch negative first", o.message);
+        expect(hh_run_batch(&b, &o, 0, N, 7), HH_ERROR_INVALID, "unknown accuracy", o.message);
+        expect(hh_run_batch(NULL, &o, 0, N, a), HH_ERROR_NULL, "NULL batch", "");
+        expect(hh_run_batch(&b, NULL, 0, N, a), HH_ERROR_NULL, "NULL batch output", "");
+        b.drive_shared = drive;
+        expect(hh_run_batch(&b, &o, 0, N, a), HH_ERROR_INVALID, "two drive forms", o.message);
+        b.drive_shared = NULL;
+        b.g_K = NULL;
+        expect(hh_run_batch(&b, &o, 0, N, a), HH_ERROR_NULL, "NULL parameter array", o.message);
+        b.g_K = values[2] + 1;
+        values[4][3] = NAN;
+        expect(hh_run_batch(&b, &o, 0, N, a), HH_ERROR_INVALID, "NaN E_Na of neuron 2", o.message);
+        values[4][3] = 115.0;
+        drive[2] = INFINITY;
+        expect(hh_run_batch(&b, &o, 0, N, a), HH_ERROR_INVALID, "inf drive of neuron 1", o.message);
+        drive[2] = 10.0;
+        o.rows_capacity = 1;
+        expect(hh_run_batch(&b, &o, 0, N, a), HH_ERROR_CAPACITY, "traces too small", o.message);
+        o.rows_capacity = 2;
+        o.spike_counts = NULL;
+        expect(hh_run_batch(&b, &o, 0, N, a), HH_ERROR_NULL, "no spike counts", o.message);
+        o.spike_counts = counts + 1;
+        b.dt = 0.5; /* rk4 blows up: every neuron stops with its step, nothing crashes */
+        b.steps = 200;
+        b.record_every = 100;
+        status = hh_run_batch(&b, &o, 0, N, a);
+        expect(status == HH_OK && o.fail_steps[0] > 0 && o.fail_steps[N - 1] == o.fail_steps[0], 1, "batch blow-up", o.message);
+        expect(counts[0] == -777 && counts[N + 1] == -777 && fails[0] == -777 && fails[N + 1] == -777
+               && traces[0] == -7.0 && traces[2 * HH_COLUMNS * N + 1] == -7.0 && times[0] == -7.0
+               && times[N * 3 + 1] == -7.0, 1, "batch guard values", "");
+    }
+}
+
 int main(void)
 {
     fixture f;
@@ -129,6 +208,8 @@ int main(void)
     i = hh_run(&f.c, &f.o);
     expect(i == HH_OK || i == HH_ERROR_NONFINITE, 1, "absurd dt", f.o.message);
     check_guards(&f, "absurd dt");
+
+    test_batch();
 
     expect(hh_rows_needed(10, 3), 4, "rows needed", "");
     expect(hh_rows_needed(0, 3) == -1, 1, "rows needed of 0 steps", "");
