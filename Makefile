@@ -13,7 +13,7 @@ BUILD    := build/c
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo test golden codegen c sanitize conform tolerances clean
+.PHONY: demo test golden codegen c sanitize conform tolerances bench clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -61,6 +61,10 @@ $(BUILD):
 IMPL ?= $(BUILD)/hh_trace
 conform: $(BUILT) $(BUILD)/hh_trace
 	$(PY) -m pyhh conform -- $(IMPL)
+
+# Speed of every implementation, side by side in one run (README, Performance).
+bench: $(BUILT)
+	$(PY) bench/bench.py
 
 # Measure what the conformance tolerances must admit (spec §11.3).
 tolerances: $(BUILT)

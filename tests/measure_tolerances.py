@@ -5,7 +5,8 @@ largest |difference| from the golden trace, plus the largest spike-time shift:
   ordered   - the reference itself with exp and expm1 off by one ulp at random
               (a float64 port that keeps the order, on another libm);
   reordered - tests/ports/reordered.py in float64 (another operation order);
-  float32   - the same port in float32.
+  float32   - the same port in float32;
+  fast      - the C batch kernel's fast mode (accuracy="fast").
 The numbers are quoted in spec/SPEC.md §11.3; rerun this after changing the spec.
 """
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pyhh.methods  # noqa: E402
 import pyhh.rates  # noqa: E402
 from ports.reordered import simulate as reordered  # noqa: E402
-from pyhh import load_case, run_case  # noqa: E402
+from pyhh import load_case, run_case, simulate_batch  # noqa: E402
 from pyhh.golden import load_manifest  # noqa: E402
 from pyhh.run import COLUMNS  # noqa: E402
 from pyhh.trace import read_trace  # noqa: E402
@@ -53,6 +54,14 @@ def ordered_port(case, seed=1):
     return result.table(), result.spikes
 
 
+def fast_batch(case):
+    result = simulate_batch(n=1, stimulus=case.stimulus, dt=case.dt, steps=case.steps, method=case.method,
+                            temperature=case.temperature, V0=case.V0, params=case.params, clamp=case.clamp,
+                            spike_threshold=case.spike_threshold, record_every=case.record_every,
+                            spike_capacity=1000, accuracy="fast")
+    return result.traces[:, :, 0], result.spikes[0]
+
+
 def spike_shift(a, b):
     if len(a) != len(b):
         return math.inf
@@ -60,7 +69,7 @@ def spike_shift(a, b):
 
 
 def main() -> int:
-    worst = {kind: np.zeros(len(COLUMNS)) for kind in ("ordered", "reordered", "float32")}
+    worst = {kind: np.zeros(len(COLUMNS)) for kind in ("ordered", "reordered", "float32", "fast")}
     shifts = {kind: 0.0 for kind in worst}
     print(f"{'case':22} {'port':10} " + " ".join(f"{c:>8}" for c in COLUMNS) + "  spike shift (ms)")
     for entry in load_manifest():
@@ -70,6 +79,7 @@ def main() -> int:
             "ordered": ordered_port(load_case(entry.case_path)),
             "reordered": reordered(case_json, np.float64),
             "float32": reordered(case_json, np.float32),
+            "fast": fast_batch(load_case(entry.case_path)),
         }
         for kind, (rows, spikes) in runs.items():
             d = np.max(np.abs(np.asarray(rows) - golden), axis=0)

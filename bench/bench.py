@@ -1,0 +1,179 @@
+"""`make bench`: every implementation on the same two workloads, side by side in one run.
+
+W1: one neuron, constant 10 uA/cm^2, 1000 ms at dt = 0.01 ms (100,000 steps),
+    every column recorded, called from Python.
+W2: 10,000 neurons, neuron k at constant 20 k / 9999 uA/cm^2, 100 ms at
+    dt = 0.01 ms (10^8 neuron-steps), spike counts only.
+
+Forward Euler throughout (pyHH's method). Prints a table of times, throughput
+and ratios to the Python reference and to numpy, and writes the same as JSON
+(build/bench.json) for tracking. The machine is shared and noisy: each time is
+the median of several runs, and the ratios, measured in the same run, are
+what count. Slow implementations run on a subset of W2 and are extrapolated;
+the table says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+import pyhh
+from pyhh import cbackend
+
+DT = 0.01
+W1_STEPS = 100_000
+W2_N, W2_STEPS = 10_000, 10_000
+W2_CURRENTS = 20.0 * np.arange(W2_N) / (W2_N - 1)
+CORES = os.cpu_count() or 1
+
+
+def timed(fn, repeats: int) -> tuple[float, object]:
+    """Median wall time of `repeats` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def peak_python_memory(fn) -> int:
+    """Peak bytes allocated through Python (numpy included) while fn runs."""
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def numpy_euler(currents: np.ndarray, steps: int, record: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """A straightforward numpy-vectorised forward Euler over neurons: the baseline."""
+    n = len(currents)
+    V = np.zeros(n)
+    a_m, b_m = 0.1 * 25 / np.expm1(2.5), 4.0
+    a_h, b_h = 0.07, 1 / (np.exp(3.0) + 1)
+    a_n, b_n = 0.01 * 10 / np.expm1(1.0), 0.125
+    m = np.full(n, a_m / (a_m + b_m))
+    h = np.full(n, a_h / (a_h + b_h))
+    g = np.full(n, a_n / (a_n + b_n))
+    counts = np.zeros(n, dtype=np.int64)
+    trace = np.empty((steps, 4)) if record else None
+    for k in range(steps):
+        if record:
+            trace[k] = V[0], m[0], h[0], g[0]
+        x_m, x_n = (25.0 - V) / 10.0, (10.0 - V) / 10.0
+        a_m = np.where(x_m == 0, 1.0, x_m / np.where(x_m == 0, 1.0, np.expm1(x_m)))
+        a_n = 0.1 * np.where(x_n == 0, 1.0, x_n / np.where(x_n == 0, 1.0, np.expm1(x_n)))
+        b_m, a_h = 4.0 * np.exp(-V / 18.0), 0.07 * np.exp(-V / 20.0)
+        b_h, b_n = 1.0 / (np.exp((30.0 - V) / 10.0) + 1.0), 0.125 * np.exp(-V / 80.0)
+        I_ion = 120.0 * m**3 * h * (V - 115.0) + 36.0 * g**4 * (V + 12.0) + 0.3 * (V - 10.6)
+        V_next = V + DT * (currents - I_ion)
+        m = m + DT * (a_m * (1 - m) - b_m * m)
+        h = h + DT * (a_h * (1 - h) - b_h * h)
+        g = g + DT * (a_n * (1 - g) - b_n * g)
+        counts += (V < 50.0) & (V_next >= 50.0)
+        V = V_next
+    return counts, trace
+
+
+def empty_call_cost() -> float:
+    """Seconds per call of a C function that does nothing, from Python through cffi."""
+    f = cbackend.lib.hh_rows_needed
+    calls = 200_000
+    start = time.perf_counter()
+    for _ in range(calls):
+        f(1, 1)
+    return (time.perf_counter() - start) / calls
+
+
+def main() -> int:
+    if not cbackend.available():
+        print("the C backend is not built; run make first", file=sys.stderr)
+        return 1
+    rows: list[dict] = []
+
+    def add(workload: str, implementation: str, seconds: float, work: float, note: str = "", memory: int | None = None):
+        rows.append({"workload": workload, "implementation": implementation, "seconds": seconds,
+                     "per_second": work / seconds, "note": note, "peak_python_bytes": memory})
+
+    # W1: one neuron, every column recorded.
+    w1 = dict(dt=DT, steps=W1_STEPS, method="euler")
+    t, _ = timed(lambda: pyhh.simulate(10.0, **w1, backend="python"), 3)
+    add("W1", "Python reference", t, W1_STEPS)
+    t, _ = timed(lambda: numpy_euler(np.array([10.0]), W1_STEPS, record=True), 1)
+    add("W1", "numpy (n = 1)", t, W1_STEPS)
+    t, _ = timed(lambda: pyhh.simulate(10.0, **w1, backend="c"), 15)
+    add("W1", "C scalar (simulate, backend c)", t, W1_STEPS,
+        memory=peak_python_memory(lambda: pyhh.simulate(10.0, **w1, backend="c")))
+    for accuracy in ("exact", "fast"):
+        t, _ = timed(lambda: pyhh.simulate_batch(current=10.0, n=1, **w1, record_every=1, accuracy=accuracy), 15)
+        add("W1", f"C batch {accuracy}", t, W1_STEPS)
+
+    # W2: 10,000 neurons, spike counts only.
+    work = W2_N * W2_STEPS
+    subset = 20
+    t, _ = timed(lambda: [pyhh.simulate(float(I), dt=DT, steps=W2_STEPS, method="euler", record_every=W2_STEPS,
+                                        backend="python") for I in W2_CURRENTS[::W2_N // subset]], 1)
+    add("W2", "Python reference", t * W2_N / subset, work, f"{subset} neurons, extrapolated")
+    t, counts = timed(lambda: numpy_euler(W2_CURRENTS, W2_STEPS, record=False)[0], 1)
+    numpy_counts = counts
+    add("W2", "numpy", t, work)
+    subset = 500
+    t, _ = timed(lambda: [pyhh.simulate(float(I), dt=DT, steps=W2_STEPS, method="euler", record_every=W2_STEPS,
+                                        backend="c") for I in W2_CURRENTS[::W2_N // subset]], 1)
+    add("W2", "C scalar (simulate per neuron)", t * W2_N / subset, work, f"{subset} neurons, extrapolated")
+    counts = {}
+    for accuracy in ("exact", "fast"):
+        for threads in sorted({1, CORES}):
+            run = lambda: pyhh.simulate_batch(current=W2_CURRENTS, dt=DT, steps=W2_STEPS, method="euler",  # noqa: E731
+                                              accuracy=accuracy, threads=threads)
+            t, result = timed(run, 3)
+            counts[accuracy] = result.spike_counts
+            add("W2", f"C batch {accuracy}, {threads} thread{'s' if threads > 1 else ''}", t, work,
+                memory=peak_python_memory(run))
+
+    # Print.
+    ref = {w: next(r["seconds"] for r in rows if r["workload"] == w and r["implementation"] == "Python reference")
+           for w in ("W1", "W2")}
+    num = {w: next(r["seconds"] for r in rows if r["workload"] == w and r["implementation"].startswith("numpy"))
+           for w in ("W1", "W2")}
+    print(f"pyhh bench: {platform.machine()}, {CORES} cores, Python {platform.python_version()}, numpy {np.__version__}")
+    print(f"{'':3} {'implementation':34} {'time':>10} {'M steps/s':>10} {'vs Python':>10} {'vs numpy':>9}  note")
+    for r in rows:
+        unit = "neuron-steps/s" if r["workload"] == "W2" else "steps/s"
+        r["vs_python_reference"] = ref[r["workload"]] / r["seconds"]
+        r["vs_numpy"] = num[r["workload"]] / r["seconds"]
+        r["unit"] = unit
+        seconds = f"{r['seconds'] * 1e3:.1f} ms" if r["seconds"] < 1 else f"{r['seconds']:.2f} s"
+        print(f"{r['workload']:3} {r['implementation']:34} {seconds:>10} {r['per_second'] / 1e6:>10.3g} "
+              f"{r['vs_python_reference']:>9.3g}x {r['vs_numpy']:>8.3g}x  {r['note']}")
+    call = empty_call_cost()
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    same = bool(np.array_equal(counts["exact"], counts["fast"]))
+    print(f"one empty call from Python into C: {call * 1e9:.0f} ns; peak resident memory of this run: {maxrss / 2**20:.0f} MiB")
+    print(f"W2 spike counts: fast equals exact for all {W2_N} neurons: {same}; "
+          f"numpy baseline differs for {int(np.count_nonzero(numpy_counts != counts['exact']))} neurons "
+          f"(its own operation order)")
+    out = Path(__file__).resolve().parents[1] / "build" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": platform.machine(), "cores": CORES,
+        "python": platform.python_version(), "numpy": np.__version__, "pyhh": pyhh.__version__,
+        "empty_call_seconds": call, "peak_resident_bytes": maxrss, "fast_counts_equal_exact": same, "results": rows,
+    }, indent=1) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
