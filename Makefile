@@ -13,7 +13,7 @@ BUILD    := build/c
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo test golden codegen c sanitize conform tolerances bench clean
+.PHONY: demo test fuzz golden codegen c sanitize conform tolerances bench clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -22,6 +22,10 @@ demo: $(BUILT)
 # Conformance of both implementations against golden/, plus unit tests.
 test: $(BUILT)
 	$(PY) -m pytest -q
+
+# The property-based tests with many more examples (minutes, not seconds).
+fuzz: $(BUILT)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
 
 # Regenerate golden/ from the reference and print what changed.
 golden: $(BUILT)

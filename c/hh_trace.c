@@ -100,7 +100,7 @@ static int json_number(json_reader *r, json *out)
     size_t i;
     errno = 0;
     out->number = strtod(start, &end);
-    if (end == start || errno == ERANGE)
+    if (end == start || (errno == ERANGE && isinf(out->number)))  /* underflow to a subnormal or 0 is fine */
         return json_fail(r, "bad number");
     out->type = JSON_NUMBER;
     out->is_integer = 1;
