@@ -13,11 +13,18 @@ BUILD    := build/c
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo test fuzz golden codegen c sanitize conform tolerances bench clean
+.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances bench clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
-	$(PY) -m pyhh run --amplitude 10 --start 10 --stop 90 --duration 100 --backend c --plot figures/demo.png
+	$(PY) -m pyhh run --amplitude 10 --start 10 --stop 90 --duration 100 --plot figures/demo.png
+
+# Every figure of the README, from the code (the PNGs are committed).
+figures: $(BUILT)
+	$(PY) -m pyhh run --amplitude 10 --start 10 --stop 90 --duration 100 --plot figures/demo.png
+	$(PY) -m pyhh fi --start 0 --stop 20 --step 0.25 --plot figures/fi.png
+	$(PY) -m pyhh clamp --start -30 --stop 140 --step 10 --plot figures/clamp.png
+	$(PY) -m pyhh methods --plot figures/methods.png
 
 # Conformance of both implementations against golden/, plus unit tests.
 test: $(BUILT)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from conftest import GOLDEN
 from pyhh.trace import read_trace
@@ -33,7 +34,7 @@ def test_run_writes_csv_and_figure_and_reports_spikes(tmp_path):
     done = pyhh_cli("run", "--amplitude", "10", "--start", "10", "--stop", "60", "--duration", "70",
                     "--set", "g_K=36", "--csv", str(csv), "--plot", str(png))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("4 spike(s) in 70.0 ms")
+    assert done.stdout.startswith("4 spike(s) in 70 ms")
     data = read_trace(csv)
     assert data.shape == (7000, 9) and np.all(data[1000:6000, 8] == 10.0)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -50,3 +51,102 @@ def test_bad_arguments_exit_non_zero_with_a_clear_message(tmp_path):
     bad.write_text('{"name": "bad", "method": "euler", "dt": 0.01}')
     done = pyhh_cli("trace", str(bad))
     assert done.returncode == 2 and "bad.json: missing key 'steps'" in done.stderr
+
+
+def read_csv(path):
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], np.array(rows[1:], dtype=float)
+
+
+def test_fi_is_zero_below_the_threshold_and_rises_above(tmp_path):
+    csv_path, png = tmp_path / "fi.csv", tmp_path / "fi.png"
+    done = pyhh_cli("fi", "--start", "4", "--stop", "12", "--step", "1", "--duration", "300", "--transient", "100",
+                    "--csv", str(csv_path), "--plot", str(png))
+    assert done.returncode == 0, done.stderr
+    assert "onset of repetitive firing: 7 uA/cm^2" in done.stdout
+    assert done.stderr == ""  # no progress drawn when stderr is not a terminal
+    header, data = read_csv(csv_path)
+    assert header == ["current", "rate_hz", "spikes_after_transient"]
+    currents, rates = data[:, 0], data[:, 1]
+    assert np.all(rates[currents < 6.2] == 0) and np.all(rates[currents >= 7] > 50)
+    assert np.all(np.diff(rates[currents >= 7]) > 0)
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_clamp_sodium_peaks_inward_and_reverses_near_E_Na(tmp_path):
+    csv_path = tmp_path / "clamp.csv"
+    done = pyhh_cli("clamp", "--start", "0", "--stop", "140", "--step", "20", "--csv", str(csv_path),
+                    "--plot", str(tmp_path / "clamp.png"))
+    assert done.returncode == 0, done.stderr
+    header, data = read_csv(csv_path)
+    levels, peak_I_Na, steady_I_K = data.T
+    assert header == ["level_mV", "peak_I_Na", "steady_I_K"]
+    assert peak_I_Na[(levels >= 20) & (levels <= 100)].max() < -100  # inward
+    assert peak_I_Na[levels == 140][0] > 0  # beyond E_Na = 115, outward
+    reversal = float(done.stdout.split("I_Na reverses at ")[1].split(" mV")[0])
+    assert abs(reversal - 115.0) < 1.0
+    assert np.all(np.diff(steady_I_K) > 0)
+
+
+def test_methods_shows_each_order_and_the_blow_ups(tmp_path):
+    done = pyhh_cli("methods", "--dt", "0.005", "0.01", "0.02", "0.1", "--csv", str(tmp_path / "m.csv"),
+                    "--plot", str(tmp_path / "m.png"))
+    assert done.returncode == 0, done.stderr
+    summary = done.stdout.split("observed order: ")[1].splitlines()[0]
+    orders = dict(part.split() for part in summary.split(", "))
+    assert abs(float(orders["euler"]) - 1) < 0.2 and abs(float(orders["rk4"]) - 4) < 0.3
+    assert done.stdout.count("blew up") == 2  # euler and rk4 at dt = 0.1
+    header, data = read_csv(tmp_path / "m.csv")
+    assert header == ["dt", "euler", "exp_euler", "rk4"] and np.isnan(data[-1, 1])
+
+
+def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
+    waveform = tmp_path / "w.csv"
+    waveform.write_text("I_stim\n" + "\n".join(["0"] * 100 + ["10"] * 900) + "\n")
+    out = tmp_path / "abs.csv"
+    done = pyhh_cli("run", "--waveform", str(waveform), "--absolute", "--csv", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1 spike(s) in 10 ms")
+    lines = out.read_text().splitlines()
+    assert lines[0] == "t,V_absolute,m,h,n,I_Na,I_K,I_L,I_stim" and float(lines[1].split(",")[1]) == -65.0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["fi", "--step", "0"], "--step = 0.0 must be > 0"),
+    (["fi", "--transient", "600"], "transient = 600.0 ms must lie in [0, duration = 500.0 ms)"),
+    (["clamp", "--start", "50", "--stop", "10"], "--stop = 10.0 >= --start = 50.0"),
+    (["methods", "--dt", "0.03"], "dt = 0.03 ms must divide sample_every = 0.2 ms"),
+    (["run", "--waveform", "/no/such/file"], "cannot read the waveform"),
+    (["run", "--repeat", "0"], "--repeat = 0 must be at least 1"),
+    (["fi", "--set", "C_m=0"], "C_m[0] = 0.0 uF/cm^2 is not finite or outside"),
+    (["clamp", "--dt", "nan"], "dt must be finite"),
+])
+def test_subcommands_reject_bad_arguments(args, message):
+    done = pyhh_cli(*args)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "fi", "clamp", "methods", "trace", "conform", "golden"])
+def test_every_subcommand_has_help_with_units(command):
+    done = pyhh_cli(command, "--help")
+    assert done.returncode == 0 and "usage: pyhh " + command in done.stdout
+
+
+def test_the_figure_code_runs_in_quick_mode(tmp_path):
+    # The same code as `make figures`, on small sweeps, so that it can never rot.
+    import pyhh
+    from pyhh import plotting
+    from pyhh.experiments import clamp_family, method_errors
+
+    result = pyhh.simulate(pyhh.Pulse(2.0, 8.0, 10.0), duration=10.0)
+    paths = [
+        plotting.demo_figure(result, tmp_path / "demo.png", absolute=True),
+        plotting.fi_figure(pyhh.fi_curve([0.0, 8.0, 12.0], duration=60.0, transient=10.0), tmp_path / "fi.png"),
+        plotting.clamp_figure(clamp_family([0.0, 60.0, 130.0], step_ms=2.0), tmp_path / "clamp.png"),
+        plotting.methods_figure(method_errors([0.01, 0.02, 0.1], duration=5.0, reference_dt=0.002), tmp_path / "m.png"),
+    ]
+    for path in paths:
+        assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 10_000

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from typing import Any
 
 import numpy as np
@@ -200,8 +200,12 @@ def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None]
         raise InvalidInputError(ffi.string(out.message).decode())
 
 
-def run_inputs(inputs: BatchInputs, threads: int = 1) -> dict[str, np.ndarray | None]:
-    """Run a whole validated batch in this process, on `threads` threads."""
+Progress = Callable[[int, int], None]
+
+
+def run_inputs(inputs: BatchInputs, threads: int = 1, progress: Progress | None = None) -> dict[str, np.ndarray | None]:
+    """Run a whole validated batch in this process, on `threads` threads;
+    progress(neurons done, n) is called as parts finish."""
     if not cbackend.available():
         raise PyhhError("simulate_batch needs the C backend, which is not built")
     n = inputs.n
@@ -215,13 +219,21 @@ def run_inputs(inputs: BatchInputs, threads: int = 1) -> dict[str, np.ndarray | 
     keep: list = []
     b = c_batch(inputs, keep)
     ranges = [(first, min(CHUNK, n - first)) for first in range(0, n, CHUNK)]
+    done = 0
     if threads <= 1 or len(ranges) == 1:
         for first, count in ranges:
             run_range(inputs, b, outputs, first, count)
+            done += count
+            if progress:
+                progress(done, n)
     else:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for future in [pool.submit(run_range, inputs, b, outputs, first, count) for first, count in ranges]:
+            futures = {pool.submit(run_range, inputs, b, outputs, first, count): count for first, count in ranges}
+            for future in as_completed(futures):
                 future.result()
+                done += futures[future]
+                if progress:
+                    progress(done, n)
     return outputs
 
 
@@ -258,6 +270,7 @@ def simulate_batch(
     accuracy: str = "exact",
     threads: int | None = None,
     executor: Executor | None = None,
+    progress: Progress | None = None,
 ) -> BatchResult:
     """Simulate n independent HH membranes in one call of the C kernel.
 
@@ -278,6 +291,7 @@ def simulate_batch(
     the spec's float64 tolerance). threads: threads in this process (default: all
     cores). executor: a concurrent.futures.Executor (a process pool, or a cluster
     client with the same submit/result interface) to run parts of the batch on.
+    progress: called as progress(neurons done, n) when each part finishes.
 
     Raises:
         InvalidInputError: bad input, naming it (and the neuron), before any step.
@@ -336,9 +350,14 @@ def simulate_batch(
         inputs.drive_rows = waveform_rows
     if executor is not None:
         parts = [executor.submit(run_part, inputs.select(first, min(CHUNK, n - first))) for first in range(0, n, CHUNK)]
-        outputs = merge([part.result() for part in parts])
+        results = []
+        for j, part in enumerate(parts):
+            results.append(part.result())
+            if progress:
+                progress(min((j + 1) * CHUNK, n), n)
+        outputs = merge(results)
     else:
-        outputs = run_inputs(inputs, threads or os.cpu_count() or 1)
+        outputs = run_inputs(inputs, threads or os.cpu_count() or 1, progress)
     return finish(inputs, outputs)
 
 

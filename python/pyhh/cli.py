@@ -1,17 +1,35 @@
-"""The `pyhh` command line: run a simulation, run a golden case, regenerate golden/."""
+"""The `pyhh` command line (also `python -m pyhh`).
+
+    pyhh run       pulses or a waveform file; spikes, CSV and a figure
+    pyhh fi        the frequency-current curve of a sweep of constant currents
+    pyhh clamp     a voltage-clamp step family and its I-V curve
+    pyhh methods   each method's error against dt, against a fine rk4 solution
+    pyhh trace     run a golden case file, write its trace CSV
+    pyhh conform   grade an implementation against the golden traces
+    pyhh golden    regenerate golden/ and report what changed
+
+Voltages are mV from rest (add -65 for absolute), times ms, currents uA/cm^2.
+Errors print one line naming the bad value and exit with status 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from . import cbackend, golden
 from .api import BACKENDS, Pulse, run_case, simulate
-from .casefile import load_case
-from .errors import PyhhError
-from .parameters import PARAMETER_TABLE, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V_REST_ABSOLUTE
 from .case import METHODS
+from .casefile import load_case
+from .errors import InvalidInputError, PyhhError
+from .parameters import PARAMETER_TABLE, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V_REST_ABSOLUTE
+from .trace import format_trace
+
+DEFAULT_BACKEND = "c" if cbackend.available() else "python"
 
 
 def parse_setting(text: str) -> tuple[str, float]:
@@ -27,49 +45,155 @@ def parse_setting(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"--set {name}: {value!r} is not a number") from None
 
 
+def read_waveform(path: Path) -> np.ndarray:
+    """A waveform file: one number per line (the first column of a CSV; a header line is allowed)."""
+    try:
+        lines = [line.split(",")[0].strip() for line in path.read_text().splitlines() if line.strip()]
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot read the waveform: {e.strerror}") from None
+    values = []
+    for number, text in enumerate(lines, start=1):
+        try:
+            values.append(float(text))
+        except ValueError:
+            if number > 1:
+                raise InvalidInputError(f"{path}: line {number} is {text!r}, not a number") from None
+    if not values:
+        raise InvalidInputError(f"{path}: the waveform file holds no values")
+    return np.array(values)
+
+
+def progress_printer(label: str):
+    """A progress callback that draws on a terminal and stays quiet otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done}/{total} ({100 * done // total}%)", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def write_csv(path: Path, header: list[str], columns: list[np.ndarray]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        for row in zip(*columns):
+            writer.writerow([repr(float(x)) for x in row])
+    print(f"wrote {path}")
+
+
+def common_model_options(parser: argparse.ArgumentParser, method: str = "exp_euler") -> None:
+    parser.add_argument("--dt", type=float, default=0.01, help="time step, ms (default 0.01)")
+    parser.add_argument("--method", choices=METHODS, default=method, help=f"integration method (default {method})")
+    parser.add_argument("--temperature", type=float, default=TEMPERATURE_DEFAULT, help="degC (default 6.3)")
+    parser.add_argument("--set", type=parse_setting, action="append", default=[], metavar="NAME=VALUE",
+                        help="override a parameter, e.g. --set g_K=30 (repeatable); "
+                        f"names: {', '.join(PARAMETER_TABLE)}")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    pulses = [Pulse(args.start + i * args.period, args.stop + i * args.period, args.amplitude) for i in range(args.repeat)]
-    result = simulate(
-        pulses,
-        dt=args.dt,
-        duration=args.duration,
-        method=args.method,
-        temperature=args.temperature,
-        V0=args.V0,
-        record_every=args.record_every,
-        params=dict(args.set),
-        spike_threshold=args.threshold,
-        backend=args.backend,
-    )
+    if args.waveform is not None:
+        stimulus = read_waveform(args.waveform)
+        duration = None
+    else:
+        if args.repeat < 1:
+            raise InvalidInputError(f"--repeat = {args.repeat} must be at least 1")
+        stimulus = [Pulse(args.start + i * args.period, args.stop + i * args.period, args.amplitude)
+                    for i in range(args.repeat)]
+        duration = args.duration
+    result = simulate(stimulus, dt=args.dt, duration=duration, method=args.method, temperature=args.temperature,
+                      V0=args.V0, record_every=args.record_every, params=dict(args.set),
+                      spike_threshold=args.threshold, backend=args.backend)
+    seconds = result.case.steps * result.case.dt
+    times = ", ".join(f"{t:.3f}" for t in result.spikes)
+    print(f"{result.spike_count} spike(s) in {seconds:g} ms ({result.firing_rate:.1f} Hz)"
+          + (f" at {times} ms" if times else ""))
     if args.csv:
-        result.to_csv(args.csv)
+        if args.absolute:
+            table = result.table()
+            table[:, 1] += V_REST_ABSOLUTE
+            args.csv.write_text(format_trace(table.tolist()).replace("t,V,", "t,V_absolute,", 1))
+        else:
+            result.to_csv(args.csv)
+        print(f"wrote {args.csv}")
     if args.plot:
         from .plotting import demo_figure
 
-        demo_figure(result, args.plot, absolute=args.absolute)
-    times = ", ".join(f"{t:.3f}" for t in result.spikes)
-    print(f"{result.spike_count} spike(s) in {args.duration} ms ({result.firing_rate:.1f} Hz)" + (f" at {times} ms" if times else ""))
-    for path in (args.csv, args.plot):
-        if path:
-            print(f"wrote {path}")
+        print(f"wrote {demo_figure(result, args.plot, absolute=args.absolute)}")
+    return 0
+
+
+def cmd_fi(args: argparse.Namespace) -> int:
+    from .fi import fi_curve
+
+    currents = np.arange(args.start, args.stop + args.step / 2, args.step) if args.step > 0 else None
+    if currents is None or len(currents) == 0:
+        raise InvalidInputError(f"--step = {args.step} must be > 0 and --stop = {args.stop} >= --start = {args.start}")
+    curve = fi_curve(currents, duration=args.duration, transient=args.transient, dt=args.dt, method=args.method,
+                     temperature=args.temperature, params=dict(args.set), accuracy=args.accuracy,
+                     progress=progress_printer("fi"))
+    onset = f"{curve.onset:g} uA/cm^2" if curve.onset is not None else "none in this range"
+    print(f"{len(currents)} currents from {currents[0]:g} to {currents[-1]:g} uA/cm^2; "
+          f"onset of repetitive firing: {onset}; largest rate {curve.rates.max():.1f} Hz")
+    if args.csv:
+        write_csv(args.csv, ["current", "rate_hz", "spikes_after_transient"],
+                  [curve.currents, curve.rates, curve.spike_counts])
+    if args.plot:
+        from .plotting import fi_figure
+
+        print(f"wrote {fi_figure(curve, args.plot)}")
+    return 0
+
+
+def cmd_clamp(args: argparse.Namespace) -> int:
+    from .experiments import clamp_family
+
+    if args.step <= 0 or args.stop < args.start:
+        raise InvalidInputError(f"--step = {args.step} must be > 0 and --stop = {args.stop} >= --start = {args.start}")
+    levels = np.arange(args.start, args.stop + args.step / 2, args.step)
+    family = clamp_family(levels, holding=args.holding, step_ms=args.step_ms, dt=args.dt, method=args.method,
+                          temperature=args.temperature, params=dict(args.set))
+    reversal = family.reversal_I_Na()
+    print(f"{len(levels)} steps from {levels[0]:g} to {levels[-1]:g} mV; largest inward I_Na "
+          f"{family.peak_I_Na.min():.1f} uA/cm^2 at {levels[np.argmin(family.peak_I_Na)]:g} mV; "
+          + (f"I_Na reverses at {reversal:.1f} mV" if reversal is not None else "I_Na does not reverse in this range"))
+    if args.csv:
+        write_csv(args.csv, ["level_mV", "peak_I_Na", "steady_I_K"], [family.levels, family.peak_I_Na,
+                                                                        family.steady_I_K])
+    if args.plot:
+        from .plotting import clamp_figure
+
+        print(f"wrote {clamp_figure(family, args.plot)}")
+    return 0
+
+
+def cmd_methods(args: argparse.Namespace) -> int:
+    from .experiments import method_errors
+
+    study = method_errors(args.dt, stimulus=args.current, duration=args.duration, backend=args.backend)
+    print(f"largest |V - V_rk4(dt={study.reference_dt:g})| in mV, constant {args.current:g} uA/cm^2, {args.duration:g} ms")
+    print(f"{'dt (ms)':>9} " + " ".join(f"{m:>11}" for m in study.errors))
+    for j, dt in enumerate(study.dts):
+        print(f"{dt:>9g} " + " ".join(f"{study.errors[m][j]:>11.3g}" if np.isfinite(study.errors[m][j])
+                                      else f"{'blew up':>11}" for m in study.errors))
+    print("observed order: " + ", ".join(f"{m} {study.order(m):.2f}" for m in study.errors))
+    if args.csv:
+        write_csv(args.csv, ["dt", *study.errors], [study.dts, *study.errors.values()])
+    if args.plot:
+        from .plotting import methods_figure
+
+        print(f"wrote {methods_figure(study, args.plot)}")
     return 0
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    case = load_case(args.case)
-    result = run_case(case, args.backend)
+    result = run_case(load_case(args.case), args.backend)
     if args.out:
         result.to_csv(args.out)
     else:
-        from .trace import format_trace
-
         sys.stdout.write(format_trace(result.table().tolist()))
-    return 0
-
-
-def cmd_golden(args: argparse.Namespace) -> int:
-    for line in golden.regenerate(args.golden, args.out):
-        print(line)
     return 0
 
 
@@ -84,6 +208,12 @@ def cmd_conform(args: argparse.Namespace) -> int:
     return 1 if any(o.level == "fail" for o in outcomes) else 0
 
 
+def cmd_golden(args: argparse.Namespace) -> int:
+    for line in golden.regenerate(args.golden, args.out):
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pyhh",
@@ -92,27 +222,66 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="simulate pulses of current and report spikes; optional CSV and figure")
+    run = sub.add_parser("run", help="simulate pulses of current or a waveform file; spikes, CSV, figure",
+                         description="Simulate one membrane patch and print its spikes.")
     run.add_argument("--amplitude", type=float, default=10.0, help="pulse amplitude, uA/cm^2 (default 10)")
     run.add_argument("--start", type=float, default=10.0, help="pulse start, ms (default 10)")
     run.add_argument("--stop", type=float, default=90.0, help="pulse stop, ms (default 90)")
     run.add_argument("--repeat", type=int, default=1, help="number of pulses (default 1)")
     run.add_argument("--period", type=float, default=0.0, help="time between pulse starts, ms (default 0)")
     run.add_argument("--duration", type=float, default=100.0, help="length of the run, ms (default 100)")
-    run.add_argument("--dt", type=float, default=0.01, help="time step, ms (default 0.01)")
-    run.add_argument("--method", choices=METHODS, default="exp_euler", help="integration method (default exp_euler)")
-    run.add_argument("--temperature", type=float, default=TEMPERATURE_DEFAULT, help="degC (default 6.3)")
+    run.add_argument("--waveform", type=Path, help="instead of pulses: a file with one current (uA/cm^2) per "
+                     "step, one per line; the run has one step per value")
+    common_model_options(run)
     run.add_argument("--V0", type=float, default=0.0, help="initial voltage, mV from rest (default 0)")
     run.add_argument("--record-every", type=int, default=1, help="keep every r-th row (default 1)")
-    run.add_argument("--threshold", type=float, default=SPIKE_THRESHOLD_DEFAULT, help="spike threshold, mV from rest (default 50)")
-    run.add_argument("--set", type=parse_setting, action="append", default=[], metavar="NAME=VALUE",
-                     help="override a parameter, e.g. --set g_K=30 (repeatable)")
-    run.add_argument("--backend", choices=BACKENDS, default="c" if cbackend.available() else "python",
-                     help="implementation: the C kernel (default when built) or the Python reference")
-    run.add_argument("--absolute", action="store_true", help="plot absolute voltages (rest at -65 mV)")
+    run.add_argument("--threshold", type=float, default=SPIKE_THRESHOLD_DEFAULT,
+                     help="spike threshold, mV from rest (default 50)")
+    run.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
+                     help=f"the C kernel or the Python reference (default {DEFAULT_BACKEND})")
+    run.add_argument("--absolute", action="store_true",
+                     help=f"write and plot absolute voltages (rest at {V_REST_ABSOLUTE:g} mV; CSV column V_absolute)")
     run.add_argument("--csv", type=Path, help="write the trace here")
     run.add_argument("--plot", type=Path, help="draw the figure here (PNG)")
     run.set_defaults(func=cmd_run)
+
+    fi = sub.add_parser("fi", help="frequency-current curve over a range of constant currents",
+                        description="Firing rate (1000 / mean interspike interval after the transient) at each "
+                        "constant current, one neuron per current in one call of the batch kernel.")
+    fi.add_argument("--start", type=float, default=0.0, help="first current, uA/cm^2 (default 0)")
+    fi.add_argument("--stop", type=float, default=20.0, help="last current, uA/cm^2 (default 20)")
+    fi.add_argument("--step", type=float, default=0.25, help="current step, uA/cm^2 (default 0.25)")
+    fi.add_argument("--duration", type=float, default=500.0, help="length of each run, ms (default 500)")
+    fi.add_argument("--transient", type=float, default=100.0, help="spikes before this are not counted, ms (default 100)")
+    common_model_options(fi)
+    fi.add_argument("--accuracy", choices=("exact", "fast"), default="exact", help="batch kernel mode (default exact)")
+    fi.add_argument("--csv", type=Path, help="write current, rate, spikes here")
+    fi.add_argument("--plot", type=Path, help="draw the F-I curve here (PNG)")
+    fi.set_defaults(func=cmd_fi)
+
+    clamp = sub.add_parser("clamp", help="voltage-clamp step family and I-V curve (HH 1952)",
+                           description="Step from the holding voltage to each level and record I_Na and I_K.")
+    clamp.add_argument("--start", type=float, default=-30.0, help="lowest level, mV from rest (default -30)")
+    clamp.add_argument("--stop", type=float, default=140.0, help="highest level, mV from rest (default 140)")
+    clamp.add_argument("--step", type=float, default=10.0, help="level spacing, mV (default 10)")
+    clamp.add_argument("--holding", type=float, default=0.0, help="holding voltage, mV from rest (default 0)")
+    clamp.add_argument("--step-ms", type=float, default=10.0, help="length of each step, ms (default 10)")
+    common_model_options(clamp)
+    clamp.add_argument("--csv", type=Path, help="write level, peak I_Na, steady I_K here")
+    clamp.add_argument("--plot", type=Path, help="draw the family and the I-V curve here (PNG)")
+    clamp.set_defaults(func=cmd_clamp)
+
+    methods = sub.add_parser("methods", help="each method's error against dt (log-log) and its order",
+                             description="euler, exp_euler and rk4 at each dt against rk4 at dt = 0.0005 ms: the "
+                             "largest |V error| at common sample times, every 0.2 ms.")
+    methods.add_argument("--dt", type=float, nargs="+", default=[0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
+                         help="time steps, ms; each must divide 0.2 (default 0.001 ... 0.2)")
+    methods.add_argument("--current", type=float, default=10.0, help="constant current, uA/cm^2 (default 10)")
+    methods.add_argument("--duration", type=float, default=20.0, help="ms (default 20)")
+    methods.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="implementation")
+    methods.add_argument("--csv", type=Path, help="write dt and each method's error here")
+    methods.add_argument("--plot", type=Path, help="draw the log-log figure here (PNG)")
+    methods.set_defaults(func=cmd_methods)
 
     trace = sub.add_parser("trace", help="run a golden case file and write its trace CSV")
     trace.add_argument("case", type=Path, help="case file (JSON), e.g. golden/cases/rest.json")
@@ -137,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     conf.set_defaults(func=cmd_conform)
 
     gold = sub.add_parser("golden", help="regenerate golden/ traces and manifest, print what changed")
-    gold.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN, help="golden folder with cases/ (default: the checkout's)")
+    gold.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN,
+                      help="golden folder with cases/ (default: the checkout's)")
     gold.add_argument("--out", type=Path, help="write traces and manifest here instead (default: the golden folder)")
     gold.set_defaults(func=cmd_golden)
     return parser

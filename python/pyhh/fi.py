@@ -7,7 +7,7 @@ without the C backend each current runs on the reference instead.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
@@ -51,6 +51,7 @@ def fi_curve(
     accuracy: str = "exact",
     threads: int | None = None,
     executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> FICurve:
     """Firing rate of the membrane at each constant current, from rest.
 
@@ -68,7 +69,7 @@ def fi_curve(
     if cbackend.available():
         batch = simulate_batch(current=currents, duration=duration, dt=dt, method=method, temperature=temperature,
                                params=params, spike_capacity=capacity, accuracy=accuracy, threads=threads,
-                               executor=executor)
+                               executor=executor, progress=progress)
         spikes = batch.spikes
     else:
         spikes = [simulate(float(I), duration=duration, dt=dt, method=method, temperature=temperature,

@@ -1,4 +1,4 @@
-"""Figures (matplotlib, drawn off-screen): pyHH's demo figure, made richer."""
+"""Figures (matplotlib, drawn off-screen): the demo, the F-I curve, the clamp family, the methods."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 from .api import Result  # noqa: E402
+from .experiments import ClampFamily, MethodErrors  # noqa: E402
+from .fi import FICurve  # noqa: E402
 
 
 def demo_figure(result: Result, path: str | Path, absolute: bool = False, title: str | None = None) -> Path:
@@ -39,6 +43,73 @@ def demo_figure(result: Result, path: str | Path, absolute: bool = False, title:
     ax_currents.legend(loc="upper right", ncols=3)
     for ax in axes:
         ax.spines[["top", "right"]].set_visible(False)
+    return save(fig, path)
+
+
+def fi_figure(curve: FICurve, path: str | Path) -> Path:
+    """Firing rate against current, with the onset of repetitive firing marked."""
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    ax.plot(curve.currents, curve.rates, "o-", ms=3, color="tab:blue")
+    if curve.onset is not None:
+        ax.axvline(curve.onset, color="tab:red", ls="--", lw=1)
+        ax.annotate(f"onset of repetitive firing\n{curve.onset:g} µA/cm²", (curve.onset, 0),
+                    xytext=(8, 20), textcoords="offset points", color="tab:red")
+    ax.set_xlabel("constant current (µA/cm²)")
+    ax.set_ylabel("firing rate (Hz)")
+    ax.set_title(f"F–I curve (rate after {curve.transient:g} ms, over {curve.duration - curve.transient:g} ms)")
+    ax.spines[["top", "right"]].set_visible(False)
+    return save(fig, path)
+
+
+def clamp_figure(family: ClampFamily, path: str | Path) -> Path:
+    """I_Na and I_K against time for each command step, and the peak I-V curve."""
+    fig, (ax_na, ax_k, ax_iv) = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained")
+    colors = plt.cm.viridis(np.linspace(0, 1, len(family.levels)))
+    for j, level in enumerate(family.levels):
+        ax_na.plot(family.t, family.I_Na[j], color=colors[j], lw=1)
+        ax_k.plot(family.t, family.I_K[j], color=colors[j], lw=1, label=f"{level:g} mV")
+    ax_na.set_title("I_Na during each step")
+    ax_k.set_title("I_K during each step")
+    for ax in (ax_na, ax_k):
+        ax.set_xlabel("time from step onset (ms)")
+        ax.set_ylabel("current (µA/cm², outward +)")
+    ax_iv.axhline(0, color="0.7", lw=0.8)
+    ax_iv.plot(family.levels, family.peak_I_Na, "o-", ms=3, label="peak I_Na")
+    ax_iv.plot(family.levels, family.steady_I_K, "s-", ms=3, label="I_K at step end")
+    reversal = family.reversal_I_Na()
+    if reversal is not None:
+        ax_iv.axvline(reversal, color="tab:red", ls="--", lw=1)
+        ax_iv.annotate(f"I_Na reverses at {reversal:.1f} mV", (reversal, 0), xytext=(-120, 30),
+                       textcoords="offset points", color="tab:red")
+    ax_iv.set_xlabel(f"command voltage (mV from rest; holding {family.holding:g})")
+    ax_iv.set_ylabel("current (µA/cm²)")
+    ax_iv.set_title("I–V curve")
+    ax_iv.legend()
+    for ax in (ax_na, ax_k, ax_iv):
+        ax.spines[["top", "right"]].set_visible(False)
+    return save(fig, path)
+
+
+def methods_figure(study: MethodErrors, path: str | Path) -> Path:
+    """Largest V error against dt for each method on log-log axes, blow-ups marked."""
+    fig, ax = plt.subplots(figsize=(7, 4.8), layout="constrained")
+    top = max(np.nanmax(errors) for errors in study.errors.values())
+    for j, (method, marker) in enumerate(zip(study.errors, ("o", "s", "^"))):
+        errors = study.errors[method]
+        line, = ax.loglog(study.dts, errors, marker + "-", label=f"{method} (order {study.order(method):.2f})")
+        unstable = ~np.isfinite(errors)
+        if unstable.any():  # one row of crosses per method, above every finite error
+            ax.loglog(study.dts[unstable], np.full(unstable.sum(), top * 4.0 ** (j + 1)), "x",
+                      color=line.get_color(), ms=9, mew=2)
+    ax.set_xlabel("time step dt (ms)")
+    ax.set_ylabel(f"largest |V − V_rk4(dt={study.reference_dt:g})| (mV)")
+    ax.set_title("Error against time step (× : the method blew up)")
+    ax.legend()
+    ax.grid(True, which="both", alpha=0.3)
+    return save(fig, path)
+
+
+def save(fig, path: str | Path) -> Path:
     path = Path(path)
     fig.savefig(path, dpi=110)
     plt.close(fig)

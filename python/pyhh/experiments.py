@@ -1,0 +1,123 @@
+"""Two classic numerical experiments on the model.
+
+clamp_family: the voltage-clamp step family of Hodgkin & Huxley (1952): from a
+holding potential, step to each of a range of voltages and record I_Na and
+I_K; the peak sodium current against voltage is the I-V curve.
+
+method_errors: each method at a range of dt against a fine rk4 solution,
+showing each method's order and where forward Euler and rk4 become unstable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+
+from .api import StimulusLike, simulate
+from .batch import simulate_batch
+from .case import METHODS
+from .errors import InvalidInputError, NumericalInstabilityError
+from .parameters import TEMPERATURE_DEFAULT, check_real
+
+
+def positive(name: str, value: float) -> float:
+    """A finite number > 0, else an error naming it."""
+    value = check_real(name, value)
+    if value <= 0.0:
+        raise InvalidInputError(f"{name} = {value!r} ms must be greater than 0")
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class ClampFamily:
+    """levels: command voltages (mV from rest); t: times (ms) from the step onset;
+    I_Na, I_K: (levels, times) currents (uA/cm^2) during the step; peak_I_Na: the
+    sodium current of largest magnitude at each level (inward is negative);
+    steady_I_K: the potassium current at the end of each step."""
+
+    levels: np.ndarray
+    t: np.ndarray
+    I_Na: np.ndarray
+    I_K: np.ndarray
+    holding: float
+
+    @property
+    def peak_I_Na(self) -> np.ndarray:
+        return self.I_Na[np.arange(len(self.levels)), np.argmax(np.abs(self.I_Na), axis=1)]
+
+    @property
+    def steady_I_K(self) -> np.ndarray:
+        return self.I_K[:, -1]
+
+    def reversal_I_Na(self) -> float | None:
+        """The level where the peak sodium current changes sign, interpolated (mV)."""
+        peak = self.peak_I_Na
+        for j in range(1, len(peak)):
+            if peak[j - 1] < 0.0 <= peak[j]:
+                a, b = self.levels[j - 1], self.levels[j]
+                return float(a + (0.0 - peak[j - 1]) / (peak[j] - peak[j - 1]) * (b - a))
+        return None
+
+
+def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float = 0.0, step_ms: float = 10.0,
+                 dt: float = 0.01, temperature: float = TEMPERATURE_DEFAULT, method: str = "exp_euler",
+                 params=None) -> ClampFamily:
+    """Step from `holding` to each level for `step_ms` ms (the gates start at rest at `holding`)."""
+    levels = np.asarray(levels, dtype=np.float64)
+    if levels.ndim != 1 or len(levels) == 0:
+        raise InvalidInputError("levels must be a non-empty one-dimensional array of voltages (mV)")
+    dt, step_ms = positive("dt", dt), positive("step_ms", step_ms)
+    steps = max(1, round(step_ms / dt))
+    result = simulate_batch(current=levels - holding, V0=holding, clamp=True, dt=dt, steps=steps, method=method,
+                            temperature=temperature, params=params, record_every=1)
+    return ClampFamily(levels, result.t, result.column("I_Na").copy(), result.column("I_K").copy(), holding)
+
+
+@dataclasses.dataclass(frozen=True)
+class MethodErrors:
+    """errors[method]: for each dt, the largest |V - V_reference| (mV) at the
+    common sample times, or nan where the method blew up."""
+
+    dts: np.ndarray
+    errors: dict[str, np.ndarray]
+    reference_dt: float
+
+    def order(self, method: str) -> float:
+        """The slope of log(error) against log(dt) in the asymptotic range: the
+        smaller half (at least two) of the dts where the method stayed finite; nan
+        with fewer than two."""
+        ok = np.isfinite(self.errors[method]) & (self.errors[method] > 0)
+        order = np.argsort(self.dts[ok])
+        dts, errors = self.dts[ok][order], self.errors[method][ok][order]
+        keep = max(2, (len(dts) + 1) // 2)
+        if len(dts) < 2:
+            return float("nan")
+        return float(np.polyfit(np.log(dts[:keep]), np.log(errors[:keep]), 1)[0])
+
+
+def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, duration: float = 20.0,
+                  sample_every: float = 0.2, reference_dt: float = 0.0005,
+                  backend: str = "c") -> MethodErrors:
+    """Run every method at each dt (each must divide sample_every) against rk4 at reference_dt."""
+    dts = np.array([positive("dt", dt) for dt in dts])
+    sample_every = positive("sample_every", sample_every)
+    for dt in (*dts.tolist(), positive("reference_dt", reference_dt)):
+        ratio = sample_every / dt
+        if abs(ratio - round(ratio)) > 1e-9:
+            raise InvalidInputError(f"dt = {dt!r} ms must divide sample_every = {sample_every!r} ms")
+    reference = simulate(stimulus, dt=reference_dt, duration=duration, method="rk4",
+                         record_every=round(sample_every / reference_dt), backend=backend)
+    errors = {}
+    for method in METHODS:
+        row = []
+        for dt in dts:
+            try:
+                run = simulate(stimulus, dt=float(dt), duration=duration, method=method,
+                               record_every=round(sample_every / dt), backend=backend)
+                row.append(float(np.max(np.abs(run.V - reference.V))))
+            except NumericalInstabilityError:
+                row.append(np.nan)
+        errors[method] = np.array(row)
+    return MethodErrors(dts, errors, reference_dt)
