@@ -5,8 +5,9 @@ W1: one neuron, constant 10 uA/cm^2, 1000 ms at dt = 0.01 ms (100,000 steps),
 W2: 10,000 neurons, neuron k at constant 20 k / 9999 uA/cm^2, 100 ms at
     dt = 0.01 ms (10^8 neuron-steps), spike counts only.
 
-Forward Euler throughout (pyHH's method). Prints a table of times, throughput
-and ratios to the Python reference and to numpy, and writes the same as JSON
+Forward Euler throughout (pyHH's method). Prints a table of times, throughput,
+ratios to the Python reference and to numpy, and the peak memory allocated
+through Python (numpy arrays included) where measured; writes the same as JSON
 (build/bench.json) for tracking. The machine is shared and noisy: each time is
 the median of several runs, and the ratios, measured in the same run, are
 what count. Slow implementations run on a subset of W2 and are extrapolated;
@@ -142,21 +143,29 @@ def main() -> int:
             add("W2", f"C batch {accuracy}, {threads} thread{'s' if threads > 1 else ''}", t, work,
                 memory=peak_python_memory(run))
 
+    # A long run: 10^7 steps, one row in 10,000 kept.
+    long_run = lambda: pyhh.simulate(10.0, dt=DT, steps=10_000_000, method="euler", record_every=10_000,  # noqa: E731
+                                      backend="c")
+    t, _ = timed(long_run, 1)
+    add("W1", "C scalar, 10^7 steps, 1 row in 10^4", t, 10_000_000, memory=peak_python_memory(long_run))
+
     # Print.
     ref = {w: next(r["seconds"] for r in rows if r["workload"] == w and r["implementation"] == "Python reference")
            for w in ("W1", "W2")}
     num = {w: next(r["seconds"] for r in rows if r["workload"] == w and r["implementation"].startswith("numpy"))
            for w in ("W1", "W2")}
     print(f"pyhh bench: {platform.machine()}, {CORES} cores, Python {platform.python_version()}, numpy {np.__version__}")
-    print(f"{'':3} {'implementation':34} {'time':>10} {'M steps/s':>10} {'vs Python':>10} {'vs numpy':>9}  note")
+    print(f"{'':3} {'implementation':36} {'time':>10} {'M steps/s':>10} {'vs Python':>10} {'vs numpy':>9} "
+          f"{'py peak':>9}  note")
     for r in rows:
         unit = "neuron-steps/s" if r["workload"] == "W2" else "steps/s"
         r["vs_python_reference"] = ref[r["workload"]] / r["seconds"]
         r["vs_numpy"] = num[r["workload"]] / r["seconds"]
         r["unit"] = unit
         seconds = f"{r['seconds'] * 1e3:.1f} ms" if r["seconds"] < 1 else f"{r['seconds']:.2f} s"
-        print(f"{r['workload']:3} {r['implementation']:34} {seconds:>10} {r['per_second'] / 1e6:>10.3g} "
-              f"{r['vs_python_reference']:>9.3g}x {r['vs_numpy']:>8.3g}x  {r['note']}")
+        memory = f"{r['peak_python_bytes'] / 2**20:.1f} MiB" if r["peak_python_bytes"] is not None else ""
+        print(f"{r['workload']:3} {r['implementation']:36} {seconds:>10} {r['per_second'] / 1e6:>10.3g} "
+              f"{r['vs_python_reference']:>9.3g}x {r['vs_numpy']:>8.3g}x {memory:>9}  {r['note']}")
     call = empty_call_cost()
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     same = bool(np.array_equal(counts["exact"], counts["fast"]))

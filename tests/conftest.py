@@ -39,8 +39,10 @@ def model() -> dict:
         return tomllib.load(f)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def manifest():
+    """The golden manifest, its hashes checked before any test compares anything
+    (a damaged, missing or unlisted file fails here, naming the file)."""
     from pyhh.golden import load_manifest
 
     return load_manifest(GOLDEN)

@@ -130,6 +130,7 @@ class Result:
 
     @property
     def spike_count(self) -> int:
+        """The number of spikes (§9)."""
         return len(self.spikes)
 
     @property

@@ -64,10 +64,12 @@ class BatchResult:
 
     @property
     def n(self) -> int:
+        """The number of neurons."""
         return len(self.spike_counts)
 
     @property
     def t(self) -> np.ndarray | None:
+        """The recorded times, ms (None without traces)."""
         return None if self.traces is None else self.traces[:, 0, 0]
 
     def column(self, name: str) -> np.ndarray:
@@ -145,6 +147,7 @@ class BatchInputs:
 
     @property
     def n(self) -> int:
+        """The number of neurons."""
         return len(self.arrays["V0"])
 
     def select(self, first: int, count: int) -> "BatchInputs":

@@ -76,6 +76,7 @@ def progress_printer(label: str):
 
 
 def write_csv(path: Path, header: list[str], columns: list[np.ndarray]) -> None:
+    """A CSV of equal-length columns, every value at full precision."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(header)
@@ -85,6 +86,7 @@ def write_csv(path: Path, header: list[str], columns: list[np.ndarray]) -> None:
 
 
 def common_model_options(parser: argparse.ArgumentParser, method: str = "exp_euler") -> None:
+    """--dt, --method, --temperature and --set, shared by the simulating subcommands."""
     parser.add_argument("--dt", type=float, default=0.01, help="time step, ms (default 0.01)")
     parser.add_argument("--method", choices=METHODS, default=method, help=f"integration method (default {method})")
     parser.add_argument("--temperature", type=float, default=TEMPERATURE_DEFAULT, help="degC (default 6.3)")
@@ -94,6 +96,7 @@ def common_model_options(parser: argparse.ArgumentParser, method: str = "exp_eul
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """pyhh run: simulate pulses or a waveform, report spikes."""
     if args.waveform is not None:
         stimulus = read_waveform(args.waveform)
         duration = None
@@ -126,6 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_fi(args: argparse.Namespace) -> int:
+    """pyhh fi: the F-I curve."""
     from .fi import fi_curve
 
     currents = np.arange(args.start, args.stop + args.step / 2, args.step) if args.step > 0 else None
@@ -148,6 +152,7 @@ def cmd_fi(args: argparse.Namespace) -> int:
 
 
 def cmd_clamp(args: argparse.Namespace) -> int:
+    """pyhh clamp: the voltage-clamp family."""
     from .experiments import clamp_family
 
     if args.step <= 0 or args.stop < args.start:
@@ -170,6 +175,7 @@ def cmd_clamp(args: argparse.Namespace) -> int:
 
 
 def cmd_methods(args: argparse.Namespace) -> int:
+    """pyhh methods: error against dt."""
     from .experiments import method_errors
 
     study = method_errors(args.dt, stimulus=args.current, duration=args.duration, backend=args.backend)
@@ -189,6 +195,7 @@ def cmd_methods(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
+    """pyhh trace: a golden case's trace."""
     result = run_case(load_case(args.case), args.backend)
     if args.out:
         result.to_csv(args.out)
@@ -198,6 +205,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_conform(args: argparse.Namespace) -> int:
+    """pyhh conform: grade an implementation."""
     from .conform import conform, report
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
@@ -209,12 +217,14 @@ def cmd_conform(args: argparse.Namespace) -> int:
 
 
 def cmd_golden(args: argparse.Namespace) -> int:
+    """pyhh golden: regenerate golden/."""
     for line in golden.regenerate(args.golden, args.out):
         print(line)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand with its options, units and defaults."""
     parser = argparse.ArgumentParser(
         prog="pyhh",
         description="The Hodgkin-Huxley (1952) reference model. Voltages are mV from rest "
@@ -314,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -78,6 +78,7 @@ class HHModel:
         )
 
     def state(self) -> State:
+        """The model's (V, m, h, n) as a spec State."""
         return State(self.Vm, self.m.state, self.h.state, self.n.state)
 
     def UpdateGateTimeConstants(self, Vm: float) -> None:
@@ -118,6 +119,7 @@ class Simulation:
         self.CreateArrays(0, 0.0)
 
     def CreateArrays(self, pointCount: int, deltaTms: float) -> None:
+        """Fresh result arrays of pointCount rows (pyHH's name)."""
         self.times = np.arange(pointCount) * deltaTms
         self.Vm = np.empty(pointCount)
         self.INa = np.empty(pointCount)

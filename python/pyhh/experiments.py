@@ -45,10 +45,12 @@ class ClampFamily:
 
     @property
     def peak_I_Na(self) -> np.ndarray:
+        """At each level, the sodium current of largest magnitude (uA/cm^2)."""
         return self.I_Na[np.arange(len(self.levels)), np.argmax(np.abs(self.I_Na), axis=1)]
 
     @property
     def steady_I_K(self) -> np.ndarray:
+        """At each level, the potassium current at the end of the step (uA/cm^2)."""
         return self.I_K[:, -1]
 
     def reversal_I_Na(self) -> float | None:

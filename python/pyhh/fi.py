@@ -35,6 +35,7 @@ class FICurve:
 
     @property
     def onset(self) -> float | None:
+        """The smallest current with sustained firing (uA/cm^2), or None."""
         firing = np.flatnonzero(self.rates > 0)
         return float(self.currents[firing[0]]) if len(firing) else None
 

@@ -29,6 +29,7 @@ MANIFEST = "MANIFEST.json"
 
 
 def sha256(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
     return hashlib.sha256(data).hexdigest()
 
 

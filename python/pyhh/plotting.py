@@ -110,6 +110,7 @@ def methods_figure(study: MethodErrors, path: str | Path) -> Path:
 
 
 def save(fig, path: str | Path) -> Path:
+    """Write the figure as a PNG and close it."""
     path = Path(path)
     fig.savefig(path, dpi=110)
     plt.close(fig)
