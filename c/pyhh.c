@@ -356,46 +356,66 @@ int64_t hh_rows_needed(int64_t steps, int64_t record_every)
     return steps / record_every + (steps % record_every != 0);
 }
 
+/* §8.4: the settings every run shares. */
+static int check_settings(int method, int mode, double dt, int64_t steps, int64_t record_every, double threshold,
+                          char *message, size_t message_size)
+{
+    if (method < 0 || method >= 3)
+        return fail(HH_ERROR_INVALID, message, message_size, "unknown method %d", method);
+    if (mode != HH_CURRENT && mode != HH_CLAMP)
+        return fail(HH_ERROR_INVALID, message, message_size, "unknown mode %d", mode);
+    if (!isfinite(dt) || dt <= 0.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "dt = %.17g ms must be finite and greater than 0", dt);
+    if (steps < 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld must be at least 1", (long long)steps);
+    if (record_every < 1 || record_every > steps)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "record_every = %lld must be at least 1 and at most steps = %lld",
+                    (long long)record_every, (long long)steps);
+    if (!isfinite(threshold))
+        return fail(HH_ERROR_INVALID, message, message_size, "spike_threshold = %.17g must be finite", threshold);
+    return HH_OK;
+}
+
+/* §8.4: one membrane's parameters (§3.1), temperature (§3.2) and V0 (§6.1) in their ranges. */
+static int check_values(const hh_params *p, double temperature, double V0, char *message, size_t message_size)
+{
+    if (!isfinite(p->C_m) || p->C_m <= 0.0 || p->C_m > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "C_m = %.17g uF/cm^2 is not finite or outside the accepted range (0, 1000]", p->C_m);
+    if (!isfinite(p->g_Na) || p->g_Na < 0.0 || p->g_Na > 10000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "g_Na = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", p->g_Na);
+    if (!isfinite(p->g_K) || p->g_K < 0.0 || p->g_K > 10000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "g_K = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", p->g_K);
+    if (!isfinite(p->g_L) || p->g_L < 0.0 || p->g_L > 10000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "g_L = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", p->g_L);
+    if (!isfinite(p->E_Na) || p->E_Na < -1000.0 || p->E_Na > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "E_Na = %.17g mV is not finite or outside the accepted range [-1000, 1000]", p->E_Na);
+    if (!isfinite(p->E_K) || p->E_K < -1000.0 || p->E_K > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "E_K = %.17g mV is not finite or outside the accepted range [-1000, 1000]", p->E_K);
+    if (!isfinite(p->E_L) || p->E_L < -1000.0 || p->E_L > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "E_L = %.17g mV is not finite or outside the accepted range [-1000, 1000]", p->E_L);
+    if (!isfinite(temperature) || temperature < -40.0 || temperature > 60.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "temperature = %.17g degC is not finite or outside the accepted range [-40, 60]", temperature);
+    if (!isfinite(V0) || V0 < -1000.0 || V0 > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "V0 = %.17g mV is not finite or outside the accepted range [-1000, 1000]", V0);
+    return HH_OK;
+}
+
 /* §8.4: reject a case before anything runs, naming the bad value. */
 int hh_check_case(const hh_case *c, char *message, size_t message_size)
 {
     int64_t j;
+    int status;
     if (message != NULL && message_size > 0)
         message[0] = '\0';
     if (c == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "the case pointer is NULL");
-    if (c->method < 0 || c->method >= 3)
-        return fail(HH_ERROR_INVALID, message, message_size, "unknown method %d", c->method);
-    if (c->mode != HH_CURRENT && c->mode != HH_CLAMP)
-        return fail(HH_ERROR_INVALID, message, message_size, "unknown mode %d", c->mode);
-    if (!isfinite(c->dt) || c->dt <= 0.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "dt = %.17g ms must be finite and greater than 0", c->dt);
-    if (c->steps < 1)
-        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld must be at least 1", (long long)c->steps);
-    if (c->record_every < 1 || c->record_every > c->steps)
-        return fail(HH_ERROR_INVALID, message, message_size,
-                    "record_every = %lld must be at least 1 and at most steps = %lld",
-                    (long long)c->record_every, (long long)c->steps);
-    if (!isfinite(c->params.C_m) || c->params.C_m <= 0.0 || c->params.C_m > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "C_m = %.17g uF/cm^2 is not finite or outside the accepted range (0, 1000]", c->params.C_m);
-    if (!isfinite(c->params.g_Na) || c->params.g_Na < 0.0 || c->params.g_Na > 10000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "g_Na = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", c->params.g_Na);
-    if (!isfinite(c->params.g_K) || c->params.g_K < 0.0 || c->params.g_K > 10000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "g_K = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", c->params.g_K);
-    if (!isfinite(c->params.g_L) || c->params.g_L < 0.0 || c->params.g_L > 10000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "g_L = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", c->params.g_L);
-    if (!isfinite(c->params.E_Na) || c->params.E_Na < -1000.0 || c->params.E_Na > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "E_Na = %.17g mV is not finite or outside the accepted range [-1000, 1000]", c->params.E_Na);
-    if (!isfinite(c->params.E_K) || c->params.E_K < -1000.0 || c->params.E_K > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "E_K = %.17g mV is not finite or outside the accepted range [-1000, 1000]", c->params.E_K);
-    if (!isfinite(c->params.E_L) || c->params.E_L < -1000.0 || c->params.E_L > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "E_L = %.17g mV is not finite or outside the accepted range [-1000, 1000]", c->params.E_L);
-    if (!isfinite(c->temperature) || c->temperature < -40.0 || c->temperature > 60.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "temperature = %.17g degC is not finite or outside the accepted range [-40, 60]", c->temperature);
-    if (!isfinite(c->V0) || c->V0 < -1000.0 || c->V0 > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "V0 = %.17g mV is not finite or outside the accepted range [-1000, 1000]", c->V0);
-    if (!isfinite(c->spike_threshold))
-        return fail(HH_ERROR_INVALID, message, message_size, "spike_threshold = %.17g must be finite", c->spike_threshold);
+    status = check_settings(c->method, c->mode, c->dt, c->steps, c->record_every, c->spike_threshold, message,
+                            message_size);
+    if (status == HH_OK)
+        status = check_values(&c->params, c->temperature, c->V0, message, message_size);
+    if (status != HH_OK)
+        return status;
     if (c->waveform != NULL) {
         if (c->waveform_length != c->steps)
             return fail(HH_ERROR_INVALID, message, message_size,
@@ -520,49 +540,43 @@ static hh_params batch_params(const hh_batch *b, int64_t i)
 int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
 {
     int64_t i, k, n_drives;
+    int status;
+    char detail[200];
     if (message != NULL && message_size > 0)
         message[0] = '\0';
     if (b == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "the batch pointer is NULL");
-    if (b->method < 0 || b->method >= 3)
-        return fail(HH_ERROR_INVALID, message, message_size, "unknown method %d", b->method);
-    if (b->mode != HH_CURRENT && b->mode != HH_CLAMP)
-        return fail(HH_ERROR_INVALID, message, message_size, "unknown mode %d", b->mode);
-    if (!isfinite(b->dt) || b->dt <= 0.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "dt = %.17g ms must be finite and greater than 0", b->dt);
-    if (b->steps < 1 || b->n < 1)
-        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld and n = %lld must be at least 1",
-                    (long long)b->steps, (long long)b->n);
-    if (b->record_every < 1 || b->record_every > b->steps)
-        return fail(HH_ERROR_INVALID, message, message_size,
-                    "record_every = %lld must be at least 1 and at most steps = %lld",
-                    (long long)b->record_every, (long long)b->steps);
-    if (!isfinite(b->spike_threshold))
-        return fail(HH_ERROR_INVALID, message, message_size, "spike_threshold = %.17g must be finite", b->spike_threshold);
-    if (b->C_m == NULL || b->g_Na == NULL || b->g_K == NULL || b->g_L == NULL || b->E_Na == NULL || b->E_K == NULL || b->E_L == NULL || b->temperature == NULL || b->V0 == NULL)
-        return fail(HH_ERROR_NULL, message, message_size, "a per-neuron parameter array is NULL");
+    status = check_settings(b->method, b->mode, b->dt, b->steps, b->record_every, b->spike_threshold, message,
+                            message_size);
+    if (status != HH_OK)
+        return status;
+    if (b->n < 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "n = %lld must be at least 1", (long long)b->n);
+    if (b->C_m == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the C_m array is NULL");
+    if (b->g_Na == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the g_Na array is NULL");
+    if (b->g_K == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the g_K array is NULL");
+    if (b->g_L == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the g_L array is NULL");
+    if (b->E_Na == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the E_Na array is NULL");
+    if (b->E_K == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the E_K array is NULL");
+    if (b->E_L == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the E_L array is NULL");
+    if (b->temperature == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the temperature array is NULL");
+    if (b->V0 == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the V0 array is NULL");
     n_drives = (b->drive_per_neuron != NULL) + (b->drive_shared != NULL) + (b->drive_rows != NULL);
     if (n_drives > 1)
         return fail(HH_ERROR_INVALID, message, message_size, "give at most one drive form, not %lld", (long long)n_drives);
     for (i = 0; i < b->n; i++) {
-        if (!isfinite(b->C_m[i]) || b->C_m[i] <= 0.0 || b->C_m[i] > 1000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: C_m = %.17g uF/cm^2 is not finite or outside the accepted range (0, 1000]", (long long)i, b->C_m[i]);
-        if (!isfinite(b->g_Na[i]) || b->g_Na[i] < 0.0 || b->g_Na[i] > 10000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: g_Na = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", (long long)i, b->g_Na[i]);
-        if (!isfinite(b->g_K[i]) || b->g_K[i] < 0.0 || b->g_K[i] > 10000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: g_K = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", (long long)i, b->g_K[i]);
-        if (!isfinite(b->g_L[i]) || b->g_L[i] < 0.0 || b->g_L[i] > 10000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: g_L = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", (long long)i, b->g_L[i]);
-        if (!isfinite(b->E_Na[i]) || b->E_Na[i] < -1000.0 || b->E_Na[i] > 1000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: E_Na = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->E_Na[i]);
-        if (!isfinite(b->E_K[i]) || b->E_K[i] < -1000.0 || b->E_K[i] > 1000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: E_K = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->E_K[i]);
-        if (!isfinite(b->E_L[i]) || b->E_L[i] < -1000.0 || b->E_L[i] > 1000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: E_L = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->E_L[i]);
-        if (!isfinite(b->temperature[i]) || b->temperature[i] < -40.0 || b->temperature[i] > 60.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: temperature = %.17g degC is not finite or outside the accepted range [-40, 60]", (long long)i, b->temperature[i]);
-        if (!isfinite(b->V0[i]) || b->V0[i] < -1000.0 || b->V0[i] > 1000.0)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: V0 = %.17g mV is not finite or outside the accepted range [-1000, 1000]", (long long)i, b->V0[i]);
+        hh_params p = batch_params(b, i);
+        if (check_values(&p, b->temperature[i], b->V0[i], detail, sizeof detail) != HH_OK)
+            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: %s", (long long)i, detail);
         if (b->drive_per_neuron != NULL && !isfinite(b->drive_per_neuron[i]))
             return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: its drive is not finite", (long long)i);
     }

@@ -150,17 +150,11 @@ def context(model: dict) -> dict:
     t = model["temperature"]
     s = model["settings"]
     checks = [
-        range_check(name, f"c->params.{name}", p["min"], p["max"], p.get("min_exclusive", False), p["unit"])
+        range_check(name, f"p->{name}", p["min"], p["max"], p.get("min_exclusive", False), p["unit"])
         for name, p in params.items()
     ]
-    checks.append(range_check("temperature", "c->temperature", t["min"], t["max"], False, "degC"))
-    checks.append(range_check("V0", "c->V0", s["V0_min"], s["V0_max"], False, "mV"))
-    batch_checks = [
-        range_check(name, f"b->{name}[i]", p["min"], p["max"], p.get("min_exclusive", False), p["unit"])
-        for name, p in params.items()
-    ]
-    batch_checks.append(range_check("temperature", "b->temperature[i]", t["min"], t["max"], False, "degC"))
-    batch_checks.append(range_check("V0", "b->V0[i]", s["V0_min"], s["V0_max"], False, "mV"))
+    checks.append(range_check("temperature", "temperature", t["min"], t["max"], False, "degC"))
+    checks.append(range_check("V0", "V0", s["V0_min"], s["V0_max"], False, "mV"))
     fast_lines, fast_rates = fast_rate_plan(model)
     return {
         "spec_version": model["spec"]["version"],
@@ -179,7 +173,6 @@ def context(model: dict) -> dict:
         "dV_numerator": " - ".join(["I_stim"] + [f"I.I_{name}" for name in model["channels"]]),
         "ionic_sum": " + ".join(f"I.I_{name}" for name in model["channels"]),
         "range_checks": checks,
-        "batch_range_checks": batch_checks,
         "batch_arrays": [*params, "temperature", "V0"],
         "methods": [{"name": m, "enum": f"HH_{m.upper()}"} for m in model["methods"]["names"]],
     }
