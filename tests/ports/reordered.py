@@ -8,8 +8,12 @@ The tests use it to show that the conformance tolerances of spec §11 admit a
 correct but reordered port (float64) and a float32 one, and, with a
 deliberate bug switched on, that `pyhh conform` catches classic porting
 mistakes:
-  raw-rates  the textbook rate formulas, 0/0 at V = 10 and 25 (pyHH's bug);
-  late-rows  the state after step k stored under t_k (pyHH's recording bug).
+  raw-rates      the textbook rate formulas, 0/0 at V = 10 and 25 (pyHH's bug);
+  late-rows      the state after step k stored under t_k (pyHH's recording bug);
+  no-C_m         dV/dt without the division by C_m;
+  clamp-at-u     the clamp holds u_k instead of V0 + u_k;
+  pulses-or-wave the pulses ignored when there is a waveform;
+  floor-rows     floor(steps / record_every) rows instead of ceil.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ COLUMNS = ("t", "V", "m", "h", "n", "I_Na", "I_K", "I_L", "I_stim")
 DEFAULTS = {"C_m": 1.0, "g_Na": 120.0, "g_K": 36.0, "g_L": 0.3, "E_Na": 115.0, "E_K": -12.0, "E_L": 10.6}
 
 
-BUGS = ("raw-rates", "late-rows")
+BUGS = ("raw-rates", "late-rows", "no-C_m", "clamp-at-u", "pulses-or-wave", "floor-rows")
 
 
 def simulate(case: dict, real=np.float64, bug: str | None = None) -> tuple[np.ndarray, list[float]]:
@@ -36,6 +40,8 @@ def simulate(case: dict, real=np.float64, bug: str | None = None) -> tuple[np.nd
 def _simulate(case, real, bug):
     f = real
     p = {k: f(v) for k, v in {**DEFAULTS, **case.get("parameters", {})}.items()}
+    if bug == "no-C_m":
+        p["C_m"] = f(1.0)
     dt = f(case["dt"])
     steps, every = case["steps"], case.get("record_every", 1)
     phi = f(3.0) ** ((f(case.get("temperature", 6.3)) - f(6.3)) / f(10.0))
@@ -94,7 +100,7 @@ def _simulate(case, real, bug):
 
     def drive(k):
         u = f(wave[k]) if wave is not None else f(0.0)
-        for pulse in pulses:
+        for pulse in (pulses if wave is None or bug != "pulses-or-wave" else []):
             if pulse["start"] <= k < pulse["stop"]:
                 u += f(pulse["amplitude"])
         return u
@@ -105,9 +111,9 @@ def _simulate(case, real, bug):
     for k in range(steps):
         u = drive(k)
         if clamp:
-            y[0] = V0 + u
+            y[0] = u if bug == "clamp-at-u" else V0 + u
         y_next = step(y, u)
-        if k % every == 0:
+        if k % every == 0 and not (bug == "floor-rows" and k + every > steps):
             shown = y_next if bug == "late-rows" else y
             I_Na, I_K, I_L = ionic(shown)
             rows.append([k * float(dt), *map(float, shown), float(I_Na), float(I_K), float(I_L),
