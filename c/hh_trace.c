@@ -93,14 +93,47 @@ static int json_string(json_reader *r, char **out)
     return 1;
 }
 
+/* The length of a JSON number at s (RFC 8259: -?int frac? exp?), or 0. */
+static size_t json_number_length(const char *s)
+{
+    size_t i = 0, digits;
+    if (s[i] == '-')
+        i++;
+    if (s[i] == '0')
+        i++;
+    else if (s[i] >= '1' && s[i] <= '9')
+        while (s[i] >= '0' && s[i] <= '9')
+            i++;
+    else
+        return 0;
+    if (s[i] == '.') {
+        for (digits = 0, i++; s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+        if (digits == 0)
+            return 0;
+    }
+    if (s[i] == 'e' || s[i] == 'E') {
+        i++;
+        if (s[i] == '+' || s[i] == '-')
+            i++;
+        for (digits = 0; s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+        if (digits == 0)
+            return 0;
+    }
+    return i;
+}
+
 static int json_number(json_reader *r, json *out)
 {
     const char *start = r->text + r->pos;
     char *end;
-    size_t i;
+    size_t i, length = json_number_length(start);
+    if (length == 0)
+        return json_fail(r, "bad number");
     errno = 0;
     out->number = strtod(start, &end);
-    if (end == start || (errno == ERANGE && isinf(out->number)))  /* underflow to a subnormal or 0 is fine */
+    if ((size_t)(end - start) != length || (errno == ERANGE && isinf(out->number))) /* underflow is fine */
         return json_fail(r, "bad number");
     out->type = JSON_NUMBER;
     out->is_integer = 1;

@@ -320,6 +320,17 @@ static int nonfinite(hh_output *out, int64_t k, hh_state y)
                 "the run left the finite range at step %lld", (long long)k);
 }
 
+/* A spike buffer: a capacity >= 0, and memory behind it unless it is 0. */
+static int check_spike_buffer(const double *spikes, int64_t capacity, char *message, size_t message_size)
+{
+    if (capacity < 0)
+        return fail(HH_ERROR_INVALID, message, message_size, "the spike capacity %lld is negative", (long long)capacity);
+    if (capacity > 0 && spikes == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the spike buffer is NULL but its capacity is %lld",
+                    (long long)capacity);
+    return HH_OK;
+}
+
 void hh_default_params(hh_params *p)
 {
     if (p == NULL)
@@ -416,6 +427,9 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size)
         status = check_values(&c->params, c->temperature, c->V0, message, message_size);
     if (status != HH_OK)
         return status;
+    if (c->waveform == NULL && c->waveform_length != 0)
+        return fail(HH_ERROR_NULL, message, message_size, "waveform is NULL but waveform_length = %lld",
+                    (long long)c->waveform_length);
     if (c->waveform != NULL) {
         if (c->waveform_length != c->steps)
             return fail(HH_ERROR_INVALID, message, message_size,
@@ -446,10 +460,7 @@ static int check_output(const hh_case *c, hh_output *out)
     if (out->rows == NULL || out->rows_capacity < needed)
         return fail(HH_ERROR_CAPACITY, out->message, sizeof out->message,
                     "the rows buffer must hold %lld rows", (long long)needed);
-    if (out->spikes_capacity < 0 || (out->spikes_capacity > 0 && out->spikes == NULL))
-        return fail(HH_ERROR_NULL, out->message, sizeof out->message,
-                    "spikes is NULL or spikes_capacity = %lld is negative", (long long)out->spikes_capacity);
-    return HH_OK;
+    return check_spike_buffer(out->spikes, out->spikes_capacity, out->message, sizeof out->message);
 }
 
 /* §8.1: step the case from its initial state, recording rows and spikes. */
@@ -594,9 +605,9 @@ static int check_batch_output(const hh_batch *b, hh_batch_output *out)
 {
     if (out->spike_counts == NULL || out->fail_steps == NULL)
         return fail(HH_ERROR_NULL, out->message, sizeof out->message, "spike_counts and fail_steps are required");
-    if (out->spike_capacity < 0 || (out->spike_capacity > 0 && out->spike_times == NULL))
-        return fail(HH_ERROR_NULL, out->message, sizeof out->message,
-                    "spike_times is NULL or spike_capacity = %lld is negative", (long long)out->spike_capacity);
+    int status = check_spike_buffer(out->spike_times, out->spike_capacity, out->message, sizeof out->message);
+    if (status != HH_OK)
+        return status;
     if (out->traces != NULL && out->rows_capacity < hh_rows_needed(b->steps, b->record_every))
         return fail(HH_ERROR_CAPACITY, out->message, sizeof out->message, "the traces buffer must hold %lld rows",
                     (long long)hh_rows_needed(b->steps, b->record_every));

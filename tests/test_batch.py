@@ -159,6 +159,14 @@ def test_bad_batch_input_is_named(kwargs, message):
         pyhh.simulate_batch(**kwargs)
 
 
+def test_fi_curve_does_not_count_a_burst_that_falls_silent():
+    # Just below the onset (6.265-6.275 uA/cm^2) the membrane fires a few spikes
+    # after the transient and then stops (found by review).
+    curve = pyhh.fi_curve([6.26, 6.28], duration=500.0, transient=100.0)
+    assert curve.spike_counts[0] > 0 and curve.rates[0] == 0.0
+    assert curve.rates[1] > 45.0 and curve.onset == 6.28
+
+
 def test_fi_curve_onset_and_rates():
     curve = pyhh.fi_curve(np.arange(5.0, 12.01, 0.5), duration=600.0, transient=200.0, method="rk4")
     assert curve.onset == 6.5  # measured onset of sustained firing: between 6.26 and 6.28 uA/cm^2

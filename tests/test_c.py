@@ -173,7 +173,7 @@ def test_c_api_rejects_bad_input_through_cffi():
     assert lib.hh_run(case, ffi.NULL) == lib.HH_ERROR_NULL
     for field, value, status in [("dt", math.nan, lib.HH_ERROR_INVALID), ("dt", -0.01, lib.HH_ERROR_INVALID),
                                  ("steps", 11, lib.HH_ERROR_CAPACITY), ("n_pulses", 2, lib.HH_ERROR_NULL),
-                                 ("waveform_length", 3, lib.HH_OK), ("V0", math.inf, lib.HH_ERROR_INVALID)]:
+                                 ("waveform_length", 3, lib.HH_ERROR_NULL), ("V0", math.inf, lib.HH_ERROR_INVALID)]:
         lib.hh_default_case(case)
         case.steps = 10
         setattr(case, field, value)

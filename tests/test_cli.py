@@ -103,6 +103,18 @@ def test_methods_shows_each_order_and_the_blow_ups(tmp_path):
     assert header == ["dt", "euler", "exp_euler", "rk4"] and np.isnan(data[-1, 1])
 
 
+def test_waveform_files_are_read_strictly(tmp_path):
+    for content, message in [("1O\n2\n", "value 1 is '1O', not a number"), ("5 5 5\n", "'5 5 5', not a number"),
+                             ("1,2,3\n", "'1,2,3', not a number")]:
+        path = tmp_path / "w.csv"
+        path.write_text(content)
+        done = pyhh_cli("run", "--waveform", str(path))
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+    path.write_bytes(bytes(range(256)))
+    done = pyhh_cli("run", "--waveform", str(path))
+    assert done.returncode == 2 and "not a text file" in done.stderr
+
+
 def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
     waveform = tmp_path / "w.csv"
     waveform.write_text("I_stim\n" + "\n".join(["0"] * 100 + ["10"] * 900) + "\n")
@@ -115,14 +127,24 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["fi", "--step", "0"], "--step = 0.0 must be > 0"),
+    (["fi", "--step", "0"], "--step = 0 must be > 0"),
     (["fi", "--transient", "600"], "transient = 600.0 ms must lie in [0, duration = 500.0 ms)"),
-    (["clamp", "--start", "50", "--stop", "10"], "--stop = 10.0 >= --start = 50.0"),
+    (["clamp", "--start", "50", "--stop", "10"], "--stop = 10 >= --start = 50"),
     (["methods", "--dt", "0.03"], "dt = 0.03 ms must divide sample_every = 0.2 ms"),
     (["run", "--waveform", "/no/such/file"], "cannot read the waveform"),
     (["run", "--repeat", "0"], "--repeat = 0 must be at least 1"),
     (["fi", "--set", "C_m=0"], "C_m[0] = 0.0 uF/cm^2 is not finite or outside"),
     (["clamp", "--dt", "nan"], "dt must be finite"),
+    (["run", "--csv", "/no/such/folder/x.csv"], "/no/such/folder/x.csv: No such file or directory"),
+    (["run", "--repeat", "3"], "repeated pulses would overlap"),
+    (["run", "--waveform", "/dev/null", "--amplitude", "5"], "drop --amplitude"),
+    (["run", "--dt", "0.3"], "duration = 100.0 ms is not a whole number of steps of dt = 0.3 ms"),
+    (["run", "--dt", "1e-9"], "would need"),
+    (["fi", "--start", "nan"], "--start must be finite"),
+    (["fi", "--stop", "1e9", "--step", "1e-3"], "is too many"),
+    (["methods", "--duration", "0.1"], "duration = 0.1 ms must be at least sample_every = 0.2 ms"),
+    (["methods", "--dt", "0.0001"], "larger than the reference's dt"),
+    (["conform", "--timeout", "0", "--", "true"], "--timeout = 0 s must be greater than 0"),
 ])
 def test_subcommands_reject_bad_arguments(args, message):
     done = pyhh_cli(*args)

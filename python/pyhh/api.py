@@ -19,6 +19,7 @@ from .parameters import SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V0_DEFAULT
 from . import cbackend
 from .run import COLUMNS, run
 from .stimulus import StepPulse, Stimulus
+from .limits import MAX_STEPS, check_memory
 from .trace import write_trace
 
 #: Where a Case runs: the Python reference, or the generated C kernel through cffi.
@@ -40,12 +41,24 @@ class Pulse:
     amplitude: float
 
     def to_steps(self, dt: float) -> StepPulse:
-        """The same pulse in step indices."""
+        """The same pulse in step indices; an edge off the dt grid is an error."""
         start = check_real("pulse start", self.start)
         stop = check_real("pulse stop", self.stop)
         if start < 0.0 or stop < start:
             raise InvalidInputError(f"pulse start = {start!r} ms and stop = {stop!r} ms must satisfy 0 <= start <= stop")
-        return StepPulse(round(start / dt), round(stop / dt), self.amplitude)
+        return StepPulse(whole_steps("pulse start", start, dt), whole_steps("pulse stop", stop, dt), self.amplitude)
+
+
+def whole_steps(name: str, ms: float, dt: float) -> int:
+    """§6.2: ms / dt rounded to the nearest integer, which it must be within 1e-6 of a step."""
+    steps = ms / dt
+    if steps > MAX_STEPS:
+        raise InvalidInputError(f"{name} = {ms!r} ms is more than 2^53 steps of dt = {dt!r} ms")
+    if abs(steps - round(steps)) > 1e-6:
+        raise InvalidInputError(
+            f"{name} = {ms!r} ms is not a whole number of steps of dt = {dt!r} ms ({steps:.6g} steps)"
+        )
+    return round(steps)
 
 
 StimulusLike = Union[None, float, Pulse, StepPulse, Stimulus, Sequence[Any], np.ndarray]
@@ -59,10 +72,9 @@ def steps_for(stimulus: StimulusLike, dt: float, steps: int | None, duration: fl
         return check_count("steps", steps)
     if duration is not None:
         duration = check_real("duration", duration)
-        n = round(duration / dt)
-        if n < 1:
+        if duration < dt:
             raise InvalidInputError(f"duration = {duration!r} ms is shorter than one step of dt = {dt!r} ms")
-        return n
+        return whole_steps("duration", duration, dt)
     if isinstance(stimulus, (np.ndarray, list, tuple)) and not _is_pulse_list(stimulus):
         return len(stimulus)
     if isinstance(stimulus, Stimulus) and stimulus.waveform is not None:
@@ -147,8 +159,15 @@ class Result:
         write_trace(path, self.table().tolist())
 
 
+#: Bytes a recorded row costs: a (rows, 9) float64 array, and the reference's list of tuples.
+ROW_BYTES = {"c": 9 * 8, "python": 9 * 8 + 360}
+
+
 def run_case(case: Case, backend: str = "python") -> Result:
     """Run a validated Case on a backend ("python" or "c"); both give the same doubles."""
+    if backend in ROW_BYTES:
+        check_memory(f"{case.n_rows} recorded rows", case.n_rows * ROW_BYTES[backend],
+                     "keep fewer rows with a larger record_every")
     if backend == "python":
         record = run(case)
         table = np.array(record.rows, dtype=np.float64).reshape(-1, len(COLUMNS))

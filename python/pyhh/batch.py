@@ -27,6 +27,7 @@ from . import cbackend
 from .api import StimulusLike, steps_for, to_stimulus
 from .case import METHODS, check_count
 from .errors import InvalidInputError, NumericalInstabilityError, PyhhError
+from .limits import check_memory
 from .parameters import (
     PARAMETER_TABLE,
     SPIKE_THRESHOLD_DEFAULT,
@@ -76,6 +77,8 @@ class BatchResult:
         """One trace column (V, m, h, n, I_Na, I_K, I_L, I_stim) as an (n, rows) view."""
         if self.traces is None:
             raise PyhhError("no traces were recorded: pass record_every to simulate_batch")
+        if name not in COLUMNS:
+            raise InvalidInputError(f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}")
         return self.traces[:, COLUMNS.index(name), :].T
 
     @property
@@ -87,9 +90,9 @@ class BatchResult:
 def per_neuron(name: str, value: Any, n: int, low: float, high: float, low_excluded: bool = False,
                unit: str = "") -> np.ndarray:
     """A scalar or an (n,) array as n float64 values in range; errors name the neuron."""
-    values = np.asarray(value, dtype=np.float64) if not isinstance(value, (str, bytes)) else None
-    if values is None or values.ndim > 1 or (values.ndim == 1 and len(values) != n):
-        raise InvalidInputError(f"{name} must be a number or an array of {n} values, got {value!r:.80}")
+    values = real_array(name, value)
+    if values.ndim > 1 or (values.ndim == 1 and len(values) != n):
+        raise InvalidInputError(f"{name} must be a number or an array of {n} values, got shape {values.shape}")
     values = np.broadcast_to(values, (n,)).copy()
     too_low = values <= low if low_excluded else values < low
     bad = ~np.isfinite(values) | too_low | (values > high)
@@ -104,10 +107,26 @@ def per_neuron(name: str, value: Any, n: int, low: float, high: float, low_exclu
     return values
 
 
+def real_array(name: str, value: Any) -> np.ndarray:
+    """value as a float64 array, or an error naming it (strings, complex, ragged lists)."""
+    problem = f"{name} must be real numbers (a number or a rectangular array), got {value!r:.80}"
+    if isinstance(value, (str, bytes, Mapping)):
+        raise InvalidInputError(problem)
+    try:
+        array = np.asarray(value)
+        if np.iscomplexobj(array):
+            raise InvalidInputError(problem)
+        return array.astype(np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInputError(problem) from None
+
+
 def parameter_arrays(params: Parameters | Mapping[str, Any] | None, n: int) -> dict[str, np.ndarray]:
     """Every §3.1 parameter as an (n,) array: defaults, overridden by scalars or arrays."""
     if isinstance(params, Parameters):
         params = dataclasses.asdict(params)
+    if params is not None and not isinstance(params, Mapping):
+        raise InvalidInputError(f"params must be a pyhh.Parameters or a mapping such as {{'g_K': 30}}, got {params!r:.80}")
     params = dict(params or {})
     unknown = sorted(set(params) - set(PARAMETER_TABLE))
     if unknown:
@@ -120,11 +139,11 @@ def parameter_arrays(params: Parameters | Mapping[str, Any] | None, n: int) -> d
 
 def batch_size(n: int | None, *arrays: Any) -> int:
     """n, or the length of the first per-neuron array given."""
-    lengths = {len(np.asarray(a).reshape(-1)) for a in arrays if a is not None and np.ndim(a) == 1}
     if n is not None:
         return check_count("n", n)
+    lengths = {np.shape(a)[0] for a in arrays if a is not None and not isinstance(a, (str, bytes)) and np.ndim(a) == 1}
     if len(lengths) == 1:
-        return lengths.pop()
+        return check_count("n (the length of the per-neuron arrays)", lengths.pop())
     raise InvalidInputError("give n, the number of neurons (or per-neuron arrays of one common length)")
 
 
@@ -309,9 +328,15 @@ def simulate_batch(
         raise InvalidInputError(f"unknown accuracy {accuracy!r}; the accuracies are {', '.join(ACCURACIES)}")
     if sum(x is not None for x in (current, stimulus, waveforms)) > 1:
         raise InvalidInputError("give at most one of current, stimulus and waveforms")
+    if threads is not None:
+        threads = check_count("threads", threads)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InvalidInputError(f"executor must have a submit method (a concurrent.futures.Executor), got {executor!r}")
+    if progress is not None and not callable(progress):
+        raise InvalidInputError(f"progress must be callable as progress(done, n), got {progress!r}")
     waveform_rows = None
     if waveforms is not None:
-        waveform_rows = np.asarray(waveforms, dtype=np.float64)
+        waveform_rows = real_array("waveforms", waveforms)
         if waveform_rows.ndim != 2:
             raise InvalidInputError(f"waveforms must be an (n, steps) array, got shape {waveform_rows.shape}")
         if steps is None and duration is None:
@@ -339,6 +364,14 @@ def simulate_batch(
     )
     if inputs.record_every is not None and inputs.record_every > n_steps:
         raise InvalidInputError(f"record_every = {inputs.record_every} is larger than steps = {n_steps}")
+    if inputs.record_every is not None:
+        rows = -(-n_steps // inputs.record_every)
+        check_memory(f"traces of {rows} rows x {n} neurons", rows * len(COLUMNS) * n * 8.0,
+                     "keep fewer rows with a larger record_every, or fewer neurons per call")
+    check_memory(f"spike times for {n} neurons x {inputs.spike_capacity}", n * inputs.spike_capacity * 8.0,
+                 "lower spike_capacity")
+    if stimulus is not None:
+        check_memory(f"the shared drive of {n_steps} steps", n_steps * 40.0, "use fewer steps per call")
     if stimulus is not None:
         shared = to_stimulus(stimulus, dt, n_steps)
         shared.check_length(n_steps)

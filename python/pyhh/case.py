@@ -11,6 +11,7 @@ import numbers
 from typing import Any
 
 from .errors import InvalidInputError
+from .limits import MAX_STEPS
 from .parameters import (
     SPIKE_THRESHOLD_DEFAULT,
     TEMPERATURE_DEFAULT,
@@ -31,11 +32,13 @@ MODES = ("current", "clamp")
 
 
 def check_count(name: str, value: Any) -> int:
-    """A whole number >= 1, else an error naming it."""
+    """A whole number from 1 to 2^53, else an error naming it."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
     if value < 1:
         raise InvalidInputError(f"{name} = {value} must be at least 1")
+    if value > MAX_STEPS:
+        raise InvalidInputError(f"{name} = {value} is larger than 2^53")
     return int(value)
 
 

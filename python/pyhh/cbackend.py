@@ -20,8 +20,10 @@ except ImportError as e:  # pragma: no cover - only without a C compiler at inst
     ffi = lib = None
     IMPORT_ERROR = e
 
-#: Spike buffer for a first attempt; a run with more spikes is repeated with the exact size.
-SPIKES_FIRST_GUESS = 4096
+def spike_buffer_size(case: Case) -> int:
+    """Room for one spike per ms (no HH membrane fires faster), at most one per two
+    steps, at most 2^20; a run with more spikes is repeated with the exact size."""
+    return max(1, min(case.steps // 2 + 1, int(case.steps * case.dt) + 16, 2**20))
 
 
 def available() -> bool:
@@ -65,7 +67,7 @@ def run(case: Case) -> tuple[np.ndarray, np.ndarray]:
     keep: list = []
     c = c_case(case, keep)
     rows = np.empty((case.n_rows, len(COLUMNS)), dtype=np.float64)
-    capacity = min(SPIKES_FIRST_GUESS, case.steps)
+    capacity = spike_buffer_size(case)
     while True:
         spikes = np.empty(capacity, dtype=np.float64)
         out = ffi.new("hh_output *")

@@ -26,10 +26,13 @@ from .api import BACKENDS, Pulse, run_case, simulate
 from .case import METHODS
 from .casefile import load_case
 from .errors import InvalidInputError, PyhhError
-from .parameters import PARAMETER_TABLE, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V_REST_ABSOLUTE
+from .parameters import PARAMETER_TABLE, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V_REST_ABSOLUTE, check_real
 from .trace import format_trace
 
 DEFAULT_BACKEND = "c" if cbackend.available() else "python"
+
+#: pyhh run's pulse options and their defaults (applied when --waveform is not given).
+RUN_PULSE_DEFAULTS = {"amplitude": 10.0, "start": 10.0, "stop": 90.0, "repeat": 1, "period": 0.0, "duration": 100.0}
 
 
 def parse_setting(text: str) -> tuple[str, float]:
@@ -48,16 +51,19 @@ def parse_setting(text: str) -> tuple[str, float]:
 def read_waveform(path: Path) -> np.ndarray:
     """A waveform file: one number per line (the first column of a CSV; a header line is allowed)."""
     try:
-        lines = [line.split(",")[0].strip() for line in path.read_text().splitlines() if line.strip()]
+        lines = [line.strip() for line in path.read_text().splitlines() if line.strip()]
     except OSError as e:
         raise InvalidInputError(f"{path}: cannot read the waveform: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{path}: not a text file") from None
+    if lines and lines[0][:1].isalpha():
+        lines = lines[1:]  # a header: a column name
     values = []
     for number, text in enumerate(lines, start=1):
         try:
             values.append(float(text))
         except ValueError:
-            if number > 1:
-                raise InvalidInputError(f"{path}: line {number} is {text!r}, not a number") from None
+            raise InvalidInputError(f"{path}: value {number} is {text!r}, not a number") from None
     if not values:
         raise InvalidInputError(f"{path}: the waveform file holds no values")
     return np.array(values)
@@ -97,15 +103,24 @@ def common_model_options(parser: argparse.ArgumentParser, method: str = "exp_eul
 
 def cmd_run(args: argparse.Namespace) -> int:
     """pyhh run: simulate pulses or a waveform, report spikes."""
+    pulse_options = {"--amplitude": args.amplitude, "--start": args.start, "--stop": args.stop,
+                     "--repeat": args.repeat, "--period": args.period, "--duration": args.duration}
     if args.waveform is not None:
+        given = [name for name, value in pulse_options.items() if value is not None]
+        if given:
+            raise InvalidInputError(f"--waveform sets the stimulus and the length of the run; drop {', '.join(given)}")
         stimulus = read_waveform(args.waveform)
         duration = None
     else:
-        if args.repeat < 1:
-            raise InvalidInputError(f"--repeat = {args.repeat} must be at least 1")
-        stimulus = [Pulse(args.start + i * args.period, args.stop + i * args.period, args.amplitude)
-                    for i in range(args.repeat)]
-        duration = args.duration
+        amplitude, start, stop, repeat, period, duration = (
+            default if value is None else value
+            for value, default in zip(pulse_options.values(), RUN_PULSE_DEFAULTS.values()))
+        if repeat < 1:
+            raise InvalidInputError(f"--repeat = {repeat} must be at least 1")
+        if repeat > 1 and period < stop - start:
+            raise InvalidInputError(f"--period = {period:g} ms is shorter than a pulse ({stop - start:g} ms): "
+                                    "repeated pulses would overlap")
+        stimulus = [Pulse(start + i * period, stop + i * period, amplitude) for i in range(repeat)]
     result = simulate(stimulus, dt=args.dt, duration=duration, method=args.method, temperature=args.temperature,
                       V0=args.V0, record_every=args.record_every, params=dict(args.set),
                       spike_threshold=args.threshold, backend=args.backend)
@@ -128,13 +143,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
+    """start, start + step, ... up to stop (inclusive), checked."""
+    for name, value in (("--start", start), ("--stop", stop), ("--step", step)):
+        check_real(name, value)
+    if step <= 0 or stop < start:
+        raise InvalidInputError(f"--step = {step:g} must be > 0 and --stop = {stop:g} >= --start = {start:g}")
+    count = int((stop - start) / step + 1e-9) + 1
+    if count > 10**6:
+        raise InvalidInputError(f"{count} values from {start:g} to {stop:g} {unit} in steps of {step:g} is too many "
+                                "(at most a million)")
+    return start + step * np.arange(count)
+
+
 def cmd_fi(args: argparse.Namespace) -> int:
     """pyhh fi: the F-I curve."""
     from .fi import fi_curve
 
-    currents = np.arange(args.start, args.stop + args.step / 2, args.step) if args.step > 0 else None
-    if currents is None or len(currents) == 0:
-        raise InvalidInputError(f"--step = {args.step} must be > 0 and --stop = {args.stop} >= --start = {args.start}")
+    currents = sweep(args.start, args.stop, args.step, "uA/cm^2")
     curve = fi_curve(currents, duration=args.duration, transient=args.transient, dt=args.dt, method=args.method,
                      temperature=args.temperature, params=dict(args.set), accuracy=args.accuracy,
                      progress=progress_printer("fi"))
@@ -155,9 +181,7 @@ def cmd_clamp(args: argparse.Namespace) -> int:
     """pyhh clamp: the voltage-clamp family."""
     from .experiments import clamp_family
 
-    if args.step <= 0 or args.stop < args.start:
-        raise InvalidInputError(f"--step = {args.step} must be > 0 and --stop = {args.stop} >= --start = {args.start}")
-    levels = np.arange(args.start, args.stop + args.step / 2, args.step)
+    levels = sweep(args.start, args.stop, args.step, "mV")
     family = clamp_family(levels, holding=args.holding, step_ms=args.step_ms, dt=args.dt, method=args.method,
                           temperature=args.temperature, params=dict(args.set))
     reversal = family.reversal_I_Na()
@@ -209,6 +233,8 @@ def cmd_conform(args: argparse.Namespace) -> int:
     from .conform import conform, report
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
+    if not args.timeout > 0:
+        raise InvalidInputError(f"--timeout = {args.timeout:g} s must be greater than 0")
     if not command:
         raise PyhhError("give the implementation's command after --, e.g. pyhh conform -- ./my_port")
     outcomes = conform(command, args.golden, args.case, args.method, args.timeout)
@@ -234,12 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate pulses of current or a waveform file; spikes, CSV, figure",
                          description="Simulate one membrane patch and print its spikes.")
-    run.add_argument("--amplitude", type=float, default=10.0, help="pulse amplitude, uA/cm^2 (default 10)")
-    run.add_argument("--start", type=float, default=10.0, help="pulse start, ms (default 10)")
-    run.add_argument("--stop", type=float, default=90.0, help="pulse stop, ms (default 90)")
-    run.add_argument("--repeat", type=int, default=1, help="number of pulses (default 1)")
-    run.add_argument("--period", type=float, default=0.0, help="time between pulse starts, ms (default 0)")
-    run.add_argument("--duration", type=float, default=100.0, help="length of the run, ms (default 100)")
+    run.add_argument("--amplitude", type=float, help="pulse amplitude, uA/cm^2 (default 10)")
+    run.add_argument("--start", type=float, help="pulse start, ms (default 10)")
+    run.add_argument("--stop", type=float, help="pulse stop, ms (default 90)")
+    run.add_argument("--repeat", type=int, help="number of pulses (default 1)")
+    run.add_argument("--period", type=float, help="time between pulse starts, ms (default 0; at least the pulse length)")
+    run.add_argument("--duration", type=float, help="length of the run, ms (default 100)")
     run.add_argument("--waveform", type=Path, help="instead of pulses: a file with one current (uA/cm^2) per "
                      "step, one per line; the run has one step per value")
     common_model_options(run)
@@ -324,10 +350,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad input)."""
+    """Run the command line; returns the exit status (2 for bad input, 130 if interrupted)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except PyhhError as e:
         print(f"pyhh {args.command}: error: {e}", file=sys.stderr)
-        return 2
+    except OSError as e:  # an output or input file that cannot be opened
+        print(f"pyhh {args.command}: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+    except MemoryError:
+        print(f"pyhh {args.command}: error: not enough memory; record fewer rows (--record-every) or run less",
+              file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"pyhh {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 2

@@ -23,6 +23,7 @@ from .errors import InvalidInputError, NumericalInstabilityError
 from .methods import euler_step
 from .parameters import EULER_DT_WARNING, Parameters, check_real
 from .rates import rates, steady_state
+from .stimulus import waveform_values
 
 
 class Gate:
@@ -115,6 +116,8 @@ class Simulation:
     """pyHH's Simulation: Run a model over a stimulus waveform and keep every row."""
 
     def __init__(self, model: HHModel | None = None) -> None:
+        if model is not None and not isinstance(model, HHModel):
+            raise InvalidInputError(f"model must be a pyhh.HHModel, got {model!r:.80}")
         self.model = model if model is not None else HHModel()
         self.CreateArrays(0, 0.0)
 
@@ -137,7 +140,10 @@ class Simulation:
                 f"step size {stepSizeMs} ms is large (> {EULER_DT_WARNING} ms): forward Euler may be inaccurate",
                 stacklevel=2,
             )
-        stimulus = np.asarray(stimulusWaveform, dtype=np.float64)
+        stimulus = np.array(waveform_values(stimulusWaveform) if np.ndim(stimulusWaveform) == 1 else ())
+        if np.ndim(stimulusWaveform) != 1:
+            raise InvalidInputError(f"stimulusWaveform must be a one-dimensional array, one current per step, "
+                                    f"got {stimulusWaveform!r:.80}")
         self.CreateArrays(len(stimulus), stepSizeMs)
         for i, I_stim in enumerate(stimulus.tolist()):
             self.Vm[i], self.StateM[i], self.StateH[i], self.StateN[i] = self.model.state()

@@ -28,23 +28,24 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
         t: its time k * dt, in ms.
         state: that step's (V, m, h, n), when known.
         neuron: in a batch, the index of the first neuron that failed; else None.
+        where: how the message names the failing run, if not by its neuron index.
     """
 
     def __init__(self, step: int, t: float, state: tuple[float, float, float, float] | None, method: str, dt: float,
-                 neuron: int | None = None):
+                 neuron: int | None = None, where: str | None = None):
         self.step = step
         self.t = t
         self.state = state
         self.method = method
         self.dt = dt
         self.neuron = neuron
-        where = f"neuron {neuron}: " if neuron is not None else ""
+        where = f"{where}: " if where else f"neuron {neuron}: " if neuron is not None else ""
         values = ""
         if state is not None:
             V, m, h, n = state
             values = f": V={V!r}, m={m!r}, h={h!r}, n={n!r}"
+        advice = "a smaller dt" if method == "exp_euler" else "a smaller dt or method 'exp_euler'"
         super().__init__(
             f"{where}the run left the finite range at step {step} (t = {t!r} ms){values}; "
-            f"method {method!r} with dt = {dt!r} ms is unstable for this input "
-            f"(try a smaller dt or method 'exp_euler')"
+            f"method {method!r} with dt = {dt!r} ms is unstable for this input (try {advice})"
         )

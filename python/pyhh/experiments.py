@@ -105,7 +105,12 @@ def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, durati
     """Run every method at each dt (each must divide sample_every) against rk4 at reference_dt."""
     dts = np.array([positive("dt", dt) for dt in dts])
     sample_every = positive("sample_every", sample_every)
-    for dt in (*dts.tolist(), positive("reference_dt", reference_dt)):
+    reference_dt = positive("reference_dt", reference_dt)
+    if positive("duration", duration) < sample_every:
+        raise InvalidInputError(f"duration = {duration!r} ms must be at least sample_every = {sample_every!r} ms")
+    if dts.min() <= reference_dt:
+        raise InvalidInputError(f"every dt must be larger than the reference's dt = {reference_dt!r} ms")
+    for dt in (*dts.tolist(), reference_dt):
         ratio = sample_every / dt
         if abs(ratio - round(ratio)) > 1e-9:
             raise InvalidInputError(f"dt = {dt!r} ms must divide sample_every = {sample_every!r} ms")

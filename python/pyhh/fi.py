@@ -15,17 +15,17 @@ import numpy as np
 
 from . import cbackend
 from .api import simulate
-from .batch import simulate_batch
-from .errors import InvalidInputError
+from .batch import real_array, simulate_batch
+from .errors import InvalidInputError, NumericalInstabilityError
 from .parameters import TEMPERATURE_DEFAULT, Parameters, check_real
 
 
 @dataclasses.dataclass(frozen=True)
 class FICurve:
     """currents (uA/cm^2); rates (Hz): 1000 / the mean interspike interval of
-    the spikes after the transient (0 with fewer than two); spike_counts: the
-    spikes after the transient; onset: the smallest current with a non-zero
-    rate (sustained repetitive firing), or None."""
+    the spikes after the transient, when the firing is sustained, else 0;
+    spike_counts: the spikes after the transient; onset: the smallest current
+    with a non-zero rate (sustained repetitive firing), or None."""
 
     currents: np.ndarray
     rates: np.ndarray
@@ -38,6 +38,14 @@ class FICurve:
         """The smallest current with sustained firing (uA/cm^2), or None."""
         firing = np.flatnonzero(self.rates > 0)
         return float(self.currents[firing[0]]) if len(firing) else None
+
+
+def sustained_rate(spikes: np.ndarray, duration: float) -> float:
+    """1000 / mean interspike interval (Hz) if the spikes go on to the end of the run, else 0."""
+    if len(spikes) < 2:
+        return 0.0
+    interval = float(np.mean(np.diff(spikes)))
+    return 1000.0 / interval if spikes[-1] >= duration - 2.0 * interval else 0.0
 
 
 def fi_curve(
@@ -56,26 +64,32 @@ def fi_curve(
 ) -> FICurve:
     """Firing rate of the membrane at each constant current, from rest.
 
-    Spikes before `transient` ms (the onset response) are not counted, so a
-    current that fires once and falls silent has rate 0: the rate measures
-    sustained repetitive firing, as 1000 / the mean interspike interval (ms).
+    The rate measures sustained repetitive firing: spikes before `transient`
+    ms (the onset response) are not counted, and firing counts as sustained
+    only with at least two spikes after the transient, the last of them within
+    two mean interspike intervals of the end of the run. A current that fires a
+    burst and falls silent has rate 0. The rate is 1000 / the mean interval (ms).
     """
-    currents = np.asarray(currents, dtype=np.float64)
+    currents = real_array("currents", currents)
     if currents.ndim != 1 or len(currents) == 0:
         raise InvalidInputError("currents must be a non-empty one-dimensional array")
     duration, transient = check_real("duration", duration), check_real("transient", transient)
     if not 0.0 <= transient < duration:
         raise InvalidInputError(f"transient = {transient!r} ms must lie in [0, duration = {duration!r} ms)")
-    capacity = int(duration) + 1  # at most one spike per ms
+    capacity = min(int(duration) + 1, 2**16)  # no HH membrane fires faster than once per ms
     if cbackend.available():
-        batch = simulate_batch(current=currents, duration=duration, dt=dt, method=method, temperature=temperature,
-                               params=params, spike_capacity=capacity, accuracy=accuracy, threads=threads,
-                               executor=executor, progress=progress)
+        try:
+            batch = simulate_batch(current=currents, duration=duration, dt=dt, method=method, temperature=temperature,
+                                   params=params, spike_capacity=capacity, accuracy=accuracy, threads=threads,
+                                   executor=executor, progress=progress)
+        except NumericalInstabilityError as e:  # name the current, not the neuron
+            raise NumericalInstabilityError(e.step, e.t, None, method, e.dt, neuron=e.neuron,
+                                            where=f"at {currents[e.neuron]:g} uA/cm^2") from None
         spikes = batch.spikes
     else:
         spikes = [simulate(float(I), duration=duration, dt=dt, method=method, temperature=temperature,
                            params=params, record_every=round(duration / dt)).spikes for I in currents]
     late = [s[s >= transient] for s in spikes]
     counts = np.array([len(s) for s in late], dtype=np.int64)
-    rates = np.array([1000.0 / np.mean(np.diff(s)) if len(s) >= 2 else 0.0 for s in late])
+    rates = np.array([sustained_rate(s, duration) for s in late])
     return FICurve(currents, rates, counts, duration, transient)

@@ -93,6 +93,8 @@ class Parameters:
     @classmethod
     def from_overrides(cls, overrides: Mapping[str, Any] | None) -> "Parameters":
         """Defaults with `overrides` applied; an unknown name is an error, never ignored."""
+        if overrides is not None and not isinstance(overrides, Mapping):
+            raise InvalidInputError(f"params must be a pyhh.Parameters or a mapping such as {{'g_K': 30}}, got {overrides!r}")
         overrides = dict(overrides or {})
         unknown = sorted(set(overrides) - set(PARAMETER_TABLE))
         if unknown:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import InvalidInputError
+from .limits import MAX_STEPS
 from .parameters import check_real
 
 
@@ -35,6 +36,8 @@ class StepPulse:
             object.__setattr__(self, name, int(value))
         if self.start < 0:
             raise InvalidInputError(f"pulse start = {self.start} must be >= 0")
+        if self.stop > MAX_STEPS:
+            raise InvalidInputError(f"pulse stop = {self.stop} is larger than 2^53")
         if self.stop < self.start:
             raise InvalidInputError(f"pulse stop = {self.stop} must be >= its start = {self.start}")
         object.__setattr__(self, "amplitude", check_real("pulse amplitude", self.amplitude))

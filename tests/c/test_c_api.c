@@ -189,7 +189,8 @@ int main(void)
     setup(&f, 13); run(&f, HH_ERROR_CAPACITY, "too many rows for the buffer");
     setup(&f, 10); f.o.rows = NULL; run(&f, HH_ERROR_CAPACITY, "rows NULL");
     setup(&f, 10); f.o.spikes = NULL; run(&f, HH_ERROR_NULL, "spikes NULL with capacity");
-    setup(&f, 10); f.o.spikes_capacity = -1; run(&f, HH_ERROR_NULL, "negative spikes capacity");
+    setup(&f, 10); f.o.spikes_capacity = -1; run(&f, HH_ERROR_INVALID, "negative spikes capacity");
+    setup(&f, 10); f.c.waveform_length = 10; run(&f, HH_ERROR_NULL, "NULL waveform with a length");
 
     /* Many spikes into a buffer of 4: the rows are all written, the excess is reported. */
     pulse.start = 0; pulse.stop = 1000000; pulse.amplitude = 20.0;
