@@ -147,7 +147,8 @@ class Result:
 
     @property
     def firing_rate(self) -> float:
-        """Spikes per second over the whole run (Hz)."""
+        """Spikes per second over the whole run (Hz), silent parts included;
+        1000 / mean(np.diff(spikes)) gives the rate while it fires."""
         return self.spike_count / (self.case.steps * self.case.dt / 1000.0)
 
     def table(self) -> np.ndarray:

@@ -126,7 +126,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                       spike_threshold=args.threshold, backend=args.backend)
     seconds = result.case.steps * result.case.dt
     times = ", ".join(f"{t:.3f}" for t in result.spikes)
-    print(f"{result.spike_count} spike(s) in {seconds:g} ms ({result.firing_rate:.1f} Hz)"
+    interval = f", mean interval {np.mean(np.diff(result.spikes)):.2f} ms" if result.spike_count > 1 else ""
+    print(f"{result.spike_count} spike(s) in {seconds:g} ms ({result.firing_rate:.1f} Hz over the run{interval})"
           + (f" at {times} ms" if times else ""))
     if args.csv:
         if args.absolute:
