@@ -296,6 +296,9 @@ static double drive(const hh_case *c, int64_t k)
     return u;
 }
 
+/* §8.4: the largest step count and step index (every k and k * dt exact in a double). */
+#define HH_MAX_STEPS ((int64_t)1 << 53)
+
 /* Format a message into a caller's buffer, if there is one; return status. */
 static int fail(int status, char *message, size_t size, const char *format, ...)
 {
@@ -377,8 +380,8 @@ static int check_settings(int method, int mode, double dt, int64_t steps, int64_
         return fail(HH_ERROR_INVALID, message, message_size, "unknown mode %d", mode);
     if (!isfinite(dt) || dt <= 0.0)
         return fail(HH_ERROR_INVALID, message, message_size, "dt = %.17g ms must be finite and greater than 0", dt);
-    if (steps < 1)
-        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld must be at least 1", (long long)steps);
+    if (steps < 1 || steps > HH_MAX_STEPS)
+        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld must be from 1 to 2^53", (long long)steps);
     if (record_every < 1 || record_every > steps)
         return fail(HH_ERROR_INVALID, message, message_size,
                     "record_every = %lld must be at least 1 and at most steps = %lld",
@@ -445,8 +448,9 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size)
     if (c->n_pulses > 0 && c->pulses == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "pulses is NULL but n_pulses = %lld", (long long)c->n_pulses);
     for (j = 0; j < c->n_pulses; j++) {
-        if (c->pulses[j].start < 0 || c->pulses[j].stop < c->pulses[j].start)
-            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld needs 0 <= start <= stop", (long long)j);
+        if (c->pulses[j].start < 0 || c->pulses[j].stop < c->pulses[j].start || c->pulses[j].stop > HH_MAX_STEPS)
+            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld needs 0 <= start <= stop <= 2^53",
+                        (long long)j);
         if (!isfinite(c->pulses[j].amplitude))
             return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld has a non-finite amplitude", (long long)j);
     }

@@ -156,6 +156,7 @@ int main(void)
     setup(&f, 10); f.c.dt = INFINITY; run(&f, HH_ERROR_INVALID, "dt inf");
     setup(&f, 0); run(&f, HH_ERROR_INVALID, "steps = 0");
     setup(&f, -3); run(&f, HH_ERROR_INVALID, "steps < 0");
+    setup(&f, ((int64_t)1 << 53) + 1); run(&f, HH_ERROR_INVALID, "steps > 2^53");
     setup(&f, 10); f.c.record_every = 0; run(&f, HH_ERROR_INVALID, "record_every = 0");
     setup(&f, 10); f.c.record_every = 11; run(&f, HH_ERROR_INVALID, "record_every > steps");
     setup(&f, 10); f.c.method = 3; run(&f, HH_ERROR_INVALID, "method out of range");
