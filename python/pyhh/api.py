@@ -30,9 +30,10 @@ BACKENDS = ("python", "c")
 class Pulse:
     """A rectangular pulse in ms: on from `start` (inclusive) to `stop` (exclusive).
 
-    §6.2: it covers steps round(start / dt) <= k < round(stop / dt), where round
-    is to the nearest integer (halves to even), so 2.3 ms at dt = 0.01 ms is
-    step 230 although 2.3 / 0.01 = 229.99999999999997 in floating point.
+    §6.2: it covers steps round(start / dt) <= k < round(stop / dt), rounded to
+    the nearest integer, so 2.3 ms at dt = 0.01 ms is step 230 although
+    2.3 / 0.01 = 229.99999999999997 in floating point; an edge more than 1e-6
+    of a step off the dt grid is an error.
     amplitude: uA/cm^2 (current mode) or mV above V0 (clamp mode).
     """
 
