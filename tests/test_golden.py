@@ -10,7 +10,7 @@ import pytest
 
 from conftest import EXPECTED_LEVEL, GOLDEN, same_platform_as_golden
 from pyhh import CaseFileError, load_case, run_case
-from pyhh.conformance import compare
+from pyhh.conformance import MANIFEST_SPIKE_TOLERANCE_FLOAT64, compare
 from pyhh.golden import load_manifest, regenerate
 from pyhh.trace import read_trace
 
@@ -33,7 +33,13 @@ def test_manifest_lists_every_case_with_its_spikes(manifest):
         if EXPECTED_LEVEL == "exact":
             assert result.spikes.tolist() == list(entry.spikes), entry.name
         else:
-            assert np.allclose(result.spikes, entry.spikes, rtol=0, atol=1e-9), entry.name
+            assert np.allclose(result.spikes, entry.spikes, rtol=0, atol=MANIFEST_SPIKE_TOLERANCE_FLOAT64), entry.name
+
+
+def test_manifest_row_counts(manifest):
+    rows = {entry["name"]: entry["rows"] for entry in json.loads((GOLDEN / "MANIFEST.json").read_text())["cases"]}
+    for entry in manifest:
+        assert rows[entry.name] == load_case(entry.case_path).n_rows == len(read_trace(entry.trace_path)), entry.name
 
 
 def test_golden_covers_the_required_protocols(manifest):

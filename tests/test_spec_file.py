@@ -89,6 +89,7 @@ def test_conformance_tolerances_match(model):
     spec = model["conformance"]
     assert list(conformance.LEVELS) == spec["levels"] + ["fail"]
     assert conformance.SPIKE_TIME_TOLERANCE == spec["spike_time_tolerance"]
+    assert conformance.MANIFEST_SPIKE_TOLERANCE_FLOAT64 == spec["manifest_spike_tolerance_float64"]
     for level in ("float64", "float32"):
         assert conformance.TOLERANCES[level] == spec[level]
         assert list(spec[level]) == list(pyhh.COLUMNS)

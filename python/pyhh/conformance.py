@@ -21,6 +21,8 @@ TOLERANCES: dict[str, dict[str, float]] = {
                 "I_Na": 5.0, "I_K": 5.0, "I_L": 0.5, "I_stim": 0.5},
 }
 SPIKE_TIME_TOLERANCE = 0.05  # ms
+#: §11.2: every-step spike times against the manifest's, at the float64 level (ms).
+MANIFEST_SPIKE_TOLERANCE_FLOAT64 = 1e-9
 LEVELS = ("exact", "float64", "float32", "spikes", "fail")
 
 
