@@ -105,7 +105,8 @@ class HHModel:
         y = euler_step(self.state(), stimulusCurrent, self.parameters(), 1.0, deltaTms, False)
         if not all(math.isfinite(x) for x in y):
             step = self.steps_taken + 1
-            raise NumericalInstabilityError(step, step * deltaTms, tuple(y), "euler", deltaTms)
+            raise NumericalInstabilityError(step, step * deltaTms, tuple(y), "euler", deltaTms,
+                                            advice="a smaller deltaTms; pyhh.simulate also offers method 'exp_euler'")
         self.Vm, self.m.state, self.h.state, self.n.state = y
         self.steps_taken += 1
 

@@ -29,10 +29,11 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
         state: that step's (V, m, h, n), when known.
         neuron: in a batch, the index of the first neuron that failed; else None.
         where: how the message names the failing run, if not by its neuron index.
+        advice: what to try instead, if not the default (a smaller dt, or exp_euler).
     """
 
     def __init__(self, step: int, t: float, state: tuple[float, float, float, float] | None, method: str, dt: float,
-                 neuron: int | None = None, where: str | None = None):
+                 neuron: int | None = None, where: str | None = None, advice: str | None = None):
         self.step = step
         self.t = t
         self.state = state
@@ -44,7 +45,8 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
         if state is not None:
             V, m, h, n = state
             values = f": V={V!r}, m={m!r}, h={h!r}, n={n!r}"
-        advice = "a smaller dt" if method == "exp_euler" else "a smaller dt or method 'exp_euler'"
+        if advice is None:
+            advice = "a smaller dt" if method == "exp_euler" else "a smaller dt or method 'exp_euler'"
         super().__init__(
             f"{where}the run left the finite range at step {step} (t = {t!r} ms){values}; "
             f"method {method!r} with dt = {dt!r} ms is unstable for this input (try {advice})"
