@@ -47,6 +47,7 @@ def test_bad_arguments_are_named(kwargs, message):
     ([0.0, 0.0, math.inf], r"waveform\[2\] = inf is not finite"),
     (["a", 1.0], r"waveform\[0\] = 'a' is not a number"),
     (np.zeros((2, 3)), "one-dimensional"),
+    ([[1.0, 2.0], [3.0]], "one-dimensional"),
     (math.nan, "stimulus must be finite"),
     ({"amplitude": 1}, "stimulus must be a number, an array"),
     (Pulse(-1.0, 2.0, 1.0), "0 <= start <= stop"),

@@ -100,7 +100,10 @@ def to_stimulus(stimulus: StimulusLike, dt: float, steps: int) -> Stimulus:
     if isinstance(stimulus, (int, float, np.number)) and not isinstance(stimulus, bool):
         return Stimulus((StepPulse(0, steps, check_real("stimulus", stimulus)),))
     if isinstance(stimulus, (np.ndarray, list, tuple)):
-        values = np.asarray(stimulus)
+        try:
+            values = np.asarray(stimulus)
+        except ValueError:  # a ragged nested list
+            raise InvalidInputError("a stimulus waveform must be one-dimensional, one value per step") from None
         if values.ndim != 1:
             raise InvalidInputError(f"a stimulus waveform must be one-dimensional, got shape {values.shape}")
         return Stimulus(waveform=values.tolist())
