@@ -522,9 +522,6 @@ int hh_run(const hh_case *c, hh_output *out)
 
 /* ---- Many neurons in one call ---- */
 
-/* Neurons are advanced in blocks of this many, the neuron loop innermost. */
-#define HH_BLOCK 256
-
 /* §6.2: the drive of neuron i during step k, from whichever form the batch gives. */
 static double batch_drive(const hh_batch *b, int64_t i, int64_t k)
 {

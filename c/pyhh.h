@@ -179,7 +179,10 @@ int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t
 
 /* cffi-end */
 
-/* Internal, not for callers: the HH_FAST block loop (pyhh_fast.c), used by hh_run_batch. */
+/* Internal, not for callers: hh_run_batch advances neurons in blocks of
+   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c. */
+#define HH_BLOCK 256
+
 void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size);
 
 #ifdef __cplusplus

@@ -344,7 +344,7 @@ HH_INLINE hh_params params_of(block_params q, int64_t j)
 
 /* The states of a block's neurons, one array per variable (vectorises without shuffles). */
 typedef struct {
-    double V[256], m[256], h[256], n[256];
+    double V[HH_BLOCK], m[HH_BLOCK], h[HH_BLOCK], n[HH_BLOCK];
 } block_state;
 
 HH_INLINE hh_state state_of(const block_state *s, int64_t j)
@@ -484,7 +484,7 @@ static void record_block(const hh_batch *b, hh_batch_output *out, block_params q
     }
 }
 
-/* §8.1 in HH_FAST mode for neurons first .. first + size - 1 (size <= 256):
+/* §8.1 in HH_FAST mode for neurons first .. first + size - 1 (size <= HH_BLOCK):
    each step, the method's vectorised neuron loop, then, if any neuron had
    one, the events neuron by neuron. */
 HH_CLONES
@@ -492,7 +492,7 @@ void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, i
 {
     block_state states[2];
     block_state *y = &states[0], *next = &states[1], *swap;
-    double phi[256], u[256];
+    double phi[HH_BLOCK], u[HH_BLOCK];
     int clamp = b->mode == HH_CLAMP;
     int events = 0;
     int64_t i, j, k;
