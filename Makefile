@@ -38,7 +38,8 @@ fuzz: $(BUILT)
 golden: $(BUILT)
 	$(PY) -m pyhh golden
 
-# Regenerate c/pyhh.[ch] from spec/model.toml and codegen/templates, then rebuild.
+# Regenerate the generated C (c/pyhh.h, c/pyhh.c, c/pyhh_fast.c) from spec/model.toml and
+# codegen/templates; the next `make test` or `make demo` rebuilds the extension from it.
 codegen: $(READY)
 	$(PY) codegen/generate.py
 
@@ -90,9 +91,9 @@ $(READY): pyproject.toml setup.py
 	touch $@
 
 # The cffi extension, rebuilt whenever the C port changes.
-$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh.h python/pyhh/_cbuild.py
+$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh.h python/pyhh/cbackend/build.py
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info python/*.egg-info python/pyhh/_hh_c*.so .pytest_cache
+	rm -rf $(VENV) build *.egg-info python/*.egg-info python/pyhh/cbackend/_hh_c*.so .pytest_cache

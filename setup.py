@@ -2,4 +2,4 @@
 
 from setuptools import setup
 
-setup(cffi_modules=["python/pyhh/_cbuild.py:ffibuilder"])
+setup(cffi_modules=["python/pyhh/cbackend/build.py:ffibuilder"])

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ports
 
 def same_platform_as_golden() -> bool:
     """The golden traces are bit-exact only where exp, expm1 and pow round as where they were made (spec §11.1)."""
-    from pyhh.golden import made_on, this_platform
+    from pyhh.conformance.golden import made_on, this_platform
 
     return made_on(GOLDEN) == this_platform()
 
@@ -43,6 +43,6 @@ def model() -> dict:
 def manifest():
     """The golden manifest, its hashes checked before any test compares anything
     (a damaged, missing or unlisted file fails here, naming the file)."""
-    from pyhh.golden import load_manifest
+    from pyhh.conformance.golden import load_manifest
 
     return load_manifest(GOLDEN)

@@ -22,13 +22,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pyhh.methods  # noqa: E402
-import pyhh.rates  # noqa: E402
+import pyhh.reference.methods  # noqa: E402
+import pyhh.reference.rates  # noqa: E402
 from ports.reordered import simulate as reordered  # noqa: E402
 from pyhh import load_case, run_case, simulate_batch  # noqa: E402
-from pyhh.golden import load_manifest  # noqa: E402
-from pyhh.run import COLUMNS  # noqa: E402
-from pyhh.trace import read_trace  # noqa: E402
+from pyhh.conformance.golden import load_manifest  # noqa: E402
+from pyhh.reference.run import COLUMNS  # noqa: E402
+from pyhh.conformance.trace import read_trace  # noqa: E402
 
 
 def ulp_noise(f, rng):
@@ -43,14 +43,14 @@ def ulp_noise(f, rng):
 
 def ordered_port(case, seed=1):
     rng = random.Random(seed)
-    exp, expm1 = pyhh.rates.exp, pyhh.rates.expm1
-    pyhh.rates.exp = pyhh.methods.exp = ulp_noise(exp, rng)
-    pyhh.rates.expm1 = ulp_noise(expm1, rng)
+    exp, expm1 = pyhh.reference.rates.exp, pyhh.reference.rates.expm1
+    pyhh.reference.rates.exp = pyhh.reference.methods.exp = ulp_noise(exp, rng)
+    pyhh.reference.rates.expm1 = ulp_noise(expm1, rng)
     try:
         result = run_case(case)
     finally:
-        pyhh.rates.exp = pyhh.methods.exp = exp
-        pyhh.rates.expm1 = expm1
+        pyhh.reference.rates.exp = pyhh.reference.methods.exp = exp
+        pyhh.reference.rates.expm1 = expm1
     return result.table(), result.spikes
 
 

@@ -13,8 +13,8 @@ import pytest
 from scipy.integrate import solve_ivp
 
 import pyhh
-from pyhh.currents import State
-from pyhh.methods import STEP_FUNCTIONS
+from pyhh.reference.currents import State
+from pyhh.reference.methods import STEP_FUNCTIONS
 
 I_CONST = 10.0  # uA/cm^2 from t = 0
 T_END = 20.0  # ms: two spikes
@@ -38,7 +38,7 @@ def hh_rhs(t, y, I=I_CONST, phi=1.0):
 
 
 def initial(V0=0.0):
-    r = pyhh.rates.rates(V0, 1.0)
+    r = pyhh.reference.rates.rates(V0, 1.0)
     return [V0, r.alpha_m / (r.alpha_m + r.beta_m), r.alpha_h / (r.alpha_h + r.beta_h), r.alpha_n / (r.alpha_n + r.beta_n)]
 
 

@@ -12,9 +12,9 @@ import pytest
 
 import pyhh
 from conftest import EXPECTED_LEVEL, GOLDEN, ROOT
-from pyhh.conformance import compare
+from pyhh.conformance.grading import compare
 from pyhh import cbackend
-from pyhh.trace import parse_trace, read_trace
+from pyhh.conformance.trace import parse_trace, read_trace
 
 CASES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
 BUILD = ROOT / "build" / "c"
@@ -204,7 +204,7 @@ def test_the_gil_is_released_during_the_c_call():
         ffi, lib = cbackend.ffi, cbackend.lib
         case = pyhh.Case(method="rk4", dt=0.01, steps=2_000_000, record_every=2_000_000)
         keep: list = []
-        c = cbackend.c_case(case, keep)
+        c = cbackend.single.c_case(case, keep)
         rows = np.empty((1, 9))
         out = ffi.new("hh_output *")
         out.rows, out.rows_capacity = ffi.from_buffer("double[]", rows, require_writable=True), 1

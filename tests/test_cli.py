@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import GOLDEN
-from pyhh.trace import read_trace
+from pyhh.conformance.trace import read_trace
 
 
 def pyhh_cli(*args: str) -> subprocess.CompletedProcess:
@@ -133,7 +133,7 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
     (["methods", "--dt", "0.03"], "dt = 0.03 ms must divide sample_every = 0.2 ms"),
     (["run", "--waveform", "/no/such/file"], "cannot read the waveform"),
     (["run", "--repeat", "0"], "--repeat = 0 must be at least 1"),
-    (["fi", "--set", "C_m=0"], "C_m[0] = 0.0 uF/cm^2 is not finite or outside"),
+    (["fi", "--set", "C_m=0"], "C_m[0] = 0.0 uF/cm^2 is outside the accepted range"),
     (["clamp", "--dt", "nan"], "dt must be finite"),
     (["run", "--csv", "/no/such/folder/x.csv"], "/no/such/folder/x.csv: No such file or directory"),
     (["run", "--repeat", "3"], "repeated pulses would overlap"),
@@ -144,7 +144,7 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
     (["fi", "--stop", "1e9", "--step", "1e-3"], "is too many"),
     (["methods", "--duration", "0.1"], "duration = 0.1 ms must be at least sample_every = 0.2 ms"),
     (["methods", "--dt", "0.0001"], "larger than the reference's dt"),
-    (["conform", "--timeout", "0", "--", "true"], "--timeout = 0 s must be greater than 0"),
+    (["conform", "--timeout", "0", "--", "true"], "--timeout = 0.0 s must be greater than 0"),
 ])
 def test_subcommands_reject_bad_arguments(args, message):
     done = pyhh_cli(*args)

@@ -7,7 +7,7 @@ import pytest
 
 import pyhh
 from conftest import GOLDEN
-from pyhh.trace import read_trace
+from pyhh.conformance.trace import read_trace
 
 
 def test_concept4_style_loop_matches_the_golden_trace(tmp_path):
@@ -62,7 +62,7 @@ def test_each_model_has_its_own_gates():
 
 def test_all_three_gates_start_at_steady_state():
     model = pyhh.HHModel()
-    r = pyhh.rates.rates(0.0, 1.0)
+    r = pyhh.reference.rates.rates(0.0, 1.0)
     assert model.m.state == r.alpha_m / (r.alpha_m + r.beta_m)
     assert model.h.state == r.alpha_h / (r.alpha_h + r.beta_h) == pytest.approx(0.596, abs=1e-3)
     assert model.n.state == r.alpha_n / (r.alpha_n + r.beta_n)

@@ -11,8 +11,8 @@ import pytest
 from conftest import GOLDEN
 from ports.reordered import simulate as reordered
 from pyhh import load_case, run_case
-from pyhh.conformance import compare
-from pyhh.trace import read_trace
+from pyhh.conformance.grading import compare
+from pyhh.conformance.trace import read_trace
 
 CASES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
 

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import EXPECTED_LEVEL, GOLDEN, same_platform_as_golden
 from pyhh import CaseFileError, load_case, run_case
-from pyhh.conformance import MANIFEST_SPIKE_TOLERANCE_FLOAT64, compare
-from pyhh.golden import load_manifest, regenerate
-from pyhh.trace import read_trace
+from pyhh.conformance.grading import MANIFEST_SPIKE_TOLERANCE_FLOAT64, compare
+from pyhh.conformance.golden import load_manifest, regenerate
+from pyhh.conformance.trace import read_trace
 
 CASE_NAMES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
 

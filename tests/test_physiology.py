@@ -100,7 +100,7 @@ def test_clamp_current_balances_the_ionic_currents():
 
 
 def test_rates_are_continuous_through_the_removable_singularities():
-    from pyhh import rates
+    from pyhh.reference import rates
 
     for f, V, limit in ((rates.alpha_n, 10.0, 0.1), (rates.alpha_m, 25.0, 1.0)):
         assert f(V) == limit

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 import pyhh
 from conftest import ROOT
 from pyhh import cbackend
-from pyhh.casefile import case_to_json
-from pyhh.parameters import PARAMETER_TABLE, TEMPERATURE_RANGE, V0_RANGE
-from pyhh.trace import parse_trace
+from pyhh.conformance.casefile import case_to_json
+from pyhh.reference.parameters import PARAMETER_TABLE, TEMPERATURE_RANGE, V0_RANGE
+from pyhh.conformance.trace import parse_trace
 
 finite = dict(allow_nan=False, allow_infinity=False)
 
@@ -123,7 +123,7 @@ def test_python_and_c_reject_the_same_values(case, name, value):
     except pyhh.InvalidInputError:
         python_accepts = False
     keep: list = []
-    c = cbackend.c_case(case, keep)
+    c = cbackend.single.c_case(case, keep)
     if name in PARAMETER_TABLE:
         setattr(c.params, name, value)
     else:

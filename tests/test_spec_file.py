@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import pyhh
-from pyhh import conformance, parameters, rates
+from pyhh.conformance import grading as conformance
+from pyhh.reference import parameters, rates
 
 
 def rate_from_spec(form: dict, V: float) -> float:
@@ -72,7 +73,7 @@ def test_temperature_factor_uses_q10_and_base(model):
 
 def test_channels_match_the_conductances(model):
     # §5.1: G = g * gates, multiplied left to right in the model file's order.
-    from pyhh.currents import State, conductances
+    from pyhh.reference.currents import State, conductances
 
     y = State(0.0, 0.3, 0.7, 0.45)
     p = pyhh.Parameters()

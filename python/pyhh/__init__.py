@@ -1,7 +1,12 @@
 """pyhh: the portable reference specification of the Hodgkin-Huxley (1952) model.
 
-The spec is spec/SPEC.md; this package is its readable reference, one function
-per spec step (rates, currents, methods, run), plus a friendly API on top.
+The spec is spec/SPEC.md. The package is laid out as the project is:
+
+    pyhh.reference     the spec in code, one function per spec step (standard library only)
+    pyhh.conformance   case files, traces, golden data, grading of ports (§10-11)
+    pyhh.cbackend      the generated C kernel (c/) through cffi
+    the rest           the API for users: simulate (api), simulate_batch (batch),
+                       fi_curve (fi), experiments, plotting, the pyHH layer (compat), cli
 
     >>> import pyhh
     >>> result = pyhh.simulate(10.0, duration=50.0)   # 10 uA/cm^2 for 50 ms
@@ -11,20 +16,21 @@ per spec step (rates, currents, methods, run), plus a friendly API on top.
 
 from .api import Pulse, Result, run_case, simulate
 from .batch import BatchResult, simulate_batch
-from .fi import FICurve, fi_curve
-from .case import METHODS, MODES, Case
-from .casefile import load_case
 from .compat import HHModel, Simulation
-from .errors import CaseFileError, InvalidInputError, NumericalInstabilityError, PyhhError
-from .parameters import SPEC_VERSION, V_REST_ABSOLUTE, Parameters
-from .run import COLUMNS
-from .stimulus import StepPulse, Stimulus
+from .conformance.casefile import load_case
+from .fi import FICurve, fi_curve
+from .reference.case import DEFAULT_METHOD, METHODS, MODES, Case
+from .reference.errors import CaseFileError, InvalidInputError, NumericalInstabilityError, PyhhError
+from .reference.parameters import SPEC_VERSION, V_REST_ABSOLUTE, Parameters
+from .reference.run import COLUMNS
+from .reference.stimulus import StepPulse, Stimulus
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BatchResult",
     "COLUMNS",
+    "DEFAULT_METHOD",
     "METHODS",
     "MODES",
     "SPEC_VERSION",

@@ -13,14 +13,22 @@ from typing import Any, Union
 
 import numpy as np
 
-from .case import Case, check_count
-from .errors import InvalidInputError
-from .parameters import SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V0_DEFAULT, V_REST_ABSOLUTE, Parameters, check_real
-from . import cbackend
-from .run import COLUMNS, run
-from .stimulus import StepPulse, Stimulus
-from .limits import MAX_STEPS, check_memory
-from .trace import write_trace
+from .cbackend import single
+from .conformance.trace import write_trace
+from .limits import check_memory
+from .reference.case import DEFAULT_METHOD, Case
+from .reference.checks import MAX_INTEGER, check_choice, check_integer, check_positive, check_real
+from .reference.errors import InvalidInputError
+from .reference.parameters import (
+    DT_DEFAULT,
+    SPIKE_THRESHOLD_DEFAULT,
+    TEMPERATURE_DEFAULT,
+    V0_DEFAULT,
+    V_REST_ABSOLUTE,
+    Parameters,
+)
+from .reference.run import COLUMNS, run
+from .reference.stimulus import StepPulse, Stimulus
 
 #: Where a Case runs: the Python reference, or the generated C kernel through cffi.
 BACKENDS = ("python", "c")
@@ -53,7 +61,7 @@ class Pulse:
 def whole_steps(name: str, ms: float, dt: float) -> int:
     """§6.2: ms / dt rounded to the nearest integer, which it must be within 1e-6 of a step."""
     steps = ms / dt
-    if steps > MAX_STEPS:
+    if steps > MAX_INTEGER:
         raise InvalidInputError(f"{name} = {ms!r} ms is more than 2^53 steps of dt = {dt!r} ms")
     if abs(steps - round(steps)) > 1e-6:
         raise InvalidInputError(
@@ -70,7 +78,7 @@ def steps_for(stimulus: StimulusLike, dt: float, steps: int | None, duration: fl
     if steps is not None and duration is not None:
         raise InvalidInputError("give steps or duration, not both")
     if steps is not None:
-        return check_count("steps", steps)
+        return check_integer("steps", steps)
     if duration is not None:
         duration = check_real("duration", duration)
         if duration < dt:
@@ -170,26 +178,24 @@ ROW_BYTES = {"c": 9 * 8, "python": 9 * 8 + 360}
 
 def run_case(case: Case, backend: str = "python") -> Result:
     """Run a validated Case on a backend ("python" or "c"); both give the same doubles."""
-    if backend in ROW_BYTES:
-        check_memory(f"{case.n_rows} recorded rows", case.n_rows * ROW_BYTES[backend],
-                     "keep fewer rows with a larger record_every")
+    check_choice("backend", backend, BACKENDS)
+    check_memory(f"{case.n_rows} recorded rows", case.n_rows * ROW_BYTES[backend],
+                 "keep fewer rows with a larger record_every")
     if backend == "python":
         record = run(case)
         table = np.array(record.rows, dtype=np.float64).reshape(-1, len(COLUMNS))
         return Result.from_table(case, table, np.array(record.spikes, dtype=np.float64))
-    if backend == "c":
-        table, spikes = cbackend.run(case)
-        return Result.from_table(case, table, spikes)
-    raise InvalidInputError(f"unknown backend {backend!r}; the backends are {', '.join(BACKENDS)}")
+    table, spikes = single.run(case)
+    return Result.from_table(case, table, spikes)
 
 
 def simulate(
     stimulus: StimulusLike = None,
     *,
-    dt: float = 0.01,
+    dt: float = DT_DEFAULT,
     steps: int | None = None,
     duration: float | None = None,
-    method: str = "exp_euler",
+    method: str = DEFAULT_METHOD,
     temperature: float = TEMPERATURE_DEFAULT,
     V0: float = V0_DEFAULT,
     record_every: int = 1,
@@ -221,12 +227,9 @@ def simulate(
         InvalidInputError: a bad value, named, before anything runs.
         NumericalInstabilityError: the state left the finite range; carries .step.
     """
-    dt = check_real("dt", dt)
-    if dt <= 0.0:
-        raise InvalidInputError(f"dt = {dt!r} ms must be greater than 0")
+    dt = check_positive("dt", dt)
     n_steps = steps_for(stimulus, dt, steps, duration)
-    if not isinstance(params, Parameters):
-        params = Parameters.from_overrides(params)
+    params = Parameters.from_overrides(params)
     case = Case(
         method=method,
         dt=dt,

@@ -11,24 +11,30 @@ accuracy="exact" runs every neuron exactly as pyhh.simulate does (bit for bit);
 accuracy="fast" vectorises exp and stays within the spec's float64 tolerance.
 Neurons are split across threads (the GIL is released in C), or across any
 concurrent.futures.Executor; the results never depend on how they are split.
+
+`batch_inputs` validates everything and returns the arrays the kernel reads;
+pyhh.cbackend.batch runs them; `finish` turns the outputs into a BatchResult.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from typing import Any
 
 import numpy as np
 
-from . import cbackend
 from .api import StimulusLike, steps_for, to_stimulus
-from .case import METHODS, check_count
-from .errors import InvalidInputError, NumericalInstabilityError, PyhhError
+from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
-from .parameters import (
+from .reference.case import DEFAULT_METHOD, METHODS
+from .reference.checks import check_at_most, check_choice, check_integer, check_positive, check_range, check_real
+from .reference.errors import InvalidInputError, NumericalInstabilityError, PyhhError
+from .reference.parameters import (
+    DT_DEFAULT,
     PARAMETER_TABLE,
     SPIKE_THRESHOLD_DEFAULT,
     TEMPERATURE_DEFAULT,
@@ -36,14 +42,12 @@ from .parameters import (
     V0_DEFAULT,
     V0_RANGE,
     Parameters,
-    check_real,
+    parameter_overrides,
 )
-from .run import COLUMNS
-from .stimulus import drive
+from .reference.run import COLUMNS
+from .reference.stimulus import drive
 
 ACCURACIES = ("exact", "fast")
-#: Neurons per task when the work is split: a multiple of the C kernel's block of 256.
-CHUNK = 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,8 +81,7 @@ class BatchResult:
         """One trace column (V, m, h, n, I_Na, I_K, I_L, I_stim) as an (n, rows) view."""
         if self.traces is None:
             raise PyhhError("no traces were recorded: pass record_every to simulate_batch")
-        if name not in COLUMNS:
-            raise InvalidInputError(f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}")
+        check_choice("column", name, COLUMNS)
         return self.traces[:, COLUMNS.index(name), :].T
 
     @property
@@ -87,9 +90,9 @@ class BatchResult:
         return self.spike_counts / (self.steps * self.dt / 1000.0)
 
 
-def per_neuron(name: str, value: Any, n: int, low: float, high: float, low_excluded: bool = False,
-               unit: str = "") -> np.ndarray:
-    """A scalar or an (n,) array as n float64 values in range; errors name the neuron."""
+def per_neuron(name: str, value: Any, n: int, low: float = -math.inf, high: float = math.inf,
+               low_excluded: bool = False, unit: str = "") -> np.ndarray:
+    """A scalar or an (n,) array as n float64 values in range; an error names the first bad neuron."""
     values = real_array(name, value)
     if values.ndim > 1 or (values.ndim == 1 and len(values) != n):
         raise InvalidInputError(f"{name} must be a number or an array of {n} values, got shape {values.shape}")
@@ -98,12 +101,7 @@ def per_neuron(name: str, value: Any, n: int, low: float, high: float, low_exclu
     bad = ~np.isfinite(values) | too_low | (values > high)
     if bad.any():
         i = int(np.argmax(bad))
-        bracket = "(" if low_excluded else "["
-        unit_text = f" {unit}" if unit else ""
-        raise InvalidInputError(
-            f"{name}[{i}] = {float(values[i])!r}{unit_text} is not finite or outside the accepted range "
-            f"{bracket}{low!r}, {high!r}]"
-        )
+        check_range(f"{name}[{i}]", float(values[i]), low, high, low_excluded, unit)
     return values
 
 
@@ -123,16 +121,9 @@ def real_array(name: str, value: Any) -> np.ndarray:
 
 def parameter_arrays(params: Parameters | Mapping[str, Any] | None, n: int) -> dict[str, np.ndarray]:
     """Every §3.1 parameter as an (n,) array: defaults, overridden by scalars or arrays."""
-    if isinstance(params, Parameters):
-        params = dataclasses.asdict(params)
-    if params is not None and not isinstance(params, Mapping):
-        raise InvalidInputError(f"params must be a pyhh.Parameters or a mapping such as {{'g_K': 30}}, got {params!r:.80}")
-    params = dict(params or {})
-    unknown = sorted(set(params) - set(PARAMETER_TABLE))
-    if unknown:
-        raise InvalidInputError(f"unknown parameter {unknown[0]!r}; the parameters are {', '.join(PARAMETER_TABLE)}")
+    overrides = parameter_overrides(params)
     return {
-        name: per_neuron(name, params.get(name, default), n, low, high, excluded, unit)
+        name: per_neuron(name, overrides.get(name, default), n, low, high, excluded, unit)
         for name, (default, low, high, excluded, unit) in PARAMETER_TABLE.items()
     }
 
@@ -140,136 +131,95 @@ def parameter_arrays(params: Parameters | Mapping[str, Any] | None, n: int) -> d
 def batch_size(n: int | None, *arrays: Any) -> int:
     """n, or the length of the first per-neuron array given."""
     if n is not None:
-        return check_count("n", n)
+        return check_integer("n", n)
     lengths = {np.shape(a)[0] for a in arrays if a is not None and not isinstance(a, (str, bytes)) and np.ndim(a) == 1}
     if len(lengths) == 1:
-        return check_count("n (the length of the per-neuron arrays)", lengths.pop())
+        return check_integer("n (the length of the per-neuron arrays)", lengths.pop())
     raise InvalidInputError("give n, the number of neurons (or per-neuron arrays of one common length)")
 
 
-@dataclasses.dataclass
-class BatchInputs:
-    """The validated inputs of one batch, as arrays the C kernel reads."""
-
-    method: str
-    clamp: bool
-    dt: float
-    steps: int
-    record_every: int | None
-    spike_threshold: float
-    spike_capacity: int
-    accuracy: str
-    arrays: dict[str, np.ndarray]  # the parameters, temperature, V0
-    drive_per_neuron: np.ndarray | None
-    drive_shared: np.ndarray | None
-    drive_rows: np.ndarray | None
-
-    @property
-    def n(self) -> int:
-        """The number of neurons."""
-        return len(self.arrays["V0"])
-
-    def select(self, first: int, count: int) -> "BatchInputs":
-        """The same batch restricted to neurons first .. first + count - 1."""
-        part = slice(first, first + count)
-        return dataclasses.replace(
-            self,
-            arrays={name: values[part] for name, values in self.arrays.items()},
-            drive_per_neuron=None if self.drive_per_neuron is None else self.drive_per_neuron[part],
-            drive_rows=None if self.drive_rows is None else self.drive_rows[part],
-        )
+def waveform_rows(waveforms: Any) -> np.ndarray:
+    """Per-neuron waveforms as an (n, steps) float64 array of finite values."""
+    rows = real_array("waveforms", waveforms)
+    if rows.ndim != 2:
+        raise InvalidInputError(f"waveforms must be an (n, steps) array, got shape {rows.shape}")
+    bad = ~np.isfinite(rows)
+    if bad.any():
+        i, k = np.argwhere(bad)[0]
+        raise InvalidInputError(f"waveforms[{i}, {k}] = {float(rows[i, k])!r} is not finite")
+    return rows
 
 
-def c_batch(inputs: BatchInputs, keep: list) -> Any:
-    """The hh_batch struct; `keep` holds what its pointers point into."""
-    ffi = cbackend.ffi
-    b = ffi.new("hh_batch *")
-    b.method = METHODS.index(inputs.method)
-    b.mode = 1 if inputs.clamp else 0
-    b.dt = inputs.dt
-    b.steps = inputs.steps
-    b.record_every = inputs.record_every or inputs.steps
-    b.n = inputs.n
-    b.spike_threshold = inputs.spike_threshold
-    for name, values in inputs.arrays.items():
-        values = np.ascontiguousarray(values)
-        keep.append(values)
-        setattr(b, name, ffi.from_buffer("double[]", values))
-    for name in ("drive_per_neuron", "drive_shared", "drive_rows"):
-        values = getattr(inputs, name)
-        if values is not None:
-            values = np.ascontiguousarray(values, dtype=np.float64)
-            keep.append(values)
-            setattr(b, name, ffi.from_buffer("double[]", values))
-    return b
-
-
-def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None], first: int, count: int) -> None:
-    """One C call for neurons first .. first + count - 1, writing into the shared outputs."""
-    ffi, lib = cbackend.ffi, cbackend.lib
-    out = ffi.new("hh_batch_output *")
-    out.spike_counts = ffi.from_buffer("int64_t[]", outputs["spike_counts"], require_writable=True)
-    out.fail_steps = ffi.from_buffer("int64_t[]", outputs["fail_steps"], require_writable=True)
-    if outputs["spike_times"] is not None:
-        out.spike_times = ffi.from_buffer("double[]", outputs["spike_times"], require_writable=True)
-        out.spike_capacity = inputs.spike_capacity
-    if outputs["traces"] is not None:
-        out.traces = ffi.from_buffer("double[]", outputs["traces"], require_writable=True)
-        out.rows_capacity = outputs["traces"].shape[0]
-    accuracy = lib.HH_FAST if inputs.accuracy == "fast" else lib.HH_EXACT
-    status = lib.hh_run_batch(b, out, first, count, accuracy)
-    if status != lib.HH_OK:
-        raise InvalidInputError(ffi.string(out.message).decode())
-
-
-Progress = Callable[[int, int], None]
-
-
-def run_inputs(inputs: BatchInputs, threads: int = 1, progress: Progress | None = None) -> dict[str, np.ndarray | None]:
-    """Run a whole validated batch in this process, on `threads` threads;
-    progress(neurons done, n) is called as parts finish."""
-    if not cbackend.available():
-        raise PyhhError("simulate_batch needs the C backend, which is not built")
+def check_memory_of(inputs: BatchInputs, shared_drive: bool) -> None:
+    """The outputs asked for (and a shared drive) must fit in memory."""
     n = inputs.n
-    rows = None if inputs.record_every is None else -(-inputs.steps // inputs.record_every)
-    outputs = {
-        "spike_counts": np.zeros(n, dtype=np.int64),
-        "fail_steps": np.full(n, -1, dtype=np.int64),
-        "spike_times": np.full(n * inputs.spike_capacity, np.nan) if inputs.spike_capacity else None,
-        "traces": None if rows is None else np.zeros((rows, len(COLUMNS), n)),
-    }
-    keep: list = []
-    b = c_batch(inputs, keep)
-    ranges = [(first, min(CHUNK, n - first)) for first in range(0, n, CHUNK)]
-    done = 0
-    if threads <= 1 or len(ranges) == 1:
-        for first, count in ranges:
-            run_range(inputs, b, outputs, first, count)
-            done += count
-            if progress:
-                progress(done, n)
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            futures = {pool.submit(run_range, inputs, b, outputs, first, count): count for first, count in ranges}
-            for future in as_completed(futures):
-                future.result()
-                done += futures[future]
-                if progress:
-                    progress(done, n)
-    return outputs
+    if inputs.rows is not None:
+        check_memory(f"traces of {inputs.rows} rows x {n} neurons", inputs.rows * len(COLUMNS) * n * 8.0,
+                     "keep fewer rows with a larger record_every, or fewer neurons per call")
+    check_memory(f"spike times for {n} neurons x {inputs.spike_capacity}", n * inputs.spike_capacity * 8.0,
+                 "lower spike_capacity")
+    if shared_drive:
+        check_memory(f"the shared drive of {inputs.steps} steps", inputs.steps * 40.0, "use fewer steps per call")
 
 
-def run_part(inputs: BatchInputs) -> dict[str, np.ndarray | None]:
-    """A task for an Executor: run one part of a batch in whatever process gets it."""
-    return run_inputs(inputs, threads=1)
-
-
-def merge(parts: list[dict[str, np.ndarray | None]]) -> dict[str, np.ndarray | None]:
-    """Outputs of consecutive neuron ranges, joined along the neuron axis."""
-    merged = {}
-    for key, axis in (("spike_counts", 0), ("fail_steps", 0), ("spike_times", 0), ("traces", 2)):
-        merged[key] = None if parts[0][key] is None else np.concatenate([p[key] for p in parts], axis=axis)
-    return merged
+def batch_inputs(
+    *,
+    n: int | None = None,
+    current: float | Sequence[float] | np.ndarray | None = None,
+    stimulus: StimulusLike = None,
+    waveforms: np.ndarray | None = None,
+    dt: float = DT_DEFAULT,
+    steps: int | None = None,
+    duration: float | None = None,
+    method: str = DEFAULT_METHOD,
+    temperature: float | np.ndarray = TEMPERATURE_DEFAULT,
+    V0: float | np.ndarray = V0_DEFAULT,
+    params: Parameters | Mapping[str, Any] | None = None,
+    clamp: bool = False,
+    spike_threshold: float = SPIKE_THRESHOLD_DEFAULT,
+    spike_capacity: int = 0,
+    record_every: int | None = None,
+    accuracy: str = "exact",
+) -> BatchInputs:
+    """Check every input of simulate_batch (same arguments) and return what the C kernel reads."""
+    dt = check_positive("dt", dt)
+    check_choice("method", method, METHODS)
+    check_choice("accuracy", accuracy, ACCURACIES, plural="accuracies")
+    if sum(x is not None for x in (current, stimulus, waveforms)) > 1:
+        raise InvalidInputError("give at most one of current, stimulus and waveforms")
+    rows = None if waveforms is None else waveform_rows(waveforms)
+    if rows is not None and steps is None and duration is None:
+        steps = rows.shape[1]
+    n_steps = steps_for(stimulus, dt, steps, duration)
+    n = batch_size(n, current, temperature, V0, *(dict(params).values() if isinstance(params, Mapping) else ()),
+                   None if rows is None else rows[:, 0])
+    if rows is not None and rows.shape != (n, n_steps):
+        raise InvalidInputError(f"waveforms has shape {rows.shape}, expected (n, steps) = {(n, n_steps)}")
+    if record_every is not None:
+        check_at_most("record_every", check_integer("record_every", record_every), "steps", n_steps)
+    inputs = BatchInputs(
+        method=method,
+        clamp=bool(clamp),
+        dt=dt,
+        steps=n_steps,
+        record_every=record_every,
+        spike_threshold=check_real("spike_threshold", spike_threshold),
+        spike_capacity=0 if spike_capacity == 0 else check_integer("spike_capacity", spike_capacity),
+        accuracy=accuracy,
+        arrays={
+            **parameter_arrays(params, n),
+            "temperature": per_neuron("temperature", temperature, n, *TEMPERATURE_RANGE, unit="degC"),
+            "V0": per_neuron("V0", V0, n, *V0_RANGE, unit="mV"),
+        },
+        drive_per_neuron=None if current is None else per_neuron("current", current, n),
+        drive_rows=rows,
+    )
+    check_memory_of(inputs, stimulus is not None)
+    if stimulus is not None:
+        shared = to_stimulus(stimulus, dt, n_steps)
+        shared.check_length(n_steps)
+        inputs.drive_shared = np.array([drive(shared, k) for k in range(n_steps)])
+    return inputs
 
 
 def simulate_batch(
@@ -278,10 +228,10 @@ def simulate_batch(
     current: float | Sequence[float] | np.ndarray | None = None,
     stimulus: StimulusLike = None,
     waveforms: np.ndarray | None = None,
-    dt: float = 0.01,
+    dt: float = DT_DEFAULT,
     steps: int | None = None,
     duration: float | None = None,
-    method: str = "exp_euler",
+    method: str = DEFAULT_METHOD,
     temperature: float | np.ndarray = TEMPERATURE_DEFAULT,
     V0: float | np.ndarray = V0_DEFAULT,
     params: Parameters | Mapping[str, Any] | None = None,
@@ -304,7 +254,7 @@ def simulate_batch(
     Per neuron (a number for all, or an (n,) array): temperature (degC), V0 (mV),
     and each parameter of params (a Parameters, or a mapping such as
     {"g_K": np.linspace(20, 40, n)}).
-    Shared: dt, steps or duration, method, clamp, spike_threshold.
+    Shared: dt, steps or duration, method (default exp_euler), clamp, spike_threshold.
 
     Outputs: spike_counts always; spike_capacity > 0 also keeps up to that many
     spike times per neuron (more is an InvalidInputError naming the neuron);
@@ -319,81 +269,21 @@ def simulate_batch(
         InvalidInputError: bad input, naming it (and the neuron), before any step.
         NumericalInstabilityError: a neuron left the finite range; .step, .neuron.
     """
-    dt = check_real("dt", dt)
-    if dt <= 0.0:
-        raise InvalidInputError(f"dt = {dt!r} ms must be greater than 0")
-    if method not in METHODS:
-        raise InvalidInputError(f"unknown method {method!r}; the methods are {', '.join(METHODS)}")
-    if accuracy not in ACCURACIES:
-        raise InvalidInputError(f"unknown accuracy {accuracy!r}; the accuracies are {', '.join(ACCURACIES)}")
-    if sum(x is not None for x in (current, stimulus, waveforms)) > 1:
-        raise InvalidInputError("give at most one of current, stimulus and waveforms")
     if threads is not None:
-        threads = check_count("threads", threads)
+        threads = check_integer("threads", threads)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise InvalidInputError(f"executor must have a submit method (a concurrent.futures.Executor), got {executor!r}")
     if progress is not None and not callable(progress):
         raise InvalidInputError(f"progress must be callable as progress(done, n), got {progress!r}")
-    waveform_rows = None
-    if waveforms is not None:
-        waveform_rows = real_array("waveforms", waveforms)
-        if waveform_rows.ndim != 2:
-            raise InvalidInputError(f"waveforms must be an (n, steps) array, got shape {waveform_rows.shape}")
-        if steps is None and duration is None:
-            steps = waveform_rows.shape[1]
-    n_steps = steps_for(stimulus, dt, steps, duration)
-    n = batch_size(n, current, temperature, V0, *(dict(params).values() if isinstance(params, Mapping) else ()),
-                   None if waveform_rows is None else waveform_rows[:, 0])
-    inputs = BatchInputs(
-        method=method,
-        clamp=bool(clamp),
-        dt=dt,
-        steps=n_steps,
-        record_every=None if record_every is None else check_count("record_every", record_every),
-        spike_threshold=check_real("spike_threshold", spike_threshold),
-        spike_capacity=0 if spike_capacity == 0 else check_count("spike_capacity", spike_capacity),
-        accuracy=accuracy,
-        arrays={
-            **parameter_arrays(params, n),
-            "temperature": per_neuron("temperature", temperature, n, *TEMPERATURE_RANGE, unit="degC"),
-            "V0": per_neuron("V0", V0, n, *V0_RANGE, unit="mV"),
-        },
-        drive_per_neuron=None if current is None else per_neuron("current", current, n, -np.inf, np.inf),
-        drive_shared=None,
-        drive_rows=None,
+    inputs = batch_inputs(
+        n=n, current=current, stimulus=stimulus, waveforms=waveforms, dt=dt, steps=steps, duration=duration,
+        method=method, temperature=temperature, V0=V0, params=params, clamp=clamp, spike_threshold=spike_threshold,
+        spike_capacity=spike_capacity, record_every=record_every, accuracy=accuracy,
     )
-    if inputs.record_every is not None and inputs.record_every > n_steps:
-        raise InvalidInputError(f"record_every = {inputs.record_every} is larger than steps = {n_steps}")
-    if inputs.record_every is not None:
-        rows = -(-n_steps // inputs.record_every)
-        check_memory(f"traces of {rows} rows x {n} neurons", rows * len(COLUMNS) * n * 8.0,
-                     "keep fewer rows with a larger record_every, or fewer neurons per call")
-    check_memory(f"spike times for {n} neurons x {inputs.spike_capacity}", n * inputs.spike_capacity * 8.0,
-                 "lower spike_capacity")
-    if stimulus is not None:
-        check_memory(f"the shared drive of {n_steps} steps", n_steps * 40.0, "use fewer steps per call")
-    if stimulus is not None:
-        shared = to_stimulus(stimulus, dt, n_steps)
-        shared.check_length(n_steps)
-        inputs.drive_shared = np.array([drive(shared, k) for k in range(n_steps)])
-    if waveform_rows is not None:
-        if waveform_rows.shape != (n, n_steps):
-            raise InvalidInputError(f"waveforms has shape {waveform_rows.shape}, expected (n, steps) = {(n, n_steps)}")
-        bad = ~np.isfinite(waveform_rows)
-        if bad.any():
-            i, k = np.argwhere(bad)[0]
-            raise InvalidInputError(f"waveforms[{i}, {k}] = {float(waveform_rows[i, k])!r} is not finite")
-        inputs.drive_rows = waveform_rows
     if executor is not None:
-        parts = [executor.submit(run_part, inputs.select(first, min(CHUNK, n - first))) for first in range(0, n, CHUNK)]
-        results = []
-        for j, part in enumerate(parts):
-            results.append(part.result())
-            if progress:
-                progress(min((j + 1) * CHUNK, n), n)
-        outputs = merge(results)
+        outputs = run_on(executor, inputs, progress)
     else:
-        outputs = run_inputs(inputs, threads or os.cpu_count() or 1, progress)
+        outputs = run_here(inputs, threads or os.cpu_count() or 1, progress)
     return finish(inputs, outputs)
 
 

@@ -21,13 +21,23 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cbackend, golden
+from . import cbackend
 from .api import BACKENDS, Pulse, run_case, simulate
-from .case import METHODS
-from .casefile import load_case
-from .errors import InvalidInputError, PyhhError
-from .parameters import PARAMETER_TABLE, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, V_REST_ABSOLUTE, check_real
-from .trace import format_trace
+from .batch import ACCURACIES
+from .conformance import golden
+from .conformance.casefile import load_case
+from .conformance.trace import format_trace
+from .reference.case import DEFAULT_METHOD, METHODS
+from .reference.checks import check_choice, check_positive, check_real
+from .reference.errors import InvalidInputError, PyhhError
+from .reference.parameters import (
+    DT_DEFAULT,
+    PARAMETER_TABLE,
+    SPIKE_THRESHOLD_DEFAULT,
+    TEMPERATURE_DEFAULT,
+    V0_DEFAULT,
+    V_REST_ABSOLUTE,
+)
 
 DEFAULT_BACKEND = "c" if cbackend.available() else "python"
 
@@ -40,8 +50,10 @@ def parse_setting(text: str) -> tuple[str, float]:
     name, sep, value = text.partition("=")
     if not sep:
         raise argparse.ArgumentTypeError(f"--set takes NAME=VALUE (e.g. g_K=30), got {text!r}")
-    if name not in PARAMETER_TABLE:
-        raise argparse.ArgumentTypeError(f"unknown parameter {name!r}; the parameters are {', '.join(PARAMETER_TABLE)}")
+    try:
+        check_choice("parameter", name, PARAMETER_TABLE)
+    except InvalidInputError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
     try:
         return name, float(value)
     except ValueError:
@@ -91,11 +103,13 @@ def write_csv(path: Path, header: list[str], columns: list[np.ndarray]) -> None:
     print(f"wrote {path}")
 
 
-def common_model_options(parser: argparse.ArgumentParser, method: str = "exp_euler") -> None:
+def common_model_options(parser: argparse.ArgumentParser) -> None:
     """--dt, --method, --temperature and --set, shared by the simulating subcommands."""
-    parser.add_argument("--dt", type=float, default=0.01, help="time step, ms (default 0.01)")
-    parser.add_argument("--method", choices=METHODS, default=method, help=f"integration method (default {method})")
-    parser.add_argument("--temperature", type=float, default=TEMPERATURE_DEFAULT, help="degC (default 6.3)")
+    parser.add_argument("--dt", type=float, default=DT_DEFAULT, help=f"time step, ms (default {DT_DEFAULT:g})")
+    parser.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
+                        help=f"integration method (default {DEFAULT_METHOD})")
+    parser.add_argument("--temperature", type=float, default=TEMPERATURE_DEFAULT,
+                        help=f"degC (default {TEMPERATURE_DEFAULT:g})")
     parser.add_argument("--set", type=parse_setting, action="append", default=[], metavar="NAME=VALUE",
                         help="override a parameter, e.g. --set g_K=30 (repeatable); "
                         f"names: {', '.join(PARAMETER_TABLE)}")
@@ -231,11 +245,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 def cmd_conform(args: argparse.Namespace) -> int:
     """pyhh conform: grade an implementation."""
-    from .conform import conform, report
+    from .conformance.runner import conform, report
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
-    if not args.timeout > 0:
-        raise InvalidInputError(f"--timeout = {args.timeout:g} s must be greater than 0")
+    check_positive("--timeout", args.timeout, unit="s")
     if not command:
         raise PyhhError("give the implementation's command after --, e.g. pyhh conform -- ./my_port")
     outcomes = conform(command, args.golden, args.case, args.method, args.timeout)
@@ -250,15 +263,8 @@ def cmd_golden(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Every subcommand with its options, units and defaults."""
-    parser = argparse.ArgumentParser(
-        prog="pyhh",
-        description="The Hodgkin-Huxley (1952) reference model. Voltages are mV from rest "
-        f"(add {V_REST_ABSOLUTE} for absolute), times ms, currents uA/cm^2.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def add_run(sub) -> None:
+    """pyhh run's options."""
     run = sub.add_parser("run", help="simulate pulses of current or a waveform file; spikes, CSV, figure",
                          description="Simulate one membrane patch and print its spikes.")
     run.add_argument("--amplitude", type=float, help="pulse amplitude, uA/cm^2 (default 10)")
@@ -270,10 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--waveform", type=Path, help="instead of pulses: a file with one current (uA/cm^2) per "
                      "step, one per line; the run has one step per value")
     common_model_options(run)
-    run.add_argument("--V0", type=float, default=0.0, help="initial voltage, mV from rest (default 0)")
+    run.add_argument("--V0", type=float, default=V0_DEFAULT, help=f"initial voltage, mV from rest (default {V0_DEFAULT:g})")
     run.add_argument("--record-every", type=int, default=1, help="keep every r-th row (default 1)")
     run.add_argument("--threshold", type=float, default=SPIKE_THRESHOLD_DEFAULT,
-                     help="spike threshold, mV from rest (default 50)")
+                     help=f"spike threshold, mV from rest (default {SPIKE_THRESHOLD_DEFAULT:g})")
     run.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                      help=f"the C kernel or the Python reference (default {DEFAULT_BACKEND})")
     run.add_argument("--absolute", action="store_true",
@@ -282,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--plot", type=Path, help="draw the figure here (PNG)")
     run.set_defaults(func=cmd_run)
 
+
+def add_fi(sub) -> None:
+    """pyhh fi's options."""
     fi = sub.add_parser("fi", help="frequency-current curve over a range of constant currents",
                         description="Firing rate (1000 / mean interspike interval after the transient) at each "
                         "constant current, one neuron per current in one call of the batch kernel.")
@@ -291,11 +300,14 @@ def build_parser() -> argparse.ArgumentParser:
     fi.add_argument("--duration", type=float, default=500.0, help="length of each run, ms (default 500)")
     fi.add_argument("--transient", type=float, default=100.0, help="spikes before this are not counted, ms (default 100)")
     common_model_options(fi)
-    fi.add_argument("--accuracy", choices=("exact", "fast"), default="exact", help="batch kernel mode (default exact)")
+    fi.add_argument("--accuracy", choices=ACCURACIES, default="exact", help="batch kernel mode (default exact)")
     fi.add_argument("--csv", type=Path, help="write current, rate, spikes here")
     fi.add_argument("--plot", type=Path, help="draw the F-I curve here (PNG)")
     fi.set_defaults(func=cmd_fi)
 
+
+def add_clamp(sub) -> None:
+    """pyhh clamp's options."""
     clamp = sub.add_parser("clamp", help="voltage-clamp step family and I-V curve (HH 1952)",
                            description="Step from the holding voltage to each level and record I_Na and I_K.")
     clamp.add_argument("--start", type=float, default=-30.0, help="lowest level, mV from rest (default -30)")
@@ -308,6 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     clamp.add_argument("--plot", type=Path, help="draw the family and the I-V curve here (PNG)")
     clamp.set_defaults(func=cmd_clamp)
 
+
+def add_methods(sub) -> None:
+    """pyhh methods' options."""
     methods = sub.add_parser("methods", help="each method's error against dt (log-log) and its order",
                              description="euler, exp_euler and rk4 at each dt against rk4 at dt = 0.0005 ms: the "
                              "largest |V error| at common sample times, every 0.2 ms.")
@@ -315,17 +330,26 @@ def build_parser() -> argparse.ArgumentParser:
                          help="time steps, ms; each must divide 0.2 (default 0.001 ... 0.2)")
     methods.add_argument("--current", type=float, default=10.0, help="constant current, uA/cm^2 (default 10)")
     methods.add_argument("--duration", type=float, default=20.0, help="ms (default 20)")
-    methods.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="implementation")
+    methods.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
+                         help=f"implementation (default {DEFAULT_BACKEND})")
     methods.add_argument("--csv", type=Path, help="write dt and each method's error here")
     methods.add_argument("--plot", type=Path, help="draw the log-log figure here (PNG)")
     methods.set_defaults(func=cmd_methods)
 
-    trace = sub.add_parser("trace", help="run a golden case file and write its trace CSV")
+
+def add_trace(sub) -> None:
+    """pyhh trace's options."""
+    trace = sub.add_parser("trace", help="run a golden case file and write its trace CSV",
+                           description="Run one case file (spec §10.1) and write its trace (spec §10.2), as a "
+                           "port does under `pyhh conform`.")
     trace.add_argument("case", type=Path, help="case file (JSON), e.g. golden/cases/rest.json")
     trace.add_argument("--backend", choices=BACKENDS, default="python", help="implementation (default python)")
     trace.add_argument("--out", type=Path, help="trace CSV to write (default: standard output)")
     trace.set_defaults(func=cmd_trace)
 
+
+def add_conform(sub) -> None:
+    """pyhh conform's options."""
     conf = sub.add_parser(
         "conform",
         help="grade an implementation (any language) against the golden traces",
@@ -334,19 +358,42 @@ def build_parser() -> argparse.ArgumentParser:
         "place of an {out} argument). Each trace is graded exact, float64, float32, spikes or fail "
         "(spec §11). Exit status 1 if any case fails.",
     )
-    conf.add_argument("--case", action="append", help="only this case (repeatable)")
-    conf.add_argument("--method", action="append", choices=METHODS, help="only cases of this method (repeatable)")
+    conf.add_argument("--case", action="append", help="only this case (repeatable; default: every case)")
+    conf.add_argument("--method", action="append", choices=METHODS,
+                      help="only cases of this method (repeatable; default: every method)")
     conf.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per case (default 60)")
     conf.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN, help="golden folder (default: the checkout's)")
     conf.add_argument("command_line", nargs=argparse.REMAINDER, metavar="-- COMMAND ...",
                       help="the implementation's command line")
     conf.set_defaults(func=cmd_conform)
 
-    gold = sub.add_parser("golden", help="regenerate golden/ traces and manifest, print what changed")
+
+def add_golden(sub) -> None:
+    """pyhh golden's options."""
+    gold = sub.add_parser("golden", help="regenerate golden/ traces and manifest, print what changed",
+                          description="Run every case of golden/cases on the Python reference, write the traces "
+                          "and the manifest (spec §10.3), and print for each case unchanged, new, or where and "
+                          "by how much it changed.")
     gold.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN,
                       help="golden folder with cases/ (default: the checkout's)")
     gold.add_argument("--out", type=Path, help="write traces and manifest here instead (default: the golden folder)")
     gold.set_defaults(func=cmd_golden)
+
+
+#: The subcommands, in the order `pyhh --help` lists them.
+SUBCOMMANDS = (add_run, add_fi, add_clamp, add_methods, add_trace, add_conform, add_golden)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand with its options, units and defaults."""
+    parser = argparse.ArgumentParser(
+        prog="pyhh",
+        description="The Hodgkin-Huxley (1952) reference model. Voltages are mV from rest "
+        f"(add {V_REST_ABSOLUTE} for absolute), times ms, currents uA/cm^2.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(sub)
     return parser
 
 

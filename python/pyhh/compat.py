@@ -18,12 +18,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .currents import State, conductances, currents
-from .errors import InvalidInputError, NumericalInstabilityError
-from .methods import euler_step
-from .parameters import EULER_DT_WARNING, Parameters, check_real
-from .rates import rates, steady_state
-from .stimulus import waveform_values
+from .reference.checks import check_positive, check_real
+from .reference.currents import State, conductances, currents
+from .reference.errors import InvalidInputError, NumericalInstabilityError
+from .reference.methods import euler_step
+from .reference.parameters import EULER_DT_WARNING, Parameters
+from .reference.rates import rates, steady_state
+from .reference.stimulus import waveform_values
 
 
 class Gate:
@@ -97,9 +98,7 @@ class HHModel:
     def iterate(self, stimulusCurrent: float = 0.0, deltaTms: float = 0.05) -> None:
         """Advance one forward-Euler step (§7.1) with stimulusCurrent in uA/cm^2."""
         stimulusCurrent = check_real("stimulusCurrent", stimulusCurrent)
-        deltaTms = check_real("deltaTms", deltaTms)
-        if deltaTms <= 0.0:
-            raise InvalidInputError(f"deltaTms = {deltaTms!r} ms must be greater than 0")
+        deltaTms = check_positive("deltaTms", deltaTms)
         self.UpdateGateTimeConstants(self.Vm)
         self._update_currents()
         y = euler_step(self.state(), stimulusCurrent, self.parameters(), 1.0, deltaTms, False)

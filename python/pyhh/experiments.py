@@ -17,17 +17,10 @@ import numpy as np
 
 from .api import StimulusLike, simulate
 from .batch import simulate_batch
-from .case import METHODS
-from .errors import InvalidInputError, NumericalInstabilityError
-from .parameters import TEMPERATURE_DEFAULT, check_real
-
-
-def positive(name: str, value: float) -> float:
-    """A finite number > 0, else an error naming it."""
-    value = check_real(name, value)
-    if value <= 0.0:
-        raise InvalidInputError(f"{name} = {value!r} ms must be greater than 0")
-    return value
+from .reference.case import DEFAULT_METHOD, METHODS
+from .reference.checks import check_positive
+from .reference.errors import InvalidInputError, NumericalInstabilityError
+from .reference.parameters import DT_DEFAULT, TEMPERATURE_DEFAULT
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,13 +57,13 @@ class ClampFamily:
 
 
 def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float = 0.0, step_ms: float = 10.0,
-                 dt: float = 0.01, temperature: float = TEMPERATURE_DEFAULT, method: str = "exp_euler",
+                 dt: float = DT_DEFAULT, temperature: float = TEMPERATURE_DEFAULT, method: str = DEFAULT_METHOD,
                  params=None) -> ClampFamily:
     """Step from `holding` to each level for `step_ms` ms (the gates start at rest at `holding`)."""
     levels = np.asarray(levels, dtype=np.float64)
     if levels.ndim != 1 or len(levels) == 0:
         raise InvalidInputError("levels must be a non-empty one-dimensional array of voltages (mV)")
-    dt, step_ms = positive("dt", dt), positive("step_ms", step_ms)
+    dt, step_ms = check_positive("dt", dt), check_positive("step_ms", step_ms)
     steps = max(1, round(step_ms / dt))
     result = simulate_batch(current=levels - holding, V0=holding, clamp=True, dt=dt, steps=steps, method=method,
                             temperature=temperature, params=params, record_every=1)
@@ -103,10 +96,10 @@ def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, durati
                   sample_every: float = 0.2, reference_dt: float = 0.0005,
                   backend: str = "c") -> MethodErrors:
     """Run every method at each dt (each must divide sample_every) against rk4 at reference_dt."""
-    dts = np.array([positive("dt", dt) for dt in dts])
-    sample_every = positive("sample_every", sample_every)
-    reference_dt = positive("reference_dt", reference_dt)
-    if positive("duration", duration) < sample_every:
+    dts = np.array([check_positive("dt", dt) for dt in dts])
+    sample_every = check_positive("sample_every", sample_every)
+    reference_dt = check_positive("reference_dt", reference_dt)
+    if check_positive("duration", duration) < sample_every:
         raise InvalidInputError(f"duration = {duration!r} ms must be at least sample_every = {sample_every!r} ms")
     if dts.min() <= reference_dt:
         raise InvalidInputError(f"every dt must be larger than the reference's dt = {reference_dt!r} ms")

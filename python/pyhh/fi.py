@@ -16,8 +16,10 @@ import numpy as np
 from . import cbackend
 from .api import simulate
 from .batch import real_array, simulate_batch
-from .errors import InvalidInputError, NumericalInstabilityError
-from .parameters import TEMPERATURE_DEFAULT, Parameters, check_real
+from .reference.case import DEFAULT_METHOD
+from .reference.checks import check_real
+from .reference.errors import InvalidInputError, NumericalInstabilityError
+from .reference.parameters import DT_DEFAULT, TEMPERATURE_DEFAULT, Parameters
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,8 +55,8 @@ def fi_curve(
     *,
     duration: float = 500.0,
     transient: float = 100.0,
-    dt: float = 0.01,
-    method: str = "exp_euler",
+    dt: float = DT_DEFAULT,
+    method: str = DEFAULT_METHOD,
     temperature: float = TEMPERATURE_DEFAULT,
     params: Parameters | Mapping[str, Any] | None = None,
     accuracy: str = "exact",

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import InvalidInputError
-
-#: §8.4, §10.1: step counts and indices up to 2^53 (every k and k * dt exact).
-MAX_STEPS = 2**53
+from .reference.errors import InvalidInputError
 
 
 def physical_memory() -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .run import COLUMNS, spike_time
+from ..reference.run import COLUMNS, spike_time
 
 #: §11.2: the largest accepted |port - golden| per column, by level.
 TOLERANCES: dict[str, dict[str, float]] = {

@@ -15,16 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .parameters import SPEC_VERSION
-from .api import run_case
+from ..reference.errors import CaseFileError
+from ..reference.parameters import SPEC_VERSION
+from ..reference.rates import temperature_factor
+from ..reference.run import COLUMNS, run
 from .casefile import load_case
-from .errors import CaseFileError
-from .rates import temperature_factor
-from .run import COLUMNS
 from .trace import format_trace, parse_trace
 
-#: The golden folder of a source checkout (python/pyhh/../../golden).
-DEFAULT_GOLDEN = Path(__file__).resolve().parents[2] / "golden"
+#: The golden folder of a source checkout (python/pyhh/conformance/../../../golden).
+DEFAULT_GOLDEN = Path(__file__).resolve().parents[3] / "golden"
 MANIFEST = "MANIFEST.json"
 
 
@@ -121,8 +120,8 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         case = load_case(case_file)
         if case.name != case_file.stem:
             raise CaseFileError(f"{case_file}: its name {case.name!r} must equal the file name {case_file.stem!r}")
-        result = run_case(case, "python")
-        text = format_trace(result.table().tolist()).encode()
+        record = run(case)
+        text = format_trace(record.rows).encode()
         old_path = golden / "traces" / f"{case.name}.csv"
         report.append(describe_change(case.name, old_path.read_bytes() if old_path.is_file() else None, text))
         (out / "traces" / f"{case.name}.csv").write_bytes(text)
@@ -132,9 +131,9 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
             "trace": f"traces/{case.name}.csv",
             "case_sha256": sha256(case_file.read_bytes()),
             "trace_sha256": sha256(text),
-            "rows": len(result.t),
+            "rows": len(record.rows),
             "phi": temperature_factor(case.temperature),
-            "spikes": result.spikes.tolist(),
+            "spikes": record.spikes,
         })
     known = {f"{e['name']}.csv" for e in entries}
     for stale in sorted((out / "traces").glob("*.csv")):

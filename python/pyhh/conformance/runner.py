@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .api import run_case
-from .case import Case
+from ..reference.case import Case
+from ..reference.errors import CaseFileError
+from ..reference.run import run
+from ..reference.stimulus import Stimulus
 from .casefile import load_case
-from .conformance import LEVELS, TOLERANCES, Comparison, compare
-from .errors import CaseFileError
 from .golden import DEFAULT_GOLDEN, GoldenCase, load_manifest
-from .stimulus import Stimulus
+from .grading import LEVELS, TOLERANCES, Comparison, compare
 from .trace import parse_trace, read_trace
 
 
@@ -73,7 +73,7 @@ def first_two_states(case: Case) -> np.ndarray:
     waveform = case.stimulus.waveform[:steps] if case.stimulus.waveform is not None else None
     short = dataclasses.replace(case, steps=steps, record_every=1,
                                 stimulus=Stimulus(case.stimulus.pulses, waveform))
-    return run_case(short, "python").table()
+    return np.array(run(short).rows)
 
 
 def hint_for(case: Case, comparison: Comparison, port: np.ndarray) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import CaseFileError
-from .run import COLUMNS
+from ..reference.errors import CaseFileError
+from ..reference.run import COLUMNS
 
 
 def format_trace(rows: Iterable[Sequence[float]]) -> str:

@@ -1,24 +1,24 @@
 """Spec §7: one step of each integration method, from state k to state k + 1.
 
-Every step takes the state at t_k, the drive I_stim applied during the step,
+Every step takes the state y at t_k, the drive I_stim applied during the step,
 the parameters, phi (§3.2), dt in ms, and whether V is clamped (§6.3).
 """
 
 from __future__ import annotations
 
-from .currents import State, conductances, currents, derivatives, dV_dt
+from .currents import State, conductances, currents, dV_dt, f
 from .parameters import Parameters
 from .rates import exp, exprel, rates, steady_state
 
 
 def euler_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float, clamp: bool) -> State:
     """§7.1: forward Euler, pyHH's algorithm: y + dt f(y)."""
-    f = derivatives(y, I_stim, p, phi, clamp)
+    F = f(y, I_stim, p, phi, clamp)  # 1.
     return State(
-        y.V + dt * f.V,
-        y.m + dt * f.m,
-        y.h + dt * f.h,
-        y.n + dt * f.n,
+        y.V + dt * F.V,  # 2.
+        y.m + dt * F.m,  # 3.
+        y.h + dt * F.h,
+        y.n + dt * F.n,
     )
 
 
@@ -29,15 +29,17 @@ def exp_euler_gate(x: float, alpha: float, beta: float, dt: float) -> float:
 
 
 def exp_euler_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float, clamp: bool) -> State:
-    """§7.2: exponential Euler: V exact with conductances frozen, gates Rush-Larsen."""
-    r = rates(y.V, phi)
-    G = conductances(y, p)
+    """§7.2: exponential Euler: V exact with the conductances frozen, each gate
+    exact with V frozen (the gate update of Rush & Larsen 1978)."""
+    r = rates(y.V, phi)  # 1.
+    G = conductances(y, p)  # 2.
     I = currents(y, G, p)
-    G_total = G.G_Na + G.G_K + G.G_L
-    V = y.V + dt * dV_dt(I, I_stim, p, clamp) * exprel(-(dt * G_total / p.C_m))
+    dVdt = dV_dt(I, I_stim, p, clamp)
+    G_total = (G.G_Na + G.G_K) + G.G_L
+    V = y.V + ((dt * dVdt) * exprel(-((dt * G_total) / p.C_m)))  # 3.
     return State(
         V,
-        exp_euler_gate(y.m, r.alpha_m, r.beta_m, dt),
+        exp_euler_gate(y.m, r.alpha_m, r.beta_m, dt),  # 4.
         exp_euler_gate(y.h, r.alpha_h, r.beta_h, dt),
         exp_euler_gate(y.n, r.alpha_n, r.beta_n, dt),
     )
@@ -50,16 +52,16 @@ def rk4_stage(y: State, c: float, k: State) -> State:
 
 def rk4_combine(x: float, sixth_dt: float, k1: float, k2: float, k3: float, k4: float) -> float:
     """§7.3: x + (dt/6) (k1 + 2 k2 + 2 k3 + k4), summed left to right."""
-    return x + sixth_dt * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+    return x + sixth_dt * (((k1 + 2.0 * k2) + 2.0 * k3) + k4)
 
 
 def rk4_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float, clamp: bool) -> State:
     """§7.3: classical fourth-order Runge-Kutta, I_stim constant over the step."""
     half_dt = 0.5 * dt
-    k1 = derivatives(y, I_stim, p, phi, clamp)
-    k2 = derivatives(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp)
-    k3 = derivatives(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp)
-    k4 = derivatives(rk4_stage(y, dt, k3), I_stim, p, phi, clamp)
+    k1 = f(y, I_stim, p, phi, clamp)
+    k2 = f(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp)
+    k3 = f(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp)
+    k4 = f(rk4_stage(y, dt, k3), I_stim, p, phi, clamp)
     sixth_dt = dt / 6.0
     return State(
         rk4_combine(y.V, sixth_dt, k1.V, k2.V, k3.V, k4.V),

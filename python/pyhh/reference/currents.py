@@ -36,8 +36,8 @@ class Currents(NamedTuple):
 def conductances(state: State, p: Parameters) -> Conductances:
     """§5.1: G_Na = g_Na m m m h, G_K = g_K n n n n, G_L = g_L (left to right)."""
     V, m, h, n = state
-    G_Na = p.g_Na * m * m * m * h
-    G_K = p.g_K * n * n * n * n
+    G_Na = (((p.g_Na * m) * m) * m) * h
+    G_K = (((p.g_K * n) * n) * n) * n
     G_L = p.g_L
     return Conductances(G_Na, G_K, G_L)
 
@@ -55,7 +55,7 @@ def dV_dt(I: Currents, I_stim: float, p: Parameters, clamp: bool) -> float:
     """§5.3: C_m dV/dt = I_stim - I_Na - I_K - I_L; zero under voltage clamp."""
     if clamp:
         return 0.0
-    return (I_stim - I.I_Na - I.I_K - I.I_L) / p.C_m
+    return (((I_stim - I.I_Na) - I.I_K) - I.I_L) / p.C_m
 
 
 def dx_dt(x: float, alpha: float, beta: float) -> float:
@@ -63,8 +63,8 @@ def dx_dt(x: float, alpha: float, beta: float) -> float:
     return alpha * (1.0 - x) - beta * x
 
 
-def derivatives(state: State, I_stim: float, p: Parameters, phi: float, clamp: bool) -> State:
-    """§5.5: (dV/dt, dm/dt, dh/dt, dn/dt) at `state`."""
+def f(state: State, I_stim: float, p: Parameters, phi: float, clamp: bool) -> State:
+    """§5.5: the right-hand side f: (dV/dt, dm/dt, dh/dt, dn/dt) at `state`."""
     r = rates(state.V, phi)
     G = conductances(state, p)
     I = currents(state, G, p)
@@ -78,4 +78,4 @@ def derivatives(state: State, I_stim: float, p: Parameters, phi: float, clamp: b
 
 def clamp_current(I: Currents) -> float:
     """§6.3: the current a voltage clamp injects to hold V: I_Na + I_K + I_L."""
-    return I.I_Na + I.I_K + I.I_L
+    return (I.I_Na + I.I_K) + I.I_L

@@ -7,11 +7,10 @@ are defined, and tests/test_spec_file.py proves the two agree.
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
+from .checks import check_names, check_range
 from .errors import InvalidInputError
 
 #: §12: the version of the spec this reference implements.
@@ -40,31 +39,11 @@ V0_DEFAULT = 0.0
 V0_RANGE = (-1.0e3, 1.0e3)
 SPIKE_THRESHOLD_DEFAULT = 50.0
 
-#: pyHH's advice, kept: forward Euler above this step (ms) is often inaccurate.
+#: §7: the default time step (ms) of every API and command.
+DT_DEFAULT = 0.01
+
+#: pyHH's advice, kept by the pyHH layer (pyhh.compat): forward Euler above this step (ms) is often inaccurate.
 EULER_DT_WARNING = 0.05
-
-
-def check_real(name: str, value: Any) -> float:
-    """Return `value` as a float, or raise InvalidInputError naming `name`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidInputError(f"{name} must be a real number, got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise InvalidInputError(f"{name} must be finite, got {x!r}")
-    return x
-
-
-def check_range(name: str, value: Any, low: float, high: float, low_excluded: bool = False, unit: str = "") -> float:
-    """Return `value` as a float inside [low, high] (or (low, high]), else raise naming it."""
-    x = check_real(name, value)
-    too_low = x <= low if low_excluded else x < low
-    if too_low or x > high:
-        bracket = "(" if low_excluded else "["
-        unit_text = f" {unit}" if unit else ""
-        raise InvalidInputError(
-            f"{name} = {x!r}{unit_text} is outside the accepted range {bracket}{low!r}, {high!r}]"
-        )
-    return x
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,17 +70,11 @@ class Parameters:
             object.__setattr__(self, name, value)
 
     @classmethod
-    def from_overrides(cls, overrides: Mapping[str, Any] | None) -> "Parameters":
+    def from_overrides(cls, overrides: "Parameters | Mapping[str, Any] | None") -> "Parameters":
         """Defaults with `overrides` applied; an unknown name is an error, never ignored."""
-        if overrides is not None and not isinstance(overrides, Mapping):
-            raise InvalidInputError(f"params must be a pyhh.Parameters or a mapping such as {{'g_K': 30}}, got {overrides!r}")
-        overrides = dict(overrides or {})
-        unknown = sorted(set(overrides) - set(PARAMETER_TABLE))
-        if unknown:
-            raise InvalidInputError(
-                f"unknown parameter {unknown[0]!r}; the parameters are {', '.join(PARAMETER_TABLE)}"
-            )
-        return cls(**overrides)
+        if isinstance(overrides, Parameters):
+            return overrides
+        return cls(**parameter_overrides(overrides))
 
     def overrides(self) -> dict[str, float]:
         """The fields that differ from the defaults, in the spec's order."""
@@ -110,3 +83,17 @@ class Parameters:
             for name, (default, *_) in PARAMETER_TABLE.items()
             if getattr(self, name) != default
         }
+
+
+def parameter_overrides(params: "Parameters | Mapping[str, Any] | None") -> dict[str, Any]:
+    """§3.1: parameters given as a Parameters, a mapping of overrides by name, or None,
+    as a dict of overrides (values unchecked); an unknown name is an error."""
+    if params is None:
+        return {}
+    if isinstance(params, Parameters):
+        return dataclasses.asdict(params)
+    if not isinstance(params, Mapping):
+        raise InvalidInputError(f"params must be a pyhh.Parameters or a mapping such as {{'g_K': 30}}, got {params!r:.80}")
+    overrides = dict(params)
+    check_names("parameter", overrides, PARAMETER_TABLE)
+    return overrides

@@ -1,7 +1,7 @@
 """cffi build script (API, out-of-line mode) for the C kernel in c/.
 
-setup.py names it in cffi_modules, so `pip install .` compiles c/pyhh.c into
-the extension module pyhh._hh_c. The declarations come from c/pyhh.h itself
+setup.py names it in cffi_modules, so `pip install .` compiles c/pyhh.c and
+c/pyhh_fast.c into the extension module pyhh.cbackend._hh_c. The declarations come from c/pyhh.h itself
 (the part between its cffi-begin and cffi-end markers), never retyped here.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cffi import FFI
 
-C_DIR = Path(__file__).resolve().parents[2] / "c"
+C_DIR = Path(__file__).resolve().parents[3] / "c"
 
 #: Strict IEEE arithmetic, so results equal the Python reference's bit for bit (spec §11.1).
 COMPILE_ARGS = ["-std=c99", "-O3", "-ffp-contract=off", "-fno-fast-math"]
@@ -29,7 +29,7 @@ def declarations(header: Path = C_DIR / "pyhh.h") -> str:
 ffibuilder = FFI()
 ffibuilder.cdef(declarations())
 ffibuilder.set_source(
-    "pyhh._hh_c",
+    "pyhh.cbackend._hh_c",
     '#include "pyhh.h"',
     # setuptools wants paths relative to setup.py's folder, the working directory of a build.
     sources=[os.path.relpath(C_DIR / name) for name in ("pyhh.c", "pyhh_fast.c")],

@@ -1,34 +1,24 @@
-"""The C backend: runs a validated Case on the generated C kernel (c/pyhh.c) via cffi.
+"""One validated Case through hh_run (c/pyhh.c): the C backend of pyhh.simulate.
 
 numpy arrays go to C without copies (ffi.from_buffer) and cffi releases the GIL
-for the duration of the call. The Case was validated in Python, so the C
-checks never fire on this path; they guard C callers who bypass Python.
+for the duration of the call.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .case import METHODS, MODES, Case
-from .errors import InvalidInputError, NumericalInstabilityError, PyhhError
-from .parameters import PARAMETER_TABLE
-from .run import COLUMNS
+from ..reference.case import METHODS, MODES, Case
+from ..reference.errors import InvalidInputError, NumericalInstabilityError
+from ..reference.parameters import PARAMETER_TABLE
+from ..reference.run import COLUMNS
+from . import ffi, lib, require
 
-try:
-    from ._hh_c import ffi, lib
-except ImportError as e:  # pragma: no cover - only without a C compiler at install time
-    ffi = lib = None
-    IMPORT_ERROR = e
 
 def spike_buffer_size(case: Case) -> int:
     """Room for one spike per ms (no HH membrane fires faster), at most one per two
     steps, at most 2^20; a run with more spikes is repeated with the exact size."""
     return max(1, min(case.steps // 2 + 1, int(case.steps * case.dt) + 16, 2**20))
-
-
-def available() -> bool:
-    """True when the extension module was built."""
-    return lib is not None
 
 
 def c_case(case: Case, keep: list) -> "ffi.CData":
@@ -62,8 +52,7 @@ def c_case(case: Case, keep: list) -> "ffi.CData":
 
 def run(case: Case) -> tuple[np.ndarray, np.ndarray]:
     """Run `case` in C: the (rows, 9) table and the spike times, as the reference returns them."""
-    if lib is None:
-        raise PyhhError(f"the C backend is not built ({IMPORT_ERROR}); reinstall pyhh with a C compiler")
+    require("backend='c'")
     keep: list = []
     c = c_case(case, keep)
     rows = np.empty((case.n_rows, len(COLUMNS)), dtype=np.float64)

@@ -11,10 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .case import Case
-from .errors import CaseFileError, InvalidInputError
-from .parameters import Parameters
-from .stimulus import StepPulse, Stimulus
+from ..reference.case import Case
+from ..reference.checks import MAX_INTEGER
+from ..reference.errors import CaseFileError, InvalidInputError
+from ..reference.parameters import Parameters
+from ..reference.stimulus import StepPulse, Stimulus
 
 #: §10.1: key -> (required?, accepted JSON types).
 CASE_KEYS: dict[str, tuple[bool, tuple[type, ...]]] = {
@@ -32,7 +33,6 @@ CASE_KEYS: dict[str, tuple[bool, tuple[type, ...]]] = {
     "spike_threshold": (False, (int, float)),
 }
 TYPE_NAMES = {(str,): "a string", (int,): "an integer", (int, float): "a number", (dict,): "an object", (list,): "an array"}
-MAX_INTEGER = 2**53
 STIMULUS_KEYS = ("pulses", "waveform")
 PULSE_KEYS = ("start", "stop", "amplitude")
 
@@ -52,7 +52,7 @@ def check_type(where: str, key: str, value: Any, types: tuple[type, ...]) -> Non
     if isinstance(value, bool) or not isinstance(value, types):
         raise CaseFileError(f"{where}: {key!r} must be {TYPE_NAMES[types]}, got {value!r}")
     if isinstance(value, int) and abs(value) > MAX_INTEGER:
-        raise CaseFileError(f"{where}: {key!r} = {value} is beyond 2^53")
+        raise CaseFileError(f"{where}: {key!r} = {value} is larger than 2^53")
 
 
 def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

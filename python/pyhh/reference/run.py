@@ -47,10 +47,10 @@ def check_finite(values: tuple[float, ...], k: int, y: State, case: Case) -> Non
         raise NumericalInstabilityError(k, k * case.dt, tuple(y), case.method, case.dt)
 
 
-def spike_time(t0: float, t1: float, V0: float, V1: float, threshold: float) -> float | None:
-    """§9: the time V crosses threshold upwards between (t0, V0) and (t1, V1), or None."""
-    if V0 < threshold <= V1:
-        return t0 + (threshold - V0) / (V1 - V0) * (t1 - t0)
+def spike_time(t0: float, t1: float, V0: float, V1: float, theta: float) -> float | None:
+    """§9: the time V crosses the threshold theta upwards between (t0, V0) and (t1, V1), or None."""
+    if V0 < theta <= V1:
+        return t0 + (((theta - V0) / (V1 - V0)) * (t1 - t0))
     return None
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
+from .checks import check_integer, check_real
 from .errors import InvalidInputError
-from .limits import MAX_STEPS
-from .parameters import check_real
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,15 +27,8 @@ class StepPulse:
     amplitude: float
 
     def __post_init__(self) -> None:
-        for name in ("start", "stop"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise InvalidInputError(f"pulse {name} must be a whole step index, got {value!r}")
-            object.__setattr__(self, name, int(value))
-        if self.start < 0:
-            raise InvalidInputError(f"pulse start = {self.start} must be >= 0")
-        if self.stop > MAX_STEPS:
-            raise InvalidInputError(f"pulse stop = {self.stop} is larger than 2^53")
+        object.__setattr__(self, "start", check_integer("pulse start", self.start, minimum=0))
+        object.__setattr__(self, "stop", check_integer("pulse stop", self.stop, minimum=0))
         if self.stop < self.start:
             raise InvalidInputError(f"pulse stop = {self.stop} must be >= its start = {self.start}")
         object.__setattr__(self, "amplitude", check_real("pulse amplitude", self.amplitude))

@@ -7,39 +7,28 @@ value is reported, by name, before any step of any backend runs.
 from __future__ import annotations
 
 import dataclasses
-import numbers
-from typing import Any
 
+from .checks import check_at_most, check_choice, check_integer, check_positive, check_range, check_real
 from .errors import InvalidInputError
-from .limits import MAX_STEPS
 from .parameters import (
+    DT_DEFAULT,
     SPIKE_THRESHOLD_DEFAULT,
     TEMPERATURE_DEFAULT,
     TEMPERATURE_RANGE,
     V0_DEFAULT,
     V0_RANGE,
     Parameters,
-    check_range,
-    check_real,
 )
 from .stimulus import Stimulus
 
 #: §7: the integration methods, in the spec's order.
 METHODS = ("euler", "exp_euler", "rk4")
 
+#: §7: the method of every API and command when none is named (spec/model.toml: [methods] default).
+DEFAULT_METHOD = "exp_euler"
+
 #: §6.3: what the drive means: an injected current, or a voltage command.
 MODES = ("current", "clamp")
-
-
-def check_count(name: str, value: Any) -> int:
-    """A whole number from 1 to 2^53, else an error naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
-    if value < 1:
-        raise InvalidInputError(f"{name} = {value} must be at least 1")
-    if value > MAX_STEPS:
-        raise InvalidInputError(f"{name} = {value} is larger than 2^53")
-    return int(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,7 +36,7 @@ class Case:
     """One simulation, as a golden case file states it (§10.1).
 
     Attributes:
-        method: "euler", "exp_euler" or "rk4" (§7).
+        method: "euler", "exp_euler" (the default) or "rk4" (§7).
         dt: time step, ms (> 0).
         steps: number of steps (>= 1); the run covers t = 0 .. steps * dt.
         record_every: keep the rows of steps 0, r, 2r, ... (§8.2).
@@ -59,8 +48,8 @@ class Case:
         spike_threshold: mV from rest (§9).
     """
 
-    method: str = "euler"
-    dt: float = 0.01
+    method: str = DEFAULT_METHOD
+    dt: float = DT_DEFAULT
     steps: int = 1
     record_every: int = 1
     temperature: float = TEMPERATURE_DEFAULT
@@ -73,20 +62,12 @@ class Case:
     description: str = ""
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise InvalidInputError(f"unknown method {self.method!r}; the methods are {', '.join(METHODS)}")
-        if self.mode not in MODES:
-            raise InvalidInputError(f"unknown mode {self.mode!r}; the modes are {', '.join(MODES)}")
-        dt = check_real("dt", self.dt)
-        if dt <= 0.0:
-            raise InvalidInputError(f"dt = {dt!r} ms must be greater than 0")
-        object.__setattr__(self, "dt", dt)
-        object.__setattr__(self, "steps", check_count("steps", self.steps))
-        object.__setattr__(self, "record_every", check_count("record_every", self.record_every))
-        if self.record_every > self.steps:
-            raise InvalidInputError(
-                f"record_every = {self.record_every} is larger than steps = {self.steps}; it must be at most steps"
-            )
+        check_choice("method", self.method, METHODS)
+        check_choice("mode", self.mode, MODES)
+        object.__setattr__(self, "dt", check_positive("dt", self.dt))
+        object.__setattr__(self, "steps", check_integer("steps", self.steps))
+        object.__setattr__(self, "record_every", check_integer("record_every", self.record_every))
+        check_at_most("record_every", self.record_every, "steps", self.steps)
         object.__setattr__(self, "temperature", check_range("temperature", self.temperature, *TEMPERATURE_RANGE, unit="degC"))
         object.__setattr__(self, "V0", check_range("V0", self.V0, *V0_RANGE, unit="mV"))
         object.__setattr__(self, "spike_threshold", check_real("spike_threshold", self.spike_threshold))

@@ -1,0 +1,168 @@
+"""Validated batch inputs through hh_run_batch (c/pyhh.c, c/pyhh_fast.c): the
+C side of pyhh.simulate_batch.
+
+The neurons are split into parts of CHUNK; the parts run on threads of this
+process (cffi releases the GIL in C) or on any concurrent.futures.Executor,
+and write disjoint slices of the same output arrays, so the results never
+depend on how the neurons are split.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
+from typing import Any
+
+import numpy as np
+
+from ..reference.case import METHODS
+from ..reference.errors import InvalidInputError
+from ..reference.run import COLUMNS
+from . import ffi, lib, require
+
+#: Neurons per C call when the work is split: a multiple of the C kernel's HH_BLOCK.
+CHUNK = 1024
+
+#: progress(neurons done, n), called as parts finish.
+Progress = Callable[[int, int], None]
+
+
+@dataclasses.dataclass
+class BatchInputs:
+    """The validated inputs of one batch, as arrays the C kernel reads."""
+
+    method: str
+    clamp: bool
+    dt: float
+    steps: int
+    record_every: int | None
+    spike_threshold: float
+    spike_capacity: int
+    accuracy: str
+    arrays: dict[str, np.ndarray]  # the parameters, temperature, V0: (n,) each
+    drive_per_neuron: np.ndarray | None = None  # (n,)
+    drive_shared: np.ndarray | None = None  # (steps,)
+    drive_rows: np.ndarray | None = None  # (n, steps)
+
+    @property
+    def n(self) -> int:
+        """The number of neurons."""
+        return len(self.arrays["V0"])
+
+    @property
+    def rows(self) -> int | None:
+        """Recorded rows per neuron (§8.2), or None without traces."""
+        return None if self.record_every is None else -(-self.steps // self.record_every)
+
+    def select(self, first: int, count: int) -> "BatchInputs":
+        """The same batch restricted to neurons first .. first + count - 1."""
+        part = slice(first, first + count)
+        return dataclasses.replace(
+            self,
+            arrays={name: values[part] for name, values in self.arrays.items()},
+            drive_per_neuron=None if self.drive_per_neuron is None else self.drive_per_neuron[part],
+            drive_rows=None if self.drive_rows is None else self.drive_rows[part],
+        )
+
+
+def c_batch(inputs: BatchInputs, keep: list) -> Any:
+    """The hh_batch struct; `keep` holds what its pointers point into."""
+    b = ffi.new("hh_batch *")
+    b.method = METHODS.index(inputs.method)
+    b.mode = 1 if inputs.clamp else 0
+    b.dt = inputs.dt
+    b.steps = inputs.steps
+    b.record_every = inputs.record_every or inputs.steps
+    b.n = inputs.n
+    b.spike_threshold = inputs.spike_threshold
+    for name, values in inputs.arrays.items():
+        values = np.ascontiguousarray(values)
+        keep.append(values)
+        setattr(b, name, ffi.from_buffer("double[]", values))
+    for name in ("drive_per_neuron", "drive_shared", "drive_rows"):
+        values = getattr(inputs, name)
+        if values is not None:
+            values = np.ascontiguousarray(values, dtype=np.float64)
+            keep.append(values)
+            setattr(b, name, ffi.from_buffer("double[]", values))
+    return b
+
+
+def new_outputs(inputs: BatchInputs) -> dict[str, np.ndarray | None]:
+    """The arrays hh_run_batch writes: spike counts, fail steps, spike times, traces."""
+    n = inputs.n
+    return {
+        "spike_counts": np.zeros(n, dtype=np.int64),
+        "fail_steps": np.full(n, -1, dtype=np.int64),
+        "spike_times": np.full(n * inputs.spike_capacity, np.nan) if inputs.spike_capacity else None,
+        "traces": None if inputs.rows is None else np.zeros((inputs.rows, len(COLUMNS), n)),
+    }
+
+
+def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None], first: int, count: int) -> None:
+    """One C call for neurons first .. first + count - 1, writing into the shared outputs."""
+    out = ffi.new("hh_batch_output *")
+    out.spike_counts = ffi.from_buffer("int64_t[]", outputs["spike_counts"], require_writable=True)
+    out.fail_steps = ffi.from_buffer("int64_t[]", outputs["fail_steps"], require_writable=True)
+    if outputs["spike_times"] is not None:
+        out.spike_times = ffi.from_buffer("double[]", outputs["spike_times"], require_writable=True)
+        out.spike_capacity = inputs.spike_capacity
+    if outputs["traces"] is not None:
+        out.traces = ffi.from_buffer("double[]", outputs["traces"], require_writable=True)
+        out.rows_capacity = outputs["traces"].shape[0]
+    accuracy = lib.HH_FAST if inputs.accuracy == "fast" else lib.HH_EXACT
+    status = lib.hh_run_batch(b, out, first, count, accuracy)
+    if status != lib.HH_OK:
+        raise InvalidInputError(ffi.string(out.message).decode())
+
+
+def run_here(inputs: BatchInputs, threads: int = 1, progress: Progress | None = None) -> dict[str, np.ndarray | None]:
+    """Run a whole batch in this process, on `threads` threads."""
+    require("simulate_batch")
+    n = inputs.n
+    outputs = new_outputs(inputs)
+    keep: list = []
+    b = c_batch(inputs, keep)
+    ranges = [(first, min(CHUNK, n - first)) for first in range(0, n, CHUNK)]
+    done = 0
+    if threads <= 1 or len(ranges) == 1:
+        for first, count in ranges:
+            run_range(inputs, b, outputs, first, count)
+            done += count
+            if progress:
+                progress(done, n)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            futures = {pool.submit(run_range, inputs, b, outputs, first, count): count for first, count in ranges}
+            for future in as_completed(futures):
+                future.result()
+                done += futures[future]
+                if progress:
+                    progress(done, n)
+    return outputs
+
+
+def run_part(inputs: BatchInputs) -> dict[str, np.ndarray | None]:
+    """A task for an Executor: run one part of a batch in whatever process gets it."""
+    return run_here(inputs, threads=1)
+
+
+def merge(parts: list[dict[str, np.ndarray | None]]) -> dict[str, np.ndarray | None]:
+    """Outputs of consecutive neuron ranges, joined along the neuron axis."""
+    merged = {}
+    for key, axis in (("spike_counts", 0), ("fail_steps", 0), ("spike_times", 0), ("traces", 2)):
+        merged[key] = None if parts[0][key] is None else np.concatenate([p[key] for p in parts], axis=axis)
+    return merged
+
+
+def run_on(executor: Executor, inputs: BatchInputs, progress: Progress | None = None) -> dict[str, np.ndarray | None]:
+    """Run a batch as parts of CHUNK neurons submitted to `executor`, merged in order."""
+    n = inputs.n
+    parts = [executor.submit(run_part, inputs.select(first, min(CHUNK, n - first))) for first in range(0, n, CHUNK)]
+    results = []
+    for j, part in enumerate(parts):
+        results.append(part.result())
+        if progress:
+            progress(min((j + 1) * CHUNK, n), n)
+    return merge(results)

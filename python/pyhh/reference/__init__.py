@@ -1,0 +1,36 @@
+"""The reference: spec/SPEC.md in Python, one function per spec step.
+
+This folder is what a porter reads beside the spec. It imports nothing but the
+standard library (tests/test_layout.py enforces it, and runs a copy of this
+folder with no other package importable), names everything with the spec's
+symbols, and cites the section each function implements:
+
+    §      what                                      where
+    3.1    parameters, defaults, ranges              parameters.Parameters, parameters.PARAMETER_TABLE
+    3.2    temperature factor phi                    rates.temperature_factor
+    4.1    exp, expm1, exprel                        rates.exp, rates.expm1, rates.exprel
+    4.3    the six rates                             rates.alpha_m, rates.beta_m, rates.alpha_h, rates.beta_h, rates.alpha_n, rates.beta_n
+    4.4    the rates at V                            rates.rates
+    4.5    steady state x_inf                        rates.steady_state
+    5.1    conductances G_Na, G_K, G_L               currents.conductances
+    5.2    ionic currents                            currents.currents
+    5.3    membrane equation dV/dt                   currents.dV_dt
+    5.4    gate equation dx/dt                       currents.dx_dt
+    5.5    the right-hand side f                     currents.f
+    6.1    initial state                             run.initial_state
+    6.2    the drive u_k                             stimulus.drive, stimulus.Stimulus, stimulus.StepPulse
+    6.3    the clamp current I_clamp                 currents.clamp_current
+    7.1    euler                                     methods.euler_step
+    7.2    exp_euler                                 methods.exp_euler_step, methods.exp_euler_gate
+    7.3    rk4                                       methods.rk4_step, methods.rk4_stage, methods.rk4_combine
+    8.1    the run loop                              run.run
+    8.2    recording a row                           run.record_row
+    8.3    leaving the finite range                  run.check_finite
+    8.4    input checks                              case.Case, checks.check_real, checks.check_range, checks.check_integer
+    9      spike detection                           run.spike_time
+
+The errors the spec names (§8.3, §8.4) are in errors.py. Everything around the
+reference lives outside this folder: case and trace files, golden data and
+grading (pyhh.conformance, §10-11), the C kernel (pyhh.cbackend) and the
+friendly API (pyhh.simulate and the rest).
+"""

@@ -1,0 +1,84 @@
+"""Spec §8.4: the input checks, one function and one message per rule.
+
+Every layer of pyhh (the reference, the API, the batch kernel's inputs, the
+case-file reader, the command line) checks its input through these functions,
+so that a rule is stated once and reads the same wherever it fires. The C
+port's messages (codegen/generate.py) use the same words; a test compares them.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import InvalidInputError
+
+#: §8.4, §10.1: step counts, step indices and case-file integers go up to 2^53,
+#: so that every k and k * dt is exact in a double (spec/model.toml: max_integer).
+MAX_INTEGER = 2**53
+
+
+def check_real(name: str, value: Any) -> float:
+    """A finite real number, as a float; else an error naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidInputError(f"{name} must be a real number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise InvalidInputError(f"{name} must be finite, got {x!r}")
+    return x
+
+
+def check_range(name: str, value: Any, low: float, high: float, low_excluded: bool = False, unit: str = "") -> float:
+    """A finite number inside [low, high] (or (low, high] with low_excluded), as a float."""
+    x = check_real(name, value)
+    too_low = x <= low if low_excluded else x < low
+    if too_low or x > high:
+        bracket = "(" if low_excluded else "["
+        unit_text = f" {unit}" if unit else ""
+        raise InvalidInputError(
+            f"{name} = {x!r}{unit_text} is outside the accepted range {bracket}{float(low)!r}, {float(high)!r}]"
+        )
+    return x
+
+
+def check_positive(name: str, value: Any, unit: str = "ms") -> float:
+    """A finite number greater than 0 (dt, a duration, a timeout), as a float."""
+    x = check_real(name, value)
+    if x <= 0.0:
+        raise InvalidInputError(f"{name} = {x!r} {unit} must be greater than 0")
+    return x
+
+
+def check_integer(name: str, value: Any, minimum: int = 1) -> int:
+    """A whole number from `minimum` to 2^53 (a count or a step index), as an int."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise InvalidInputError(f"{name} = {value} must be at least {minimum}")
+    if value > MAX_INTEGER:
+        raise InvalidInputError(f"{name} = {value} is larger than 2^53")
+    return int(value)
+
+
+def check_at_most(name: str, value: int, limit_name: str, limit: int) -> int:
+    """value <= limit, for a whole number bounded by another (record_every by steps)."""
+    if value > limit:
+        raise InvalidInputError(f"{name} = {value} is larger than {limit_name} = {limit}; it must be at most {limit_name}")
+    return value
+
+
+def check_choice(what: str, value: Any, choices: Iterable[str], plural: str | None = None) -> str:
+    """One of the named choices (a method, a mode, a backend, a parameter name)."""
+    choices = tuple(choices)
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidInputError(f"unknown {what} {value!r}; the {plural or what + 's'} are {', '.join(choices)}")
+    return value
+
+
+def check_names(what: str, names: Iterable[Any], choices: Iterable[str]) -> None:
+    """Every name is one of the choices (the keys of a parameter mapping); the first unknown one is named."""
+    choices = tuple(choices)
+    for name in sorted(names, key=str):
+        check_choice(what, name, choices)
