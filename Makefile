@@ -46,7 +46,7 @@ codegen: $(READY)
 # The C library and example program, for C users: build/c/libpyhh.a, build/c/hh_trace.
 c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
 
-$(BUILD)/%.o: c/%.c c/pyhh.h | $(BUILD)
+$(BUILD)/%.o: c/%.c c/pyhh.h c/hh_fast_math.h | $(BUILD)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
 $(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_fast.o
@@ -58,7 +58,7 @@ $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
 # The same, built with AddressSanitizer and UndefinedBehaviorSanitizer (tests/test_c.py runs them).
 sanitize: $(BUILD)/hh_trace_asan $(BUILD)/test_c_api_asan
 
-C_SOURCES := c/pyhh.c c/pyhh_fast.c
+C_SOURCES := c/pyhh.c c/pyhh_fast.c c/hh_fast_math.h
 
 $(BUILD)/hh_trace_asan: c/hh_trace.c $(C_SOURCES) c/pyhh.h | $(BUILD)
 	$(CC) $(SANITIZE) -Ic c/hh_trace.c $(C_SOURCES) -lm -o $@
@@ -91,7 +91,7 @@ $(READY): pyproject.toml setup.py
 	touch $@
 
 # The cffi extension, rebuilt whenever the C port changes.
-$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh.h python/pyhh/cbackend/build.py
+$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh.h c/hh_fast_math.h python/pyhh/cbackend/build.py
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

@@ -274,7 +274,7 @@ static int get_number(case_file *f, const char *key, const json *v, double *out)
 
 static int get_integer(case_file *f, const char *key, const json *v, int64_t *out)
 {
-    if (v->type != JSON_NUMBER || !v->is_integer || fabs(v->number) > 9007199254740992.0) /* 2^53 */
+    if (v->type != JSON_NUMBER || !v->is_integer || fabs(v->number) > (double)HH_MAX_INTEGER)
         return case_fail(f, "'%s' must be an integer", key);
     *out = (int64_t)v->number;
     return 1;

@@ -21,7 +21,7 @@ typedef struct {
     double V, m, h, n;
 } hh_state;
 
-/* The six rates at one voltage, multiplied by phi, 1/ms (spec §4.4). */
+/* The rates at one voltage, multiplied by phi, 1/ms (spec §4.4). */
 typedef struct {
     double alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n;
 } hh_rates;
@@ -110,8 +110,8 @@ static double steady_state(double alpha, double beta)
 static hh_conductances conductances(hh_state y, const hh_params *p)
 {
     hh_conductances G;
-    G.G_Na = p->g_Na * y.m * y.m * y.m * y.h;
-    G.G_K = p->g_K * y.n * y.n * y.n * y.n;
+    G.G_Na = (((p->g_Na * y.m) * y.m) * y.m) * y.h;
+    G.G_K = (((p->g_K * y.n) * y.n) * y.n) * y.n;
     G.G_L = p->g_L;
     return G;
 }
@@ -131,7 +131,7 @@ static double dV_dt(hh_currents I, double I_stim, const hh_params *p, int clamp)
 {
     if (clamp)
         return 0.0;
-    return (I_stim - I.I_Na - I.I_K - I.I_L) / p->C_m;
+    return (((I_stim - I.I_Na) - I.I_K) - I.I_L) / p->C_m;
 }
 
 /* §5.4: dx/dt = alpha (1 - x) - beta x. */
@@ -140,28 +140,29 @@ static double dx_dt(double x, double alpha, double beta)
     return alpha * (1.0 - x) - beta * x;
 }
 
-/* §5.5: (dV/dt, dm/dt, dh/dt, dn/dt) at y. */
-static hh_state derivatives(hh_state y, double I_stim, const hh_params *p, double phi, int clamp)
+/* §5.5: the right-hand side f: (dV/dt, dm/dt, dh/dt, dn/dt) at y. */
+static hh_state f(hh_state y, double I_stim, const hh_params *p, double phi, int clamp)
 {
     hh_rates r = rates(y.V, phi);
     hh_currents I = currents(y, conductances(y, p), p);
-    hh_state f;
-    f.V = dV_dt(I, I_stim, p, clamp);
-    f.m = dx_dt(y.m, r.alpha_m, r.beta_m);
-    f.h = dx_dt(y.h, r.alpha_h, r.beta_h);
-    f.n = dx_dt(y.n, r.alpha_n, r.beta_n);
-    return f;
+    hh_state F;
+    F.V = dV_dt(I, I_stim, p, clamp);
+    F.m = dx_dt(y.m, r.alpha_m, r.beta_m);
+    F.h = dx_dt(y.h, r.alpha_h, r.beta_h);
+    F.n = dx_dt(y.n, r.alpha_n, r.beta_n);
+    return F;
 }
 
 /* §7.1: forward Euler, pyHH's algorithm: y + dt f(y). */
 static hh_state euler_step(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp)
 {
-    hh_state f = derivatives(y, I_stim, p, phi, clamp);
+    hh_state F = f(y, I_stim, p, phi, clamp); /* 1. */
     hh_state next;
-    next.V = y.V + dt * f.V;
-    next.m = y.m + dt * f.m;
-    next.h = y.h + dt * f.h;
-    next.n = y.n + dt * f.n;
+    /* 2. and 3.: each component */
+    next.V = y.V + dt * F.V;
+    next.m = y.m + dt * F.m;
+    next.h = y.h + dt * F.h;
+    next.n = y.n + dt * F.n;
     return next;
 }
 
@@ -172,15 +173,18 @@ static double exp_euler_gate(double x, double alpha, double beta, double dt)
     return x_inf + (x - x_inf) * exp(-(dt * (alpha + beta)));
 }
 
-/* §7.2: exponential Euler: V exact with conductances frozen, gates Rush-Larsen. */
+/* §7.2: exponential Euler: V exact with the conductances frozen, each gate
+   exact with V frozen (the gate update of Rush & Larsen 1978). */
 static hh_state exp_euler_step(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp)
 {
-    hh_rates r = rates(y.V, phi);
-    hh_conductances G = conductances(y, p);
+    hh_rates r = rates(y.V, phi);                 /* 1. */
+    hh_conductances G = conductances(y, p);       /* 2. */
     hh_currents I = currents(y, G, p);
-    double G_total = G.G_Na + G.G_K + G.G_L;
+    double dVdt = dV_dt(I, I_stim, p, clamp);
+    double G_total = (G.G_Na + G.G_K) + G.G_L;
     hh_state next;
-    next.V = y.V + dt * dV_dt(I, I_stim, p, clamp) * exprel(-(dt * G_total / p->C_m));
+    next.V = y.V + ((dt * dVdt) * exprel(-((dt * G_total) / p->C_m))); /* 3. */
+    /* 4. each gate */
     next.m = exp_euler_gate(y.m, r.alpha_m, r.beta_m, dt);
     next.h = exp_euler_gate(y.h, r.alpha_h, r.beta_h, dt);
     next.n = exp_euler_gate(y.n, r.alpha_n, r.beta_n, dt);
@@ -201,17 +205,17 @@ static hh_state rk4_stage(hh_state y, double c, hh_state k)
 /* §7.3: x + (dt/6) (k1 + 2 k2 + 2 k3 + k4), summed left to right. */
 static double rk4_combine(double x, double sixth_dt, double k1, double k2, double k3, double k4)
 {
-    return x + sixth_dt * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+    return x + sixth_dt * (((k1 + 2.0 * k2) + 2.0 * k3) + k4);
 }
 
 /* §7.3: classical fourth-order Runge-Kutta, I_stim constant over the step. */
 static hh_state rk4_step(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp)
 {
     double half_dt = 0.5 * dt;
-    hh_state k1 = derivatives(y, I_stim, p, phi, clamp);
-    hh_state k2 = derivatives(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp);
-    hh_state k3 = derivatives(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp);
-    hh_state k4 = derivatives(rk4_stage(y, dt, k3), I_stim, p, phi, clamp);
+    hh_state k1 = f(y, I_stim, p, phi, clamp);
+    hh_state k2 = f(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp);
+    hh_state k3 = f(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp);
+    hh_state k4 = f(rk4_stage(y, dt, k3), I_stim, p, phi, clamp);
     double sixth_dt = dt / 6.0;
     hh_state next;
     next.V = rk4_combine(y.V, sixth_dt, k1.V, k2.V, k3.V, k4.V);
@@ -247,7 +251,7 @@ static void record_row(double *row, int64_t stride, int64_t k, double dt, hh_sta
     row[5 * stride] = I.I_Na;
     row[6 * stride] = I.I_K;
     row[7 * stride] = I.I_L;
-    row[8 * stride] = clamp ? I.I_Na + I.I_K + I.I_L : u;
+    row[8 * stride] = clamp ? (I.I_Na + I.I_K) + I.I_L : u;
 }
 
 /* §8.3: every component of the state is finite. */
@@ -266,12 +270,13 @@ static int is_finite_row(const double *row, int64_t stride)
     return 1;
 }
 
-/* §9: if V crosses threshold upwards between (t0, V0) and (t1, V1), set *t_spike and return 1. */
-static int spike_time(double t0, double t1, double V0, double V1, double threshold, double *t_spike)
+/* §9: if V crosses the threshold theta upwards between (t0, V0) and (t1, V1),
+   set *t_spike and return 1. */
+static int spike_time(double t0, double t1, double V0, double V1, double theta, double *t_spike)
 {
-    if (!(V0 < threshold && threshold <= V1))
+    if (!(V0 < theta && theta <= V1))
         return 0;
-    *t_spike = t0 + (threshold - V0) / (V1 - V0) * (t1 - t0);
+    *t_spike = t0 + (((theta - V0) / (V1 - V0)) * (t1 - t0));
     return 1;
 }
 
@@ -295,9 +300,6 @@ static double drive(const hh_case *c, int64_t k)
             u = u + c->pulses[j].amplitude;
     return u;
 }
-
-/* §8.4: the largest step count and step index (every k and k * dt exact in a double). */
-#define HH_MAX_STEPS ((int64_t)1 << 53)
 
 /* Format a message into a caller's buffer, if there is one; return status. */
 static int fail(int status, char *message, size_t size, const char *format, ...)
@@ -352,7 +354,7 @@ void hh_default_case(hh_case *c)
     if (c == NULL)
         return;
     memset(c, 0, sizeof *c);
-    c->method = HH_EULER;
+    c->method = HH_EXP_EULER;
     c->mode = HH_CURRENT;
     c->dt = 0.01;
     c->steps = 1;
@@ -370,48 +372,87 @@ int64_t hh_rows_needed(int64_t steps, int64_t record_every)
     return steps / record_every + (steps % record_every != 0);
 }
 
-/* §8.4: the settings every run shares. */
+/* §8.4: the settings every run shares. The messages are worded as the
+   Python reference words them (pyhh/reference/checks.py). */
 static int check_settings(int method, int mode, double dt, int64_t steps, int64_t record_every, double threshold,
                           char *message, size_t message_size)
 {
     if (method < 0 || method >= 3)
-        return fail(HH_ERROR_INVALID, message, message_size, "unknown method %d", method);
-    if (mode != HH_CURRENT && mode != HH_CLAMP)
-        return fail(HH_ERROR_INVALID, message, message_size, "unknown mode %d", mode);
-    if (!isfinite(dt) || dt <= 0.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "dt = %.17g ms must be finite and greater than 0", dt);
-    if (steps < 1 || steps > HH_MAX_STEPS)
-        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld must be from 1 to 2^53", (long long)steps);
-    if (record_every < 1 || record_every > steps)
         return fail(HH_ERROR_INVALID, message, message_size,
-                    "record_every = %lld must be at least 1 and at most steps = %lld",
+                    "unknown method %d; the methods are euler, exp_euler, rk4 (0 to 2)", method);
+    if (mode != HH_CURRENT && mode != HH_CLAMP)
+        return fail(HH_ERROR_INVALID, message, message_size, "unknown mode %d; the modes are current, clamp (0, 1)",
+                    mode);
+    if (!isfinite(dt))
+        return fail(HH_ERROR_INVALID, message, message_size, "dt must be finite, got %.17g", dt);
+    if (dt <= 0.0)
+        return fail(HH_ERROR_INVALID, message, message_size, "dt = %.17g ms must be greater than 0", dt);
+    if (steps < 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld must be at least 1", (long long)steps);
+    if (steps > HH_MAX_INTEGER)
+        return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld is larger than 2^53", (long long)steps);
+    if (record_every < 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "record_every = %lld must be at least 1",
+                    (long long)record_every);
+    if (record_every > steps)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "record_every = %lld is larger than steps = %lld; it must be at most steps",
                     (long long)record_every, (long long)steps);
     if (!isfinite(threshold))
-        return fail(HH_ERROR_INVALID, message, message_size, "spike_threshold = %.17g must be finite", threshold);
+        return fail(HH_ERROR_INVALID, message, message_size, "spike_threshold must be finite, got %.17g", threshold);
     return HH_OK;
 }
 
-/* §8.4: one membrane's parameters (§3.1), temperature (§3.2) and V0 (§6.1) in their ranges. */
-static int check_values(const hh_params *p, double temperature, double V0, char *message, size_t message_size)
+/* §8.4: one membrane's parameters (§3.1), temperature (§3.2) and V0 (§6.1)
+   finite and in their ranges; suffix ("" or "[i]") follows the name in a message. */
+static int check_values(const hh_params *p, double temperature, double V0, const char *suffix, char *message,
+                        size_t message_size)
 {
-    if (!isfinite(p->C_m) || p->C_m <= 0.0 || p->C_m > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "C_m = %.17g uF/cm^2 is not finite or outside the accepted range (0, 1000]", p->C_m);
-    if (!isfinite(p->g_Na) || p->g_Na < 0.0 || p->g_Na > 10000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "g_Na = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", p->g_Na);
-    if (!isfinite(p->g_K) || p->g_K < 0.0 || p->g_K > 10000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "g_K = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", p->g_K);
-    if (!isfinite(p->g_L) || p->g_L < 0.0 || p->g_L > 10000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "g_L = %.17g mS/cm^2 is not finite or outside the accepted range [0, 10000]", p->g_L);
-    if (!isfinite(p->E_Na) || p->E_Na < -1000.0 || p->E_Na > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "E_Na = %.17g mV is not finite or outside the accepted range [-1000, 1000]", p->E_Na);
-    if (!isfinite(p->E_K) || p->E_K < -1000.0 || p->E_K > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "E_K = %.17g mV is not finite or outside the accepted range [-1000, 1000]", p->E_K);
-    if (!isfinite(p->E_L) || p->E_L < -1000.0 || p->E_L > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "E_L = %.17g mV is not finite or outside the accepted range [-1000, 1000]", p->E_L);
-    if (!isfinite(temperature) || temperature < -40.0 || temperature > 60.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "temperature = %.17g degC is not finite or outside the accepted range [-40, 60]", temperature);
-    if (!isfinite(V0) || V0 < -1000.0 || V0 > 1000.0)
-        return fail(HH_ERROR_INVALID, message, message_size, "V0 = %.17g mV is not finite or outside the accepted range [-1000, 1000]", V0);
+    if (!isfinite(p->C_m))
+        return fail(HH_ERROR_INVALID, message, message_size, "C_m%s must be finite, got %.17g", suffix, p->C_m);
+    if (p->C_m <= 0.0 || p->C_m > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "C_m%s = %.17g uF/cm^2 is outside the accepted range (0.0, 1000.0]", suffix, p->C_m);
+    if (!isfinite(p->g_Na))
+        return fail(HH_ERROR_INVALID, message, message_size, "g_Na%s must be finite, got %.17g", suffix, p->g_Na);
+    if (p->g_Na < 0.0 || p->g_Na > 10000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "g_Na%s = %.17g mS/cm^2 is outside the accepted range [0.0, 10000.0]", suffix, p->g_Na);
+    if (!isfinite(p->g_K))
+        return fail(HH_ERROR_INVALID, message, message_size, "g_K%s must be finite, got %.17g", suffix, p->g_K);
+    if (p->g_K < 0.0 || p->g_K > 10000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "g_K%s = %.17g mS/cm^2 is outside the accepted range [0.0, 10000.0]", suffix, p->g_K);
+    if (!isfinite(p->g_L))
+        return fail(HH_ERROR_INVALID, message, message_size, "g_L%s must be finite, got %.17g", suffix, p->g_L);
+    if (p->g_L < 0.0 || p->g_L > 10000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "g_L%s = %.17g mS/cm^2 is outside the accepted range [0.0, 10000.0]", suffix, p->g_L);
+    if (!isfinite(p->E_Na))
+        return fail(HH_ERROR_INVALID, message, message_size, "E_Na%s must be finite, got %.17g", suffix, p->E_Na);
+    if (p->E_Na < -1000.0 || p->E_Na > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "E_Na%s = %.17g mV is outside the accepted range [-1000.0, 1000.0]", suffix, p->E_Na);
+    if (!isfinite(p->E_K))
+        return fail(HH_ERROR_INVALID, message, message_size, "E_K%s must be finite, got %.17g", suffix, p->E_K);
+    if (p->E_K < -1000.0 || p->E_K > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "E_K%s = %.17g mV is outside the accepted range [-1000.0, 1000.0]", suffix, p->E_K);
+    if (!isfinite(p->E_L))
+        return fail(HH_ERROR_INVALID, message, message_size, "E_L%s must be finite, got %.17g", suffix, p->E_L);
+    if (p->E_L < -1000.0 || p->E_L > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "E_L%s = %.17g mV is outside the accepted range [-1000.0, 1000.0]", suffix, p->E_L);
+    if (!isfinite(temperature))
+        return fail(HH_ERROR_INVALID, message, message_size, "temperature%s must be finite, got %.17g", suffix, temperature);
+    if (temperature < -40.0 || temperature > 60.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "temperature%s = %.17g degC is outside the accepted range [-40.0, 60.0]", suffix, temperature);
+    if (!isfinite(V0))
+        return fail(HH_ERROR_INVALID, message, message_size, "V0%s must be finite, got %.17g", suffix, V0);
+    if (V0 < -1000.0 || V0 > 1000.0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "V0%s = %.17g mV is outside the accepted range [-1000.0, 1000.0]", suffix, V0);
     return HH_OK;
 }
 
@@ -427,7 +468,7 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size)
     status = check_settings(c->method, c->mode, c->dt, c->steps, c->record_every, c->spike_threshold, message,
                             message_size);
     if (status == HH_OK)
-        status = check_values(&c->params, c->temperature, c->V0, message, message_size);
+        status = check_values(&c->params, c->temperature, c->V0, "", message, message_size);
     if (status != HH_OK)
         return status;
     if (c->waveform == NULL && c->waveform_length != 0)
@@ -436,11 +477,11 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size)
     if (c->waveform != NULL) {
         if (c->waveform_length != c->steps)
             return fail(HH_ERROR_INVALID, message, message_size,
-                        "the waveform has %lld values but the run has %lld steps",
-                        (long long)c->waveform_length, (long long)c->steps);
+                        "the stimulus waveform has %lld values but the run has %lld steps; give exactly one value "
+                        "per step", (long long)c->waveform_length, (long long)c->steps);
         for (j = 0; j < c->waveform_length; j++)
             if (!isfinite(c->waveform[j]))
-                return fail(HH_ERROR_INVALID, message, message_size, "waveform[%lld] = %g is not finite",
+                return fail(HH_ERROR_INVALID, message, message_size, "stimulus waveform[%lld] = %g is not finite",
                             (long long)j, c->waveform[j]);
     }
     if (c->n_pulses < 0)
@@ -448,11 +489,19 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size)
     if (c->n_pulses > 0 && c->pulses == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "pulses is NULL but n_pulses = %lld", (long long)c->n_pulses);
     for (j = 0; j < c->n_pulses; j++) {
-        if (c->pulses[j].start < 0 || c->pulses[j].stop < c->pulses[j].start || c->pulses[j].stop > HH_MAX_STEPS)
-            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld needs 0 <= start <= stop <= 2^53",
-                        (long long)j);
-        if (!isfinite(c->pulses[j].amplitude))
-            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld has a non-finite amplitude", (long long)j);
+        const hh_pulse *pulse = &c->pulses[j];
+        if (pulse->start < 0)
+            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld: start = %lld must be at least 0",
+                        (long long)j, (long long)pulse->start);
+        if (pulse->stop > HH_MAX_INTEGER)
+            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld: stop = %lld is larger than 2^53",
+                        (long long)j, (long long)pulse->stop);
+        if (pulse->stop < pulse->start)
+            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld: stop = %lld must be >= its start = %lld",
+                        (long long)j, (long long)pulse->stop, (long long)pulse->start);
+        if (!isfinite(pulse->amplitude))
+            return fail(HH_ERROR_INVALID, message, message_size, "pulse %lld: amplitude must be finite, got %g",
+                        (long long)j, pulse->amplitude);
     }
     return HH_OK;
 }
@@ -553,7 +602,7 @@ int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
 {
     int64_t i, k, n_drives;
     int status;
-    char detail[200];
+    char neuron[32];
     if (message != NULL && message_size > 0)
         message[0] = '\0';
     if (b == NULL)
@@ -587,17 +636,22 @@ int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
         return fail(HH_ERROR_INVALID, message, message_size, "give at most one drive form, not %lld", (long long)n_drives);
     for (i = 0; i < b->n; i++) {
         hh_params p = batch_params(b, i);
-        if (check_values(&p, b->temperature[i], b->V0[i], detail, sizeof detail) != HH_OK)
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: %s", (long long)i, detail);
+        snprintf(neuron, sizeof neuron, "[%lld]", (long long)i);
+        status = check_values(&p, b->temperature[i], b->V0[i], neuron, message, message_size);
+        if (status != HH_OK)
+            return status;
         if (b->drive_per_neuron != NULL && !isfinite(b->drive_per_neuron[i]))
-            return fail(HH_ERROR_INVALID, message, message_size, "neuron %lld: its drive is not finite", (long long)i);
+            return fail(HH_ERROR_INVALID, message, message_size, "drive_per_neuron[%lld] must be finite, got %g",
+                        (long long)i, b->drive_per_neuron[i]);
     }
     for (k = 0; b->drive_shared != NULL && k < b->steps; k++)
         if (!isfinite(b->drive_shared[k]))
-            return fail(HH_ERROR_INVALID, message, message_size, "drive_shared[%lld] is not finite", (long long)k);
+            return fail(HH_ERROR_INVALID, message, message_size, "drive_shared[%lld] must be finite, got %g",
+                        (long long)k, b->drive_shared[k]);
     for (k = 0; b->drive_rows != NULL && k < b->n * b->steps; k++)
         if (!isfinite(b->drive_rows[k]))
-            return fail(HH_ERROR_INVALID, message, message_size, "drive_rows[%lld] is not finite", (long long)k);
+            return fail(HH_ERROR_INVALID, message, message_size, "drive_rows[%lld] must be finite, got %g",
+                        (long long)k, b->drive_rows[k]);
     return HH_OK;
 }
 

@@ -25,6 +25,9 @@ extern "C" {
 /* Columns of a recorded row (spec §8.2): t, V, m, h, n, I_Na, I_K, I_L, I_stim. */
 #define HH_COLUMNS 9
 
+/* The largest step count and step index (spec §8.4): every k and k * dt is exact in a double. */
+#define HH_MAX_INTEGER ((int64_t)1 << 53)
+
 /* cffi-begin: the declarations below are also read by the Python binding. */
 
 /* Return codes of hh_check_case and hh_run. */
@@ -101,7 +104,7 @@ typedef struct {
 /* Set *p to the HH 1952 defaults (spec §3.1). */
 void hh_default_params(hh_params *p);
 
-/* Set *c to a valid one-step case with default settings and no stimulus. */
+/* Set *c to a valid one-step case with the default method and settings and no stimulus. */
 void hh_default_case(hh_case *c);
 
 /* Number of rows a run records: ceil(steps / record_every), or -1 if either is < 1. */

@@ -7,10 +7,10 @@
  *
  * The same model functions as pyhh.c, in the same order, with two changes
  * that let the compiler vectorise the neuron loop: exp and expm1 are inline
- * polynomials (no library calls), and exprel has no branch. Results are
- * within the spec's float64 tolerance (spec §11.2), not bit-identical. On
- * x86-64 with GCC the block loop is also compiled for AVX2 + FMA and chosen
- * at run time.
+ * polynomials (hh_fast_math.h, no library calls), and exprel has no branch.
+ * Results are within the spec's float64 tolerance (spec §11.2), not
+ * bit-identical. On x86-64 with GCC the block loop is also compiled for
+ * AVX2 + FMA and chosen at run time.
  */
 #include "pyhh.h"
 
@@ -22,24 +22,20 @@
 #pragma GCC optimize("fp-contract=fast", "no-trapping-math")
 #endif
 
-#if defined(__GNUC__)
-#define HH_INLINE static inline __attribute__((always_inline))
-#else
-#define HH_INLINE static inline
-#endif
-
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
 #define HH_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define HH_CLONES
 #endif
 
+#include "hh_fast_math.h"
+
 /* (V, m, h, n): V in mV from rest, the gates dimensionless. */
 typedef struct {
     double V, m, h, n;
 } hh_state;
 
-/* The six rates at one voltage, multiplied by phi, 1/ms (spec §4.4). */
+/* The rates at one voltage, multiplied by phi, 1/ms (spec §4.4). */
 typedef struct {
     double alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n;
 } hh_rates;
@@ -53,65 +49,6 @@ typedef struct {
 typedef struct {
     double I_Na, I_K, I_L;
 } hh_currents;
-
-/* exp(x) = 2^k exp(r), k = round(x / ln 2), |r| <= ln 2 / 2; returns
-   exp(r) - 1 from its Taylor series to r^13 (truncation below 1e-17),
-   evaluated in Estrin's scheme for a short dependency chain, and sets
-   *scale = 2^k. The argument is clamped to [-708, 709.7], so no result is
-   0 or inf. */
-HH_INLINE double fast_expm1_reduced(double x, double *scale)
-{
-    const double shifter = 6755399441055744.0; /* 1.5 * 2^52: adding it rounds to an integer */
-    double kd, r, r2, r4, r8, p;
-    int64_t bits;
-    uint64_t e;
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.7 ? 709.7 : x;
-    kd = x * 1.4426950408889634 + shifter;
-    memcpy(&bits, &kd, sizeof bits);
-    kd = kd - shifter;
-    r = x - kd * 6.93147180369123816490e-01; /* ln 2, high part */
-    r = r - kd * 1.90821492927058770002e-10; /* ln 2, low part */
-    r2 = r * r;
-    r4 = r2 * r2;
-    r8 = r4 * r4;
-    p = ((1.0 / 2 + r * (1.0 / 6)) + r2 * (1.0 / 24 + r * (1.0 / 120)))
-        + r4 * ((1.0 / 720 + r * (1.0 / 5040)) + r2 * (1.0 / 40320 + r * (1.0 / 362880)))
-        + r8 * ((1.0 / 3628800 + r * (1.0 / 39916800)) + r2 * (1.0 / 479001600 + r * (1.0 / 6227020800.0)));
-    p = r + r2 * p;
-    e = (uint64_t)(bits - (int64_t)0x4338000000000000LL + 1023) << 52;
-    memcpy(scale, &e, sizeof *scale);
-    return p;
-}
-
-HH_INLINE double fast_exp(double x)
-{
-    double scale;
-    double p = fast_expm1_reduced(x, &scale);
-    return scale * p + scale;
-}
-
-HH_INLINE double fast_expm1(double x)
-{
-    double scale;
-    double p = fast_expm1_reduced(x, &scale);
-    return scale * p + (scale - 1.0);
-}
-
-/* §4.1 without a branch: at x = 0 it divides expm1(1e-300) = 1e-300 by 1e-300. */
-HH_INLINE double exprel(double x)
-{
-    double nonzero = x == 0.0 ? 1e-300 : x;
-    return fast_expm1(nonzero) / nonzero;
-}
-
-/* x / expm1(x) given a value of expm1(x) that cancels near x = 0: there, the
-   series 1 - x/2 + x^2/12 - x^4/720 + x^6/30240 (|x| < 0.01, truncation below 1e-22). */
-HH_INLINE double x_over_expm1(double x, double em1)
-{
-    double series = 1.0 + x * (-0.5 + x * (1.0 / 12 + x * x * (-1.0 / 720 + x * x * (1.0 / 30240))));
-    return x < 0.01 && x > -0.01 ? series : x / em1;
-}
 
 /* §4.4 with each exponential computed once (3 instead of 6): rates
    whose reduced voltages differ by a constant share one exp times that
@@ -153,8 +90,8 @@ HH_INLINE double steady_state(double alpha, double beta)
 HH_INLINE hh_conductances conductances(hh_state y, const hh_params *p)
 {
     hh_conductances G;
-    G.G_Na = p->g_Na * y.m * y.m * y.m * y.h;
-    G.G_K = p->g_K * y.n * y.n * y.n * y.n;
+    G.G_Na = (((p->g_Na * y.m) * y.m) * y.m) * y.h;
+    G.G_K = (((p->g_K * y.n) * y.n) * y.n) * y.n;
     G.G_L = p->g_L;
     return G;
 }
@@ -174,7 +111,7 @@ HH_INLINE double dV_dt(hh_currents I, double I_stim, const hh_params *p, int cla
 {
     if (clamp)
         return 0.0;
-    return (I_stim - I.I_Na - I.I_K - I.I_L) / p->C_m;
+    return (((I_stim - I.I_Na) - I.I_K) - I.I_L) / p->C_m;
 }
 
 /* §5.4: dx/dt = alpha (1 - x) - beta x. */
@@ -183,28 +120,29 @@ HH_INLINE double dx_dt(double x, double alpha, double beta)
     return alpha * (1.0 - x) - beta * x;
 }
 
-/* §5.5: (dV/dt, dm/dt, dh/dt, dn/dt) at y. */
-HH_INLINE hh_state derivatives(hh_state y, double I_stim, const hh_params *p, double phi, int clamp)
+/* §5.5: the right-hand side f: (dV/dt, dm/dt, dh/dt, dn/dt) at y. */
+HH_INLINE hh_state f(hh_state y, double I_stim, const hh_params *p, double phi, int clamp)
 {
     hh_rates r = rates(y.V, phi);
     hh_currents I = currents(y, conductances(y, p), p);
-    hh_state f;
-    f.V = dV_dt(I, I_stim, p, clamp);
-    f.m = dx_dt(y.m, r.alpha_m, r.beta_m);
-    f.h = dx_dt(y.h, r.alpha_h, r.beta_h);
-    f.n = dx_dt(y.n, r.alpha_n, r.beta_n);
-    return f;
+    hh_state F;
+    F.V = dV_dt(I, I_stim, p, clamp);
+    F.m = dx_dt(y.m, r.alpha_m, r.beta_m);
+    F.h = dx_dt(y.h, r.alpha_h, r.beta_h);
+    F.n = dx_dt(y.n, r.alpha_n, r.beta_n);
+    return F;
 }
 
 /* §7.1: forward Euler, pyHH's algorithm: y + dt f(y). */
 HH_INLINE hh_state euler_step(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp)
 {
-    hh_state f = derivatives(y, I_stim, p, phi, clamp);
+    hh_state F = f(y, I_stim, p, phi, clamp); /* 1. */
     hh_state next;
-    next.V = y.V + dt * f.V;
-    next.m = y.m + dt * f.m;
-    next.h = y.h + dt * f.h;
-    next.n = y.n + dt * f.n;
+    /* 2. and 3.: each component */
+    next.V = y.V + dt * F.V;
+    next.m = y.m + dt * F.m;
+    next.h = y.h + dt * F.h;
+    next.n = y.n + dt * F.n;
     return next;
 }
 
@@ -215,15 +153,18 @@ HH_INLINE double exp_euler_gate(double x, double alpha, double beta, double dt)
     return x_inf + (x - x_inf) * fast_exp(-(dt * (alpha + beta)));
 }
 
-/* §7.2: exponential Euler: V exact with conductances frozen, gates Rush-Larsen. */
+/* §7.2: exponential Euler: V exact with the conductances frozen, each gate
+   exact with V frozen (the gate update of Rush & Larsen 1978). */
 HH_INLINE hh_state exp_euler_step(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp)
 {
-    hh_rates r = rates(y.V, phi);
-    hh_conductances G = conductances(y, p);
+    hh_rates r = rates(y.V, phi);                 /* 1. */
+    hh_conductances G = conductances(y, p);       /* 2. */
     hh_currents I = currents(y, G, p);
-    double G_total = G.G_Na + G.G_K + G.G_L;
+    double dVdt = dV_dt(I, I_stim, p, clamp);
+    double G_total = (G.G_Na + G.G_K) + G.G_L;
     hh_state next;
-    next.V = y.V + dt * dV_dt(I, I_stim, p, clamp) * exprel(-(dt * G_total / p->C_m));
+    next.V = y.V + ((dt * dVdt) * exprel(-((dt * G_total) / p->C_m))); /* 3. */
+    /* 4. each gate */
     next.m = exp_euler_gate(y.m, r.alpha_m, r.beta_m, dt);
     next.h = exp_euler_gate(y.h, r.alpha_h, r.beta_h, dt);
     next.n = exp_euler_gate(y.n, r.alpha_n, r.beta_n, dt);
@@ -244,17 +185,17 @@ HH_INLINE hh_state rk4_stage(hh_state y, double c, hh_state k)
 /* §7.3: x + (dt/6) (k1 + 2 k2 + 2 k3 + k4), summed left to right. */
 HH_INLINE double rk4_combine(double x, double sixth_dt, double k1, double k2, double k3, double k4)
 {
-    return x + sixth_dt * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+    return x + sixth_dt * (((k1 + 2.0 * k2) + 2.0 * k3) + k4);
 }
 
 /* §7.3: classical fourth-order Runge-Kutta, I_stim constant over the step. */
 HH_INLINE hh_state rk4_step(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp)
 {
     double half_dt = 0.5 * dt;
-    hh_state k1 = derivatives(y, I_stim, p, phi, clamp);
-    hh_state k2 = derivatives(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp);
-    hh_state k3 = derivatives(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp);
-    hh_state k4 = derivatives(rk4_stage(y, dt, k3), I_stim, p, phi, clamp);
+    hh_state k1 = f(y, I_stim, p, phi, clamp);
+    hh_state k2 = f(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp);
+    hh_state k3 = f(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp);
+    hh_state k4 = f(rk4_stage(y, dt, k3), I_stim, p, phi, clamp);
     double sixth_dt = dt / 6.0;
     hh_state next;
     next.V = rk4_combine(y.V, sixth_dt, k1.V, k2.V, k3.V, k4.V);
@@ -290,7 +231,7 @@ HH_INLINE void record_row(double *row, int64_t stride, int64_t k, double dt, hh_
     row[5 * stride] = I.I_Na;
     row[6 * stride] = I.I_K;
     row[7 * stride] = I.I_L;
-    row[8 * stride] = clamp ? I.I_Na + I.I_K + I.I_L : u;
+    row[8 * stride] = clamp ? (I.I_Na + I.I_K) + I.I_L : u;
 }
 
 /* §8.3: every component of the state is finite. */
@@ -309,12 +250,13 @@ HH_INLINE int is_finite_row(const double *row, int64_t stride)
     return 1;
 }
 
-/* §9: if V crosses threshold upwards between (t0, V0) and (t1, V1), set *t_spike and return 1. */
-HH_INLINE int spike_time(double t0, double t1, double V0, double V1, double threshold, double *t_spike)
+/* §9: if V crosses the threshold theta upwards between (t0, V0) and (t1, V1),
+   set *t_spike and return 1. */
+HH_INLINE int spike_time(double t0, double t1, double V0, double V1, double theta, double *t_spike)
 {
-    if (!(V0 < threshold && threshold <= V1))
+    if (!(V0 < theta && theta <= V1))
         return 0;
-    *t_spike = t0 + (threshold - V0) / (V1 - V0) * (t1 - t0);
+    *t_spike = t0 + (((theta - V0) / (V1 - V0)) * (t1 - t0));
     return 1;
 }
 
@@ -344,7 +286,10 @@ HH_INLINE hh_params params_of(block_params q, int64_t j)
 
 /* The states of a block's neurons, one array per variable (vectorises without shuffles). */
 typedef struct {
-    double V[HH_BLOCK], m[HH_BLOCK], h[HH_BLOCK], n[HH_BLOCK];
+    double V[HH_BLOCK];
+    double m[HH_BLOCK];
+    double h[HH_BLOCK];
+    double n[HH_BLOCK];
 } block_state;
 
 HH_INLINE hh_state state_of(const block_state *s, int64_t j)

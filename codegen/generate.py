@@ -1,12 +1,37 @@
-"""Render the C port (c/pyhh.h, c/pyhh.c) from spec/model.toml and the templates.
-
-All the logic lives here: this script turns the model file into ready C
-snippets (literals, rate expressions, conductance products, range checks), so
-that the templates only place them. No constant or formula is typed into a
-template.
+"""Render the C port (c/pyhh.h, c/pyhh.c, c/pyhh_fast.c) from spec/model.toml.
 
     python codegen/generate.py            # write c/
     python codegen/generate.py --check    # exit 1 if c/ is not what would be written
+
+What comes from where. This script reads the model file and computes every C
+snippet that depends on the model: the literal of each constant, each rate's
+expression from its form (§4.2), the state's fields (V and the gates), each
+channel's conductance product and current, the sums of the currents and of
+the conductances, the parameter fields and their defaults, the range checks
+and their messages, the methods' enum, and the fast kernel's plan of shared
+exponentials. The templates only place those snippets: no constant of the
+model and no gate, channel or channel parameter is named in a template
+(tests/test_codegen.py checks both). What the templates do hold is what the
+spec states for every model of this shape: the gate equation (§5.4), the
+membrane equation (§5.3, with V and C_m), the methods (§7), the run, the
+recording and the spike rule (§8-9), and the C API around them.
+
+Why the runner is rendered too, rather than kept as hand-written C beside a
+generated model header. Most template lines are plain C, and a plain C runner
+would be easier to edit. But the runner depends on the model in a dozen
+places (the parameter fields of hh_params and hh_batch, the per-neuron copies,
+the checks of every parameter, the state's fields in the batch kernels, the
+recorded columns), which plain C could reach only through X-macros or a second
+layer of indirection; and each generated file would then no longer read top
+to bottom as one complete port of the spec, the way a porter reads it. So the
+templates render whole files, which are committed, formatted, compiled with
+-Wall -Wextra -pedantic -Werror and run under the sanitizers by the tests:
+an editor, a linter and a reader work on c/, and one edits the template. The
+model functions are written once, as the jinja2 macro of model.c.j2, and
+rendered twice: with the C library's exp in pyhh.c and with the vectorisable
+one in pyhh_fast.c. Code that depends neither on the model nor on the spec's
+operation order (the fast kernel's polynomial exp) is hand-written plain C in
+c/hh_fast_math.h.
 """
 
 from __future__ import annotations
@@ -60,7 +85,7 @@ def reduced_voltage(V_half: float, s: float) -> str:
 
 def rate_forms(model: dict) -> list[tuple[str, dict]]:
     """§4.4's order: (name, form) for alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n."""
-    return [(f"{which}_{gate}", model["gates"][gate][which]) for gate in ("m", "h", "n") for which in ("alpha", "beta")]
+    return [(f"{which}_{gate}", model["gates"][gate][which]) for gate in model["gates"] for which in ("alpha", "beta")]
 
 
 def rate_functions(model: dict) -> list[dict[str, str]]:
@@ -124,24 +149,41 @@ def fast_rate_plan(model: dict) -> tuple[list[str], list[dict[str, str]]]:
     return lines, [{"name": name, "expression": expressions[name]} for name, _ in forms]
 
 
+def left_to_right(operator: str, terms: list[str]) -> str:
+    """terms joined by operator with the spec's explicit parentheses: ((a - b) - c) - d."""
+    expression = terms[0]
+    for term in terms[1:]:
+        expression = f"({expression}) {operator} {term}" if " " in expression else f"{expression} {operator} {term}"
+    return expression
+
+
 def channels(model: dict) -> list[dict[str, str]]:
-    """§5.1-5.2: each channel's conductance product and reversal potential."""
-    out = []
-    for name, channel in model["channels"].items():
-        factors = [f"p->{channel['g']}"] + [f"y.{gate}" for gate in channel["gates"]]
-        out.append({"G": f"G_{name}", "I": f"I_{name}", "E": channel["E"], "product": " * ".join(factors)})
-    return out
+    """§5.1-5.2: each channel's conductance product (left to right) and reversal potential."""
+    return [
+        {"G": f"G_{name}", "I": f"I_{name}", "E": channel["E"],
+         "product": left_to_right("*", [f"p->{channel['g']}", *(f"y.{gate}" for gate in channel["gates"])])}
+        for name, channel in model["channels"].items()
+    ]
 
 
 def range_check(name: str, value: str, low: float, high: float, low_excluded: bool, unit: str) -> dict[str, str]:
-    """§8.4: one accepted-range test on the C expression `value`, and its message."""
+    """§8.4: the two checks of one value (finite, then in range) and their messages,
+    worded as pyhh/reference/checks.py words them; %s is where an index such as [3] goes."""
     low_test = "<=" if low_excluded else "<"
     bracket = "(" if low_excluded else "["
     return {
         "value": value,
-        "fails": f"!isfinite({value}) || {value} {low_test} {c_double(low)} || {value} > {c_double(high)}",
-        "message": f"{name} = %.17g {unit} is not finite or outside the accepted range {bracket}{low:g}, {high:g}]",
+        "finite_message": f"{name}%s must be finite, got %.17g",
+        "outside": f"{value} {low_test} {c_double(low)} || {value} > {c_double(high)}",
+        "range_message": f"{name}%s = %.17g {unit} is outside the accepted range {bracket}{c_double(low)}, {c_double(high)}]",
     }
+
+
+def c_integer(value: int) -> str:
+    """An int64_t constant: a power of two as a shift, so that 2^53 reads as 2^53."""
+    if value > 0 and value & (value - 1) == 0:
+        return f"((int64_t)1 << {value.bit_length() - 1})"
+    return f"INT64_C({value})"
 
 
 def context(model: dict) -> dict:
@@ -149,6 +191,9 @@ def context(model: dict) -> dict:
     params = model["parameters"]
     t = model["temperature"]
     s = model["settings"]
+    gates = list(model["gates"])
+    state = ["V", *gates]
+    chans = channels(model)
     checks = [
         range_check(name, f"p->{name}", p["min"], p["max"], p.get("min_exclusive", False), p["unit"])
         for name, p in params.items()
@@ -156,6 +201,11 @@ def context(model: dict) -> dict:
     checks.append(range_check("temperature", "temperature", t["min"], t["max"], False, "degC"))
     checks.append(range_check("V0", "V0", s["V0_min"], s["V0_max"], False, "mV"))
     fast_lines, fast_rates = fast_rate_plan(model)
+    methods = model["methods"]["names"]
+    ionic_sum = left_to_right("+", [f"I.{ch['I']}" for ch in chans])
+    columns = ["t", *state, *(ch["I"] for ch in chans), "I_stim"]
+    recorded = ["(double)k * dt", *(f"y.{x}" for x in state), *(f"I.{ch['I']}" for ch in chans),
+                f"clamp ? {ionic_sum} : u"]
     return {
         "spec_version": model["spec"]["version"],
         "params": [{"name": n, "default": c_double(p["default"]), "unit": p["unit"], "doc": p["doc"]} for n, p in params.items()],
@@ -163,18 +213,32 @@ def context(model: dict) -> dict:
         "T_base": c_double(t["T_base"]),
         "temperature_default": c_double(t["default"]),
         "V0_default": c_double(s["V0_default"]),
+        "dt_default": c_double(s["dt_default"]),
         "spike_threshold_default": c_double(s["spike_threshold_default"]),
+        "max_integer": c_integer(s["max_integer"]),
         "V_rest_absolute": c_double(model["convention"]["V_rest_absolute"]),
         "rates_exact": rate_functions(model),
+        "rate_names": [name for name, _ in rate_forms(model)],
         "fast_rate_lines": fast_lines,
         "fast_rates": fast_rates,
         "fast_exp_count": sum("fast_exp" in line for line in fast_lines),  # fast_expm1 included
-        "channels": channels(model),
-        "dV_numerator": " - ".join(["I_stim"] + [f"I.I_{name}" for name in model["channels"]]),
-        "ionic_sum": " + ".join(f"I.I_{name}" for name in model["channels"]),
+        "gates": gates,
+        "state": state,
+        "state_list": ", ".join(state),
+        "derivative_list": ", ".join(f"d{x}/dt" for x in state),
+        "finite_state": " && ".join(f"isfinite(y.{x})" for x in state),
+        "channels": chans,
+        "G_total": left_to_right("+", [f"G.{ch['G']}" for ch in chans]),
+        "dV_numerator": left_to_right("-", ["I_stim", *(f"I.{ch['I']}" for ch in chans)]),
+        "ionic_sum": ionic_sum,
+        "membrane_equation": " - ".join(["I_stim", *(ch["I"] for ch in chans)]),
+        "columns": columns,
+        "recorded": recorded,
         "range_checks": checks,
         "batch_arrays": [*params, "temperature", "V0"],
-        "methods": [{"name": m, "enum": f"HH_{m.upper()}"} for m in model["methods"]["names"]],
+        "methods": [{"name": m, "enum": f"HH_{m.upper()}"} for m in methods],
+        "method_list": ", ".join(methods),
+        "default_method": f"HH_{model['methods']['default'].upper()}",
     }
 
 

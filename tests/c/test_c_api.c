@@ -201,7 +201,7 @@ int main(void)
 
     /* Forward Euler at dt = 0.1 ms blows up: the failing step is reported. */
     pulse.amplitude = 10.0;
-    setup(&f, 100); f.c.dt = 0.1; f.c.record_every = 10; f.c.pulses = &pulse; f.c.n_pulses = 1;
+    setup(&f, 100); f.c.method = HH_EULER; f.c.dt = 0.1; f.c.record_every = 10; f.c.pulses = &pulse; f.c.n_pulses = 1;
     run(&f, HH_ERROR_NONFINITE, "euler blow-up");
     expect(f.o.fail_step == 33, 1, "blow-up step", f.o.message);
 
