@@ -1,12 +1,15 @@
-"""Shared fixtures: the golden folder, its manifest, and the spec's model file."""
+"""Shared fixtures: the golden cases and traces, the reference's run of each
+case (once per test run), the C programs, and the spec's model file."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -18,7 +21,25 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "golden"
 SPEC = ROOT / "spec"
+BUILD = ROOT / "build" / "c"
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ports
+
+#: Every golden case, by name (golden/cases/NAME.json, golden/traces/NAME.csv).
+CASE_NAMES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
+
+
+def golden_case(name: str):
+    """The golden case NAME as a pyhh.Case."""
+    from pyhh import load_case
+
+    return load_case(GOLDEN / "cases" / f"{name}.json")
+
+
+def golden_trace(name: str) -> np.ndarray:
+    """The golden trace NAME as a (rows, 9) array."""
+    from pyhh.conformance.trace import read_trace
+
+    return read_trace(GOLDEN / "traces" / f"{name}.csv")
 
 
 def same_platform_as_golden() -> bool:
@@ -46,3 +67,28 @@ def manifest():
     from pyhh.conformance.golden import load_manifest
 
     return load_manifest(GOLDEN)
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """reference(NAME): the Python reference's Result for golden case NAME, run
+    once per test run however many tests compare against it."""
+    import pyhh
+
+    results: dict = {}
+
+    def result(name: str):
+        if name not in results:
+            results[name] = pyhh.run_case(golden_case(name), "python")
+        return results[name]
+
+    return result
+
+
+@pytest.fixture(scope="session")
+def c_programs() -> Path:
+    """build/c with the example program and the sanitizer builds, made with the Makefile's own flags."""
+    targets = ["build/c/hh_trace", "build/c/hh_trace_asan", "build/c/test_c_api_asan"]
+    done = subprocess.run(["make", "-s", *targets], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return BUILD

@@ -12,16 +12,13 @@ import numpy as np
 import pytest
 
 import pyhh
-from conftest import EXPECTED_LEVEL, GOLDEN
+from conftest import CASE_NAMES, EXPECTED_LEVEL, golden_case, golden_trace
 from pyhh.conformance.grading import compare
-from pyhh.conformance.trace import read_trace
-
-CASES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
 
 
 def golden_batch(name: str, accuracy: str):
     """A golden case as a batch of one neuron (its stimulus shared)."""
-    case = pyhh.load_case(GOLDEN / "cases" / f"{name}.json")
+    case = golden_case(name)
     result = pyhh.simulate_batch(
         n=1, stimulus=case.stimulus, dt=case.dt, steps=case.steps, method=case.method,
         temperature=case.temperature, V0=case.V0, params=case.params, clamp=case.clamp,
@@ -30,22 +27,21 @@ def golden_batch(name: str, accuracy: str):
     return case, result
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_exact_batch_reproduces_golden(name):
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_exact_batch_reproduces_golden(name, reference):
     case, result = golden_batch(name, "exact")
-    golden = read_trace(GOLDEN / "traces" / f"{name}.csv")
-    assert compare(result.traces[:, :, 0], golden, case.spike_threshold, spikes=not case.clamp).level == EXPECTED_LEVEL
-    assert np.array_equal(result.spikes[0], pyhh.run_case(case, "python").spikes)
+    comparison = compare(result.traces[:, :, 0], golden_trace(name), case.spike_threshold, spikes=not case.clamp)
+    assert comparison.level == EXPECTED_LEVEL
+    assert np.array_equal(result.spikes[0], reference(name).spikes)
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_fast_batch_is_within_the_float64_tolerance_of_golden(name):
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_fast_batch_is_within_the_float64_tolerance_of_golden(name, reference):
     case, result = golden_batch(name, "fast")
-    golden = read_trace(GOLDEN / "traces" / f"{name}.csv")
-    comparison = compare(result.traces[:, :, 0], golden, case.spike_threshold, spikes=not case.clamp)
+    comparison = compare(result.traces[:, :, 0], golden_trace(name), case.spike_threshold, spikes=not case.clamp)
     assert comparison.level in ("exact", "float64"), comparison
-    reference = pyhh.run_case(case, "python").spikes
-    assert len(result.spikes[0]) == len(reference) and np.allclose(result.spikes[0], reference, rtol=0, atol=1e-9)
+    spikes = reference(name).spikes
+    assert len(result.spikes[0]) == len(spikes) and np.allclose(result.spikes[0], spikes, rtol=0, atol=1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +116,11 @@ def test_counts_only_allocates_nothing_of_order_neurons_times_steps():
     tracemalloc.stop()
     assert result.spike_counts.sum() > 0
     assert peak < 2_000_000, peak
+
+
+def test_firing_rates_are_spikes_per_second_over_the_run():
+    batch = pyhh.simulate_batch(current=[0.0, 10.0], duration=100.0)
+    assert batch.firing_rates.tolist() == [0.0, 70.0]  # 7 spikes in 0.1 s at 10 uA/cm^2
 
 
 def test_the_spike_buffer_never_overflows_silently():

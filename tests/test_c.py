@@ -11,57 +11,43 @@ import numpy as np
 import pytest
 
 import pyhh
-from conftest import EXPECTED_LEVEL, GOLDEN, ROOT
-from pyhh.conformance.grading import compare
+from conftest import CASE_NAMES, EXPECTED_LEVEL, GOLDEN, golden_case, golden_trace
 from pyhh import cbackend
-from pyhh.conformance.trace import parse_trace, read_trace
-
-CASES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
-BUILD = ROOT / "build" / "c"
-
-
-@pytest.fixture(scope="module")
-def binaries():
-    """Build the example program and the sanitizer builds with the Makefile's own flags."""
-    targets = ["build/c/hh_trace", "build/c/hh_trace_asan", "build/c/test_c_api_asan"]
-    done = subprocess.run(["make", "-s", *targets], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return BUILD
+from pyhh.conformance.grading import compare
+from pyhh.conformance.trace import parse_trace
 
 
 def test_the_extension_is_built():
     assert cbackend.available()
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_c_backend_is_bit_identical_to_golden_and_reference(name):
-    case = pyhh.load_case(GOLDEN / "cases" / f"{name}.json")
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_c_backend_reaches_the_expected_level_and_equals_the_reference(name, reference):
+    case = golden_case(name)
     c = pyhh.run_case(case, "c")
-    golden = read_trace(GOLDEN / "traces" / f"{name}.csv")
-    assert compare(c.table(), golden, case.spike_threshold, spikes=not case.clamp).level == EXPECTED_LEVEL
-    python = pyhh.run_case(case, "python")
+    assert compare(c.table(), golden_trace(name), case.spike_threshold, spikes=not case.clamp).level == EXPECTED_LEVEL
+    python = reference(name)
     assert np.array_equal(c.table(), python.table())
     assert c.spikes.tolist() == python.spikes.tolist()
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_example_program_reproduces_golden(binaries, name):
-    done = subprocess.run([binaries / "hh_trace", GOLDEN / "cases" / f"{name}.json"], capture_output=True, text=True)
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_example_program_reproduces_golden(c_programs, name):
+    done = subprocess.run([c_programs / "hh_trace", GOLDEN / "cases" / f"{name}.json"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    golden = read_trace(GOLDEN / "traces" / f"{name}.csv")
-    assert compare(parse_trace(done.stdout), golden, 50.0, spikes=False).level == EXPECTED_LEVEL
+    assert compare(parse_trace(done.stdout), golden_trace(name), 50.0, spikes=False).level == EXPECTED_LEVEL
 
 
-def test_sanitized_example_runs_every_golden_case_clean(binaries):
-    for name in CASES:
-        done = subprocess.run([binaries / "hh_trace_asan", GOLDEN / "cases" / f"{name}.json"], capture_output=True, text=True)
+def test_sanitized_example_runs_every_golden_case_clean(c_programs):
+    for name in CASE_NAMES:
+        done = subprocess.run([c_programs / "hh_trace_asan", GOLDEN / "cases" / f"{name}.json"], capture_output=True,
+                              text=True)
         assert done.returncode == 0 and done.stderr == "", (name, done.stderr[-2000:])
-        golden = read_trace(GOLDEN / "traces" / f"{name}.csv")
-        assert compare(parse_trace(done.stdout), golden, 50.0, spikes=False).level == EXPECTED_LEVEL, name
+        assert compare(parse_trace(done.stdout), golden_trace(name), 50.0, spikes=False).level == EXPECTED_LEVEL, name
 
 
-def test_sanitized_c_api_bad_input_suite(binaries):
-    done = subprocess.run([binaries / "test_c_api_asan"], capture_output=True, text=True)
+def test_sanitized_c_api_bad_input_suite(c_programs):
+    done = subprocess.run([c_programs / "test_c_api_asan"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip().endswith("passed, 0 failed"), done.stdout + done.stderr[-2000:]
     assert "runtime error" not in done.stderr and "AddressSanitizer" not in done.stderr
 
@@ -81,19 +67,19 @@ def test_sanitized_c_api_bad_input_suite(binaries):
     ('{"name": "x", "method": "euler", "dt": 0.01, "steps": 5, "steps": 6}', "duplicate key"),
     ('{"name": "x", "method": "euler", "dt": 0.01, "steps": 90071992547409930}', "'steps' must be an integer"),
 ])
-def test_sanitized_example_rejects_bad_case_files(binaries, tmp_path, content, message):
+def test_sanitized_example_rejects_bad_case_files(c_programs, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
-    done = subprocess.run([binaries / "hh_trace_asan", path], capture_output=True, text=True)
+    done = subprocess.run([c_programs / "hh_trace_asan", path], capture_output=True, text=True)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert "Sanitizer" not in done.stderr and "runtime error" not in done.stderr
 
 
-def test_example_program_reports_blow_up(binaries, tmp_path):
+def test_example_program_reports_blow_up(c_programs, tmp_path):
     path = tmp_path / "blow.json"
     path.write_text('{"name": "blow", "method": "euler", "dt": 0.1, "steps": 100, '
                     '"stimulus": {"pulses": [{"start": 0, "stop": 100, "amplitude": 10}]}}')
-    done = subprocess.run([binaries / "hh_trace_asan", path], capture_output=True, text=True)
+    done = subprocess.run([c_programs / "hh_trace_asan", path], capture_output=True, text=True)
     assert done.returncode == 3 and "finite range at step 33" in done.stderr
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 import subprocess
 import sys
 
@@ -151,10 +153,39 @@ def test_subcommands_reject_bad_arguments(args, message):
     assert done.returncode == 2 and message in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "fi", "clamp", "methods", "trace", "conform", "golden"])
-def test_every_subcommand_has_help_with_units(command):
+UNITS = ("ms", "mV", "uA/cm^2", "degC", "seconds")
+
+
+def subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
+    from pyhh.cli import build_parser
+
+    (sub,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_every_subcommand_is_listed():
+    assert sorted(subcommand_parsers()) == sorted(["run", "fi", "clamp", "methods", "trace", "conform", "golden"])
+
+
+@pytest.mark.parametrize("command", sorted(subcommand_parsers()))
+def test_every_subcommand_has_help_with_units_and_defaults(command):
     done = pyhh_cli(command, "--help")
-    assert done.returncode == 0 and "usage: pyhh " + command in done.stdout
+    assert done.returncode == 0 and done.stdout.startswith("usage: pyhh " + command), done.stdout[:200]
+    parser = subcommand_parsers()[command]
+    assert parser.description and parser.description.split()[0] in done.stdout  # it says what it does
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        assert action.help, f"{command} {action.dest} has no help"
+        if action.type is float:
+            assert any(unit in action.help for unit in UNITS), f"{command} {action.dest}: no unit in {action.help!r}"
+        if action.option_strings and action.default not in (None, False, [], argparse.SUPPRESS):
+            stated = re.search(r"\(default:? ([^;)]+)", action.help)
+            assert stated, f"{command} {action.dest}: the default is not stated in {action.help!r}"
+            if isinstance(action.default, (int, float)) and not isinstance(action.default, bool):
+                assert float(stated.group(1)) == action.default, (command, action.dest)
+            elif isinstance(action.default, str):
+                assert stated.group(1) == action.default, (command, action.dest)
 
 
 def test_the_figure_code_runs_in_quick_mode(tmp_path):

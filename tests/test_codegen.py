@@ -203,3 +203,12 @@ def test_c_and_python_name_the_neuron_alike(name, value):
     message = cbackend.ffi.new("char[256]")
     assert cbackend.lib.hh_check_batch(c_batch(inputs, keep), message, 256) == cbackend.lib.HH_ERROR_INVALID
     assert normalised(cbackend.ffi.string(message).decode()) == normalised(python)
+
+
+def test_the_c_default_case_is_the_one_the_model_file_states(model):
+    c = cbackend.ffi.new("hh_case *")
+    cbackend.lib.hh_default_case(c)
+    assert pyhh.METHODS[c.method] == model["methods"]["default"] == pyhh.Case().method
+    assert c.dt == model["settings"]["dt_default"] and c.temperature == model["temperature"]["default"]
+    assert (c.V0, c.spike_threshold) == (model["settings"]["V0_default"], model["settings"]["spike_threshold_default"])
+    assert all(getattr(c.params, name) == spec["default"] for name, spec in model["parameters"].items())

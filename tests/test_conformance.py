@@ -8,20 +8,18 @@ import json
 import numpy as np
 import pytest
 
-from conftest import GOLDEN
+from conftest import CASE_NAMES, GOLDEN, golden_case, golden_trace
 from ports.reordered import simulate as reordered
-from pyhh import load_case, run_case
+from pyhh import run_case
 from pyhh.conformance.grading import compare
-from pyhh.conformance.trace import read_trace
-
-CASES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
 
 
 def golden_of(name):
-    return json.loads((GOLDEN / "cases" / f"{name}.json").read_text()), read_trace(GOLDEN / "traces" / f"{name}.csv")
+    """The case file as parsed JSON (what an independent port reads) and its golden trace."""
+    return json.loads((GOLDEN / "cases" / f"{name}.json").read_text()), golden_trace(name)
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", CASE_NAMES)
 def test_a_reordered_float64_port_reaches_float64(name):
     case, golden = golden_of(name)
     rows, _ = reordered(case, np.float64)
@@ -37,8 +35,8 @@ def test_a_float32_port_reaches_float32(name):
 
 def test_recording_off_by_one_step_fails():
     # pyHH's bug: the state after step k stored under t_k.
-    case = load_case(GOLDEN / "cases" / "repetitive_euler.json")
-    golden = read_trace(GOLDEN / "traces" / "repetitive_euler.csv")
+    case = golden_case("repetitive_euler")
+    golden = golden_trace("repetitive_euler")
     shifted = golden.copy()
     shifted[:-1, 1:5] = run_case(case).table()[1:, 1:5]  # every 10th row: off by 10 steps here
     result = compare(shifted, golden, 50.0)

@@ -53,14 +53,16 @@ def test_bad_arguments_are_named(kwargs, message):
     (Pulse(-1.0, 2.0, 1.0), "0 <= start <= stop"),
     (Pulse(5.0, 2.0, 1.0), "0 <= start <= stop"),
     (Pulse(1.0, 2.0, math.inf), "pulse amplitude must be finite"),
-    (StepPulse(0, 5, 1.0), None),
 ])
 def test_bad_stimuli_are_named(stimulus, message):
-    if message is None:
-        pyhh.simulate(stimulus, steps=10)
-        return
     with pytest.raises(InvalidInputError, match=message):
         pyhh.simulate(stimulus, steps=3 if not isinstance(stimulus, Pulse) else 100)
+
+
+def test_a_step_pulse_drives_exactly_its_steps():
+    # the good stimulus beside the bad ones: steps 0 <= k < 5 get the amplitude (§6.2)
+    result = pyhh.simulate(StepPulse(0, 5, 1.0), steps=10)
+    assert result.I_stim.tolist() == [1.0] * 5 + [0.0] * 5
 
 
 def test_waveform_length_must_match_steps():

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import pyhh
-from conftest import ROOT
 from pyhh import cbackend
 from pyhh.conformance.casefile import case_to_json
 from pyhh.reference.parameters import PARAMETER_TABLE, TEMPERATURE_RANGE, V0_RANGE
@@ -134,10 +133,8 @@ def test_python_and_c_reject_the_same_values(case, name, value):
 
 
 @pytest.fixture(scope="module")
-def hh_trace_asan():
-    done = subprocess.run(["make", "-s", "build/c/hh_trace_asan"], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return ROOT / "build" / "c" / "hh_trace_asan"
+def hh_trace_asan(c_programs):
+    return c_programs / "hh_trace_asan"
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,10 +1,13 @@
-"""README's code works as written: every Python block runs, the C example compiles and runs."""
+"""README's code works as written and does what its comments promise: every
+Python block runs and its promised outputs are checked; the C example compiles,
+runs and prints the promised spikes."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -16,10 +19,57 @@ def blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
 
 
+def promised(code: str, pattern: str) -> str:
+    """The value a README comment promises, found by `pattern` (one group)."""
+    match = re.search(pattern, code)
+    assert match, f"README no longer promises {pattern!r}"
+    return match.group(1)
+
+
+def check_quickstart(code: str, ns: dict) -> None:
+    result, warm, clamp = ns["result"], ns["warm"], ns["clamp"]
+    assert result.spike_count == int(promised(code, r"# (\d+) spikes, times in ms"))
+    assert np.all((result.spikes > 10.0) & (result.spikes < 90.0))  # during the pulse
+    assert np.array_equal(result.V_absolute, result.V - 65.0)  # "result.V_absolute is V - 65"
+    assert result.V.max() > 90.0  # mV from rest: action potentials peak near 100
+    assert warm.case.temperature == 18.5 and warm.case.params.g_K == 30.0 and warm.case.method == "rk4"
+    assert clamp.case.clamp and clamp.I_Na.min() < -100.0  # "the inward sodium current"
+
+
+def check_batch(code: str, ns: dict) -> None:
+    sweep, curve = ns["sweep"], ns["curve"]
+    assert sweep.n == 10_000 and sweep.spike_counts[0] == 0 and sweep.spike_counts[-1] > 5
+    assert curve.onset == float(promised(code, r"print\(curve\.onset\)\s+# ([\d.]+):"))
+
+
+def check_pyhh(code: str, ns: dict) -> None:
+    sim = ns["sim"]
+    for name in promised(code, r"# (sim\.times.*)").replace("sim.", "").split(", "):
+        assert len(getattr(sim, name)) == 20_000, name
+    assert sim.Vm.max() > 50.0  # the 50 uA/cm^2 pulse fires
+
+
+#: Each README block, known by a line it contains, and the check of its promises.
+CHECKS = {
+    "# 10 uA/cm^2 from 10 ms to 90 ms": check_quickstart,
+    "sweep = pyhh.simulate_batch(": check_batch,
+    "sim = pyhh.Simulation(model)": check_pyhh,
+}
+
+
+def check_for(code: str):
+    matches = [check for key, check in CHECKS.items() if key in code]
+    assert len(matches) == 1, f"a README block has no check of its promises: {code[:80]!r}"
+    return matches[0]
+
+
 @pytest.mark.parametrize("code", blocks("python"), ids=lambda code: code.splitlines()[0][:40])
-def test_python_blocks_run(code, tmp_path, monkeypatch):
+def test_python_blocks_run_and_keep_their_promises(code, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md", "exec"), {})
+    check = check_for(code)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    check(code, namespace)
 
 
 def test_c_example_compiles_and_prints_spikes(tmp_path):
@@ -27,7 +77,8 @@ def test_c_example_compiles_and_prints_spikes(tmp_path):
     source = tmp_path / "minimal.c"
     source.write_text(code)
     build = subprocess.run(["cc", "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O2", "-ffp-contract=off",
-                            f"-I{ROOT / 'c'}", str(source), str(ROOT / "c" / "pyhh.c"), str(ROOT / "c" / "pyhh_fast.c"), "-lm", "-o", str(tmp_path / "minimal")],
+                            f"-I{ROOT / 'c'}", str(source), str(ROOT / "c" / "pyhh.c"), str(ROOT / "c" / "pyhh_fast.c"),
+                            "-lm", "-o", str(tmp_path / "minimal")],
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     run = subprocess.run([str(tmp_path / "minimal")], capture_output=True, text=True)

@@ -9,7 +9,7 @@ import pytest
 
 import pyhh
 from pyhh.conformance import grading as conformance
-from pyhh.reference import parameters, rates
+from pyhh.reference import checks, parameters, rates
 
 
 def rate_from_spec(form: dict, V: float) -> float:
@@ -63,6 +63,24 @@ def test_settings_match(model):
     assert parameters.V_REST_ABSOLUTE == model["convention"]["V_rest_absolute"]
     assert parameters.SPEC_VERSION == pyhh.SPEC_VERSION == model["spec"]["version"]
     assert list(pyhh.METHODS) == model["methods"]["names"]
+    assert pyhh.DEFAULT_METHOD == model["methods"]["default"] == pyhh.Case().method
+    assert parameters.DT_DEFAULT == s["dt_default"] == pyhh.Case().dt
+    assert checks.MAX_INTEGER == s["max_integer"] == 2**53
+
+
+def test_every_api_and_command_defaults_to_the_one_default_method(model):
+    import inspect
+
+    from pyhh.cli import build_parser
+
+    default = model["methods"]["default"]
+    for function in (pyhh.simulate, pyhh.simulate_batch, pyhh.fi_curve):
+        assert inspect.signature(function).parameters["method"].default == default, function.__name__
+    from pyhh.experiments import clamp_family
+
+    assert inspect.signature(clamp_family).parameters["method"].default == default
+    for command in ("run", "fi", "clamp"):
+        assert build_parser().parse_args([command]).method == default, command
 
 
 def test_temperature_factor_uses_q10_and_base(model):

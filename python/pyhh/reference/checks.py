@@ -21,7 +21,7 @@ MAX_INTEGER = 2**53
 
 
 def check_real(name: str, value: Any) -> float:
-    """A finite real number, as a float; else an error naming `name`."""
+    """§8.4: a finite real number, as a float; else an error naming `name`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidInputError(f"{name} must be a real number, got {value!r}")
     x = float(value)
@@ -31,7 +31,7 @@ def check_real(name: str, value: Any) -> float:
 
 
 def check_range(name: str, value: Any, low: float, high: float, low_excluded: bool = False, unit: str = "") -> float:
-    """A finite number inside [low, high] (or (low, high] with low_excluded), as a float."""
+    """§8.4: a finite number inside [low, high] (or (low, high] with low_excluded), as a float."""
     x = check_real(name, value)
     too_low = x <= low if low_excluded else x < low
     if too_low or x > high:
@@ -44,7 +44,7 @@ def check_range(name: str, value: Any, low: float, high: float, low_excluded: bo
 
 
 def check_positive(name: str, value: Any, unit: str = "ms") -> float:
-    """A finite number greater than 0 (dt, a duration, a timeout), as a float."""
+    """§8.4: a finite number greater than 0 (dt, a duration, a timeout), as a float."""
     x = check_real(name, value)
     if x <= 0.0:
         raise InvalidInputError(f"{name} = {x!r} {unit} must be greater than 0")
@@ -52,7 +52,7 @@ def check_positive(name: str, value: Any, unit: str = "ms") -> float:
 
 
 def check_integer(name: str, value: Any, minimum: int = 1) -> int:
-    """A whole number from `minimum` to 2^53 (a count or a step index), as an int."""
+    """§8.4: a whole number from `minimum` to 2^53 (a count or a step index), as an int."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
     if value < minimum:
@@ -63,14 +63,14 @@ def check_integer(name: str, value: Any, minimum: int = 1) -> int:
 
 
 def check_at_most(name: str, value: int, limit_name: str, limit: int) -> int:
-    """value <= limit, for a whole number bounded by another (record_every by steps)."""
+    """§8.4: value <= limit, for a whole number bounded by another (record_every by steps)."""
     if value > limit:
         raise InvalidInputError(f"{name} = {value} is larger than {limit_name} = {limit}; it must be at most {limit_name}")
     return value
 
 
 def check_choice(what: str, value: Any, choices: Iterable[str], plural: str | None = None) -> str:
-    """One of the named choices (a method, a mode, a backend, a parameter name)."""
+    """§8.4: one of the named choices (a method, a mode, a backend, a parameter name)."""
     choices = tuple(choices)
     if not isinstance(value, str) or value not in choices:
         raise InvalidInputError(f"unknown {what} {value!r}; the {plural or what + 's'} are {', '.join(choices)}")
@@ -78,7 +78,7 @@ def check_choice(what: str, value: Any, choices: Iterable[str], plural: str | No
 
 
 def check_names(what: str, names: Iterable[Any], choices: Iterable[str]) -> None:
-    """Every name is one of the choices (the keys of a parameter mapping); the first unknown one is named."""
+    """§3.1: every name is one of the choices (the keys of a parameter mapping); the first unknown one is named."""
     choices = tuple(choices)
     for name in sorted(names, key=str):
         check_choice(what, name, choices)
