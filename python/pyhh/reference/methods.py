@@ -30,7 +30,12 @@ def exp_euler_gate(x: float, alpha: float, beta: float, dt: float) -> float:
 
 def exp_euler_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float, clamp: bool) -> State:
     """§7.2: exponential Euler: V exact with the conductances frozen, each gate
-    exact with V frozen (the gate update of Rush & Larsen 1978)."""
+    exact with V frozen.
+
+    The gate update (step 4) is that of S. Rush and H. Larsen (1978), "A practical
+    algorithm for solving dynamic membrane equations", IEEE Trans. Biomed. Eng.
+    25:389-392.
+    """
     r = rates(y.V, phi)  # 1.
     G = conductances(y, p)  # 2.
     I = currents(y, G, p)
