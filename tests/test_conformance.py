@@ -8,9 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from conftest import CASE_NAMES, GOLDEN, golden_case, golden_trace
+from conftest import CASE_NAMES, GOLDEN, golden_trace
 from ports.reordered import simulate as reordered
-from pyhh import run_case
 from pyhh.conformance.grading import compare
 
 
@@ -33,12 +32,11 @@ def test_a_float32_port_reaches_float32(name):
     assert compare(rows, golden, 50.0).level == "float32"
 
 
-def test_recording_off_by_one_step_fails():
+def test_recording_off_by_one_step_fails(reference):
     # pyHH's bug: the state after step k stored under t_k.
-    case = golden_case("repetitive_euler")
     golden = golden_trace("repetitive_euler")
     shifted = golden.copy()
-    shifted[:-1, 1:5] = run_case(case).table()[1:, 1:5]  # every 10th row: off by 10 steps here
+    shifted[:-1, 1:5] = reference("repetitive_euler").table()[1:, 1:5]  # every 10th row: off by 10 steps here
     result = compare(shifted, golden, 50.0)
     assert result.level != "exact" and result.level != "float64"
     assert result.first_departure[0] == 0
