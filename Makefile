@@ -58,12 +58,13 @@ $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
 # The same, built with AddressSanitizer and UndefinedBehaviorSanitizer (tests/test_c.py runs them).
 sanitize: $(BUILD)/hh_trace_asan $(BUILD)/test_c_api_asan
 
-C_SOURCES := c/pyhh.c c/pyhh_fast.c c/hh_fast_math.h
+C_SOURCES := c/pyhh.c c/pyhh_fast.c
+C_HEADERS := c/pyhh.h c/hh_fast_math.h
 
-$(BUILD)/hh_trace_asan: c/hh_trace.c $(C_SOURCES) c/pyhh.h | $(BUILD)
+$(BUILD)/hh_trace_asan: c/hh_trace.c $(C_SOURCES) $(C_HEADERS) | $(BUILD)
 	$(CC) $(SANITIZE) -Ic c/hh_trace.c $(C_SOURCES) -lm -o $@
 
-$(BUILD)/test_c_api_asan: tests/c/test_c_api.c $(C_SOURCES) c/pyhh.h | $(BUILD)
+$(BUILD)/test_c_api_asan: tests/c/test_c_api.c $(C_SOURCES) $(C_HEADERS) | $(BUILD)
 	$(CC) $(SANITIZE) -Ic tests/c/test_c_api.c $(C_SOURCES) -lm -o $@
 
 $(BUILD):

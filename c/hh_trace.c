@@ -390,7 +390,7 @@ static void mark_required(const char *key, int *seen)
 
 static int read_case(case_file *f, const json *root)
 {
-    static const char *const methods[] = {"euler", "exp_euler", "rk4"};
+    static const char *const methods[] = HH_METHOD_NAMES;
     static const char *const modes[] = {"current", "clamp"};
     static const char *const required[] = {"name", "method", "dt", "steps"};
     int seen[4] = {0, 0, 0, 0};
@@ -406,7 +406,7 @@ static int read_case(case_file *f, const json *root)
         if (strcmp(key, "name") == 0 || strcmp(key, "description") == 0)
             ok = v->type == JSON_STRING ? 1 : case_fail(f, "'%s' must be a string", key);
         else if (strcmp(key, "method") == 0)
-            ok = get_choice(f, key, v, methods, 3, &f->c.method);
+            ok = get_choice(f, key, v, methods, HH_METHODS, &f->c.method);
         else if (strcmp(key, "mode") == 0)
             ok = get_choice(f, key, v, modes, 2, &f->c.mode);
         else if (strcmp(key, "dt") == 0)

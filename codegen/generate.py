@@ -24,8 +24,9 @@ the checks of every parameter, the state's fields in the batch kernels, the
 recorded columns), which plain C could reach only through X-macros or a second
 layer of indirection; and each generated file would then no longer read top
 to bottom as one complete port of the spec, the way a porter reads it. So the
-templates render whole files, which are committed, formatted, compiled with
--Wall -Wextra -pedantic -Werror and run under the sanitizers by the tests:
+templates render whole files, which are committed, laid out by the templates as a person would write them,
+compiled with -Wall -Wextra -pedantic -Werror and run under the sanitizers by
+the tests:
 an editor, a linter and a reader work on c/, and one edits the template. The
 model functions are written once, as the jinja2 macro of model.c.j2, and
 rendered twice: with the C library's exp in pyhh.c and with the vectorisable
@@ -237,6 +238,9 @@ def context(model: dict) -> dict:
         "range_checks": checks,
         "batch_arrays": [*params, "temperature", "V0"],
         "methods": [{"name": m, "enum": f"HH_{m.upper()}"} for m in methods],
+        "method_names": ", ".join(f'"{m}"' for m in methods),
+        "staggered_test": " || ".join(f"(method) == HH_{m.upper()}" for m in model["methods"]["staggered"]),
+        "spike_bisections": s["spike_bisections"],
         "method_list": ", ".join(methods),
         "default_method": f"HH_{model['methods']['default'].upper()}",
     }

@@ -93,16 +93,20 @@ def test_clamp_sodium_peaks_inward_and_reverses_near_E_Na(tmp_path):
     assert np.all(np.diff(steady_I_K) > 0)
 
 
-def test_methods_shows_each_order_and_the_blow_ups(tmp_path):
+def test_methods_shows_each_order_cost_and_the_blow_ups(tmp_path):
     done = pyhh_cli("methods", "--dt", "0.005", "0.01", "0.02", "0.1", "--csv", str(tmp_path / "m.csv"),
                     "--plot", str(tmp_path / "m.png"))
     assert done.returncode == 0, done.stderr
-    summary = done.stdout.split("observed order: ")[1].splitlines()[0]
-    orders = dict(part.split() for part in summary.split(", "))
-    assert abs(float(orders["euler"]) - 1) < 0.2 and abs(float(orders["rk4"]) - 4) < 0.3
+    for which, expected in (("V", {"euler": 1, "rk4": 4, "staggered_cn": 2, "staggered_exp": 2}),
+                            ("spike times", {"euler": 1, "exp_euler": 1, "staggered_cn": 2, "staggered_exp": 2})):
+        summary = done.stdout.split(f"observed order ({which}): ")[1].splitlines()[0]
+        orders = dict(part.split() for part in summary.split(", "))
+        for method, order in expected.items():
+            assert abs(float(orders[method]) - order) < 0.3, (which, method, orders)
     assert done.stdout.count("blew up") == 2  # euler and rk4 at dt = 0.1
     header, data = read_csv(tmp_path / "m.csv")
-    assert header == ["dt", "euler", "exp_euler", "rk4"] and np.isnan(data[-1, 1])
+    assert header[:4] == ["dt", "euler_V_error", "euler_spike_error", "euler_cost"] and len(header) == 16
+    assert np.isnan(data[-1, 1]) and np.all(data[:, header.index("staggered_cn_cost")] > 0)
 
 
 def test_waveform_files_are_read_strictly(tmp_path):
@@ -129,9 +133,9 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["fi", "--step", "0"], "--step = 0 must be > 0"),
+    (["fi", "--step", "0"], "--step = 0.0 uA/cm^2 must be greater than 0"),
     (["fi", "--transient", "600"], "transient = 600.0 ms must lie in [0, duration = 500.0 ms)"),
-    (["clamp", "--start", "50", "--stop", "10"], "--stop = 10 >= --start = 50"),
+    (["clamp", "--start", "50", "--stop", "10"], "--stop = 10 mV must be at least --start = 50 mV"),
     (["methods", "--dt", "0.03"], "dt = 0.03 ms must divide sample_every = 0.2 ms"),
     (["run", "--waveform", "/no/such/file"], "cannot read the waveform"),
     (["run", "--repeat", "0"], "--repeat = 0 must be at least 1"),

@@ -61,11 +61,13 @@ def model_numbers(node) -> set[float]:
 
 def test_templates_retype_no_constant(model):
     # Every number of the model reaches C through the generator, never typed in a
-    # template. 0, 1 and 10 also occur in the spec's formulas (x == 0, exprel(0) = 1,
-    # phi's "per 10 degC"), so they cannot be told apart here.
+    # template. 0, 1, 3 and 10 also occur in the spec's formulas (x == 0, exprel(0) = 1,
+    # the cubic's 3 d of §9, phi's "per 10 degC"), so they cannot be told apart here;
+    # Q10 = 3 is checked by its place instead.
     text = template_text()
+    assert "pow({{ Q10 }}, " in text
     used_by_c = {key: model[key] for key in ("parameters", "temperature", "settings", "gates", "convention")}
-    for number in sorted(model_numbers(used_by_c) - {0.0, 1.0, 10.0}):
+    for number in sorted(model_numbers(used_by_c) - {0.0, 1.0, 3.0, 10.0}):
         literals = {repr(number)} | ({str(int(number))} if number.is_integer() and abs(number) >= 100 else set())
         for literal in literals:
             assert not re.search(rf"(?<![§\w.]){re.escape(literal)}(?![\w.])", text), literal
@@ -212,3 +214,17 @@ def test_the_c_default_case_is_the_one_the_model_file_states(model):
     assert c.dt == model["settings"]["dt_default"] and c.temperature == model["temperature"]["default"]
     assert (c.V0, c.spike_threshold) == (model["settings"]["V0_default"], model["settings"]["spike_threshold_default"])
     assert all(getattr(c.params, name) == spec["default"] for name, spec in model["parameters"].items())
+
+
+@pytest.mark.parametrize("start, stop, amplitude", [(-1, 5, 1.0), (6, 5, 1.0), (0, 2**53 + 1, 1.0), (0, 5, math.inf)])
+def test_c_and_python_word_the_pulse_rules_alike(start, stop, amplitude):
+    # C names the pulse's index too; Python's StepPulse checks itself before it is in a list.
+    python = python_message(lambda: pyhh.StepPulse(start, stop, amplitude))
+
+    def pulses(c, keep):
+        array = cbackend.ffi.new("hh_pulse[]", 2)
+        array[1].start, array[1].stop, array[1].amplitude = start, stop, amplitude
+        keep.append(array)
+        c.pulses, c.n_pulses = array, 2
+
+    assert normalised(c_case_message(pulses)) == normalised(python + " (pulse 1)")

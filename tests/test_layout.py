@@ -91,7 +91,7 @@ def test_every_reference_step_function_is_in_the_table():
     import inspect
 
     listed = {name for _, names in section_table() for name in names}
-    for module in ("rates", "currents", "methods", "run", "stimulus"):
+    for module in ("parameters", "rates", "currents", "stimulus", "methods", "run", "case", "checks"):
         mod = __import__(f"pyhh.reference.{module}", fromlist=["_"])
         for name, thing in vars(mod).items():
             if inspect.isfunction(thing) and thing.__module__ == mod.__name__ and (thing.__doc__ or "").startswith("§"):

@@ -59,7 +59,9 @@ def test_settings_match(model):
     assert parameters.V0_DEFAULT == s["V0_default"]
     assert parameters.V0_RANGE == (s["V0_min"], s["V0_max"])
     assert parameters.SPIKE_THRESHOLD_DEFAULT == s["spike_threshold_default"]
-    assert parameters.EULER_DT_WARNING == s["euler_dt_warning"]
+    from pyhh.compat import EULER_DT_WARNING
+
+    assert EULER_DT_WARNING == s["euler_dt_warning"]
     assert parameters.V_REST_ABSOLUTE == model["convention"]["V_rest_absolute"]
     assert parameters.SPEC_VERSION == pyhh.SPEC_VERSION == model["spec"]["version"]
     assert list(pyhh.METHODS) == model["methods"]["names"]

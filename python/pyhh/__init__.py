@@ -19,7 +19,7 @@ from .batch import BatchResult, simulate_batch
 from .compat import HHModel, Simulation
 from .conformance.casefile import load_case
 from .fi import FICurve, fi_curve
-from .reference.case import DEFAULT_METHOD, METHODS, MODES, Case
+from .reference.case import DEFAULT_METHOD, METHODS, MODES, STAGGERED, Case
 from .reference.errors import CaseFileError, InvalidInputError, NumericalInstabilityError, PyhhError
 from .reference.parameters import SPEC_VERSION, V_REST_ABSOLUTE, Parameters
 from .reference.run import COLUMNS
@@ -34,6 +34,7 @@ __all__ = [
     "METHODS",
     "MODES",
     "SPEC_VERSION",
+    "STAGGERED",
     "V_REST_ABSOLUTE",
     "Case",
     "CaseFileError",

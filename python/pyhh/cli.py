@@ -28,7 +28,7 @@ from .conformance import golden
 from .conformance.casefile import load_case
 from .conformance.trace import format_trace
 from .reference.case import DEFAULT_METHOD, METHODS
-from .reference.checks import check_choice, check_positive, check_real
+from .reference.checks import check_choice, check_integer, check_positive, check_real
 from .reference.errors import InvalidInputError, PyhhError
 from .reference.parameters import (
     DT_DEFAULT,
@@ -129,8 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         amplitude, start, stop, repeat, period, duration = (
             default if value is None else value
             for value, default in zip(pulse_options.values(), RUN_PULSE_DEFAULTS.values()))
-        if repeat < 1:
-            raise InvalidInputError(f"--repeat = {repeat} must be at least 1")
+        check_integer("--repeat", repeat)
         if repeat > 1 and period < stop - start:
             raise InvalidInputError(f"--period = {period:g} ms is shorter than a pulse ({stop - start:g} ms): "
                                     "repeated pulses would overlap")
@@ -160,10 +159,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
     """start, start + step, ... up to stop (inclusive), checked."""
-    for name, value in (("--start", start), ("--stop", stop), ("--step", step)):
-        check_real(name, value)
-    if step <= 0 or stop < start:
-        raise InvalidInputError(f"--step = {step:g} must be > 0 and --stop = {stop:g} >= --start = {start:g}")
+    check_real("--start", start)
+    check_real("--stop", stop)
+    check_positive("--step", step, unit)
+    if stop < start:
+        raise InvalidInputError(f"--stop = {stop:g} {unit} must be at least --start = {start:g} {unit}")
     count = int((stop - start) / step + 1e-9) + 1
     if count > 10**6:
         raise InvalidInputError(f"{count} values from {start:g} to {stop:g} {unit} in steps of {step:g} is too many "
@@ -214,18 +214,29 @@ def cmd_clamp(args: argparse.Namespace) -> int:
 
 
 def cmd_methods(args: argparse.Namespace) -> int:
-    """pyhh methods: error against dt."""
+    """pyhh methods: each method's errors against dt, and its cost."""
     from .experiments import method_errors
 
     study = method_errors(args.dt, stimulus=args.current, duration=args.duration, backend=args.backend)
-    print(f"largest |V - V_rk4(dt={study.reference_dt:g})| in mV, constant {args.current:g} uA/cm^2, {args.duration:g} ms")
-    print(f"{'dt (ms)':>9} " + " ".join(f"{m:>11}" for m in study.errors))
-    for j, dt in enumerate(study.dts):
-        print(f"{dt:>9g} " + " ".join(f"{study.errors[m][j]:>11.3g}" if np.isfinite(study.errors[m][j])
-                                      else f"{'blew up':>11}" for m in study.errors))
-    print("observed order: " + ", ".join(f"{m} {study.order(m):.2f}" for m in study.errors))
+    print(f"against rk4 at dt = {study.reference_dt:g} ms, constant {args.current:g} uA/cm^2 for {args.duration:g} ms "
+          f"({len(study.reference_spikes)} spikes): largest |V error| (mV), largest spike-time error (ms), "
+          f"cost (ms of computing per simulated second, backend {args.backend})")
+    print(f"{'method':>14} {'dt (ms)':>8} {'V error':>10} {'spike error':>12} {'cost':>9}")
+    for method in study.errors:
+        for j, dt in enumerate(study.dts):
+            V, spikes, cost = study.errors[method][j], study.spike_errors[method][j], study.costs[method][j]
+            if not np.isfinite(V):
+                print(f"{method:>14} {dt:>8g} {'blew up':>10}")
+                continue
+            spike_text = f"{spikes:>12.3g}" if np.isfinite(spikes) else f"{'wrong count':>12}"
+            print(f"{method:>14} {dt:>8g} {V:>10.3g} {spike_text} {cost:>9.3g}")
+    print("observed order (V): " + ", ".join(f"{m} {study.order(m):.2f}" for m in study.errors))
+    print("observed order (spike times): " + ", ".join(f"{m} {study.order(m, 'spikes'):.2f}" for m in study.errors))
     if args.csv:
-        write_csv(args.csv, ["dt", *study.errors], [study.dts, *study.errors.values()])
+        names = list(study.errors)
+        header = ["dt"] + [f"{m}_{what}" for m in names for what in ("V_error", "spike_error", "cost")]
+        columns = [study.dts] + [table[m] for m in names for table in (study.errors, study.spike_errors, study.costs)]
+        write_csv(args.csv, header, columns)
     if args.plot:
         from .plotting import methods_figure
 
@@ -323,17 +334,18 @@ def add_clamp(sub) -> None:
 
 def add_methods(sub) -> None:
     """pyhh methods' options."""
-    methods = sub.add_parser("methods", help="each method's error against dt (log-log) and its order",
-                             description="euler, exp_euler and rk4 at each dt against rk4 at dt = 0.0005 ms: the "
-                             "largest |V error| at common sample times, every 0.2 ms.")
+    methods = sub.add_parser("methods", help="each method's errors and cost against dt, and their orders",
+                             description="Every method at each dt against rk4 at dt = 0.0005 ms: the largest |V "
+                             "error| at common sample times (every 0.2 ms), the largest spike-time error, and the "
+                             "cost in ms of computing per simulated second; the figure is accuracy against cost.")
     methods.add_argument("--dt", type=float, nargs="+", default=[0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
                          help="time steps, ms; each must divide 0.2 (default 0.001 ... 0.2)")
     methods.add_argument("--current", type=float, default=10.0, help="constant current, uA/cm^2 (default 10)")
-    methods.add_argument("--duration", type=float, default=20.0, help="ms (default 20)")
+    methods.add_argument("--duration", type=float, default=50.0, help="ms (default 50)")
     methods.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                          help=f"implementation (default {DEFAULT_BACKEND})")
-    methods.add_argument("--csv", type=Path, help="write dt and each method's error here")
-    methods.add_argument("--plot", type=Path, help="draw the log-log figure here (PNG)")
+    methods.add_argument("--csv", type=Path, help="write dt and each method's errors and cost here")
+    methods.add_argument("--plot", type=Path, help="draw accuracy against cost here (PNG)")
     methods.set_defaults(func=cmd_methods)
 
 

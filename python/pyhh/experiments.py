@@ -4,13 +4,16 @@ clamp_family: the voltage-clamp step family of Hodgkin & Huxley (1952): from a
 holding potential, step to each of a range of voltages and record I_Na and
 I_K; the peak sodium current against voltage is the I-V curve.
 
-method_errors: each method at a range of dt against a fine rk4 solution,
-showing each method's order and where forward Euler and rk4 become unstable.
+method_errors: each method at a range of dt against a fine rk4 solution:
+its V and spike-time errors, their orders, where forward Euler and rk4 become
+unstable, and what each costs on the C kernel.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -72,29 +75,49 @@ def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float = 0.0, 
 
 @dataclasses.dataclass(frozen=True)
 class MethodErrors:
-    """errors[method]: for each dt, the largest |V - V_reference| (mV) at the
-    common sample times, or nan where the method blew up."""
+    """Each method at each dt against a fine rk4 solution, and what it cost.
+
+    errors[method]: the largest |V - V_reference| (mV) at the common sample times;
+    spike_errors[method]: the largest |t - t_reference| (ms) over the spikes, compared
+    one by one (inf where the spike count is wrong); costs[method]: milliseconds of
+    computing per simulated second (C backend, the fastest of a few runs). Each is
+    nan where the method blew up.
+    """
 
     dts: np.ndarray
     errors: dict[str, np.ndarray]
+    spike_errors: dict[str, np.ndarray]
+    costs: dict[str, np.ndarray]
     reference_dt: float
+    reference_spikes: np.ndarray
 
-    def order(self, method: str) -> float:
+    def order(self, method: str, which: str = "V") -> float:
         """The slope of log(error) against log(dt) in the asymptotic range: the
-        smaller half (at least two) of the dts where the method stayed finite; nan
-        with fewer than two."""
-        ok = np.isfinite(self.errors[method]) & (self.errors[method] > 0)
+        smaller half (at least two) of the dts where the method stayed finite and
+        counted the spikes right; nan with fewer than two. which: "V" or "spikes"."""
+        table = self.errors if which == "V" else self.spike_errors
+        ok = np.isfinite(table[method]) & (table[method] > 0)
         order = np.argsort(self.dts[ok])
-        dts, errors = self.dts[ok][order], self.errors[method][ok][order]
+        dts, errors = self.dts[ok][order], table[method][ok][order]
         keep = max(2, (len(dts) + 1) // 2)
         if len(dts) < 2:
             return float("nan")
         return float(np.polyfit(np.log(dts[:keep]), np.log(errors[:keep]), 1)[0])
 
 
-def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, duration: float = 20.0,
-                  sample_every: float = 0.2, reference_dt: float = 0.0005,
-                  backend: str = "c") -> MethodErrors:
+def timed_run(repeats: int, **kwargs):
+    """simulate(**kwargs) and the fastest of `repeats` wall-clock times (s)."""
+    best, result = math.inf, None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = simulate(**kwargs)
+        best = min(best, time.perf_counter() - start)
+    return result, best
+
+
+def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, duration: float = 50.0,
+                  sample_every: float = 0.2, reference_dt: float = 0.0005, backend: str = "c",
+                  repeats: int = 3) -> MethodErrors:
     """Run every method at each dt (each must divide sample_every) against rk4 at reference_dt."""
     dts = np.array([check_positive("dt", dt) for dt in dts])
     sample_every = check_positive("sample_every", sample_every)
@@ -109,15 +132,20 @@ def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, durati
             raise InvalidInputError(f"dt = {dt!r} ms must divide sample_every = {sample_every!r} ms")
     reference = simulate(stimulus, dt=reference_dt, duration=duration, method="rk4",
                          record_every=round(sample_every / reference_dt), backend=backend)
-    errors = {}
+    errors, spike_errors, costs = {}, {}, {}
     for method in METHODS:
-        row = []
+        V_row, spike_row, cost_row = [], [], []
         for dt in dts:
             try:
-                run = simulate(stimulus, dt=float(dt), duration=duration, method=method,
-                               record_every=round(sample_every / dt), backend=backend)
-                row.append(float(np.max(np.abs(run.V - reference.V))))
+                run, seconds = timed_run(repeats, stimulus=stimulus, dt=float(dt), duration=duration, method=method,
+                                         record_every=round(sample_every / dt), backend=backend)
             except NumericalInstabilityError:
-                row.append(np.nan)
-        errors[method] = np.array(row)
-    return MethodErrors(dts, errors, reference_dt)
+                V_row.append(np.nan), spike_row.append(np.nan), cost_row.append(np.nan)
+                continue
+            V_row.append(float(np.max(np.abs(run.V - reference.V))))
+            same_count = len(run.spikes) == len(reference.spikes)
+            spike_row.append(float(np.max(np.abs(run.spikes - reference.spikes), initial=0.0)) if same_count
+                             else math.inf)
+            cost_row.append(1e3 * seconds / (duration / 1e3))
+        errors[method], spike_errors[method], costs[method] = np.array(V_row), np.array(spike_row), np.array(cost_row)
+    return MethodErrors(dts, errors, spike_errors, costs, reference_dt, reference.spikes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -91,21 +92,28 @@ def clamp_figure(family: ClampFamily, path: str | Path) -> Path:
 
 
 def methods_figure(study: MethodErrors, path: str | Path) -> Path:
-    """Largest V error against dt for each method on log-log axes, blow-ups marked."""
-    fig, ax = plt.subplots(figsize=(7, 4.8), layout="constrained")
-    top = max(np.nanmax(errors) for errors in study.errors.values())
-    for j, (method, marker) in enumerate(zip(study.errors, ("o", "s", "^"))):
-        errors = study.errors[method]
-        line, = ax.loglog(study.dts, errors, marker + "-", label=f"{method} (order {study.order(method):.2f})")
-        unstable = ~np.isfinite(errors)
-        if unstable.any():  # one row of crosses per method, above every finite error
-            ax.loglog(study.dts[unstable], np.full(unstable.sum(), top * 4.0 ** (j + 1)), "x",
-                      color=line.get_color(), ms=9, mew=2)
-    ax.set_xlabel("time step dt (ms)")
-    ax.set_ylabel(f"largest |V − V_rk4(dt={study.reference_dt:g})| (mV)")
-    ax.set_title("Error against time step (× : the method blew up)")
-    ax.legend()
-    ax.grid(True, which="both", alpha=0.3)
+    """Accuracy against cost: each method's V error and spike-time error against its
+    computing time per simulated second, one line per method, points labelled by dt."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
+    markers = dict(zip(study.errors, ("o", "s", "^", "D", "v")))
+    for ax, table, label in ((axes[0], study.errors, "largest |V − V_rk4| (mV)"),
+                             (axes[1], study.spike_errors, "largest spike-time error (ms)")):
+        for method in study.errors:
+            ok = np.isfinite(table[method]) & np.isfinite(study.costs[method]) & (table[method] > 0)
+            blown = study.dts[~np.isfinite(study.errors[method])]
+            suffix = f"; blows up at dt ≥ {blown.min():g}" if len(blown) else ""
+            line, = ax.loglog(study.costs[method][ok], table[method][ok], markers[method] + "-",
+                              label=f"{method} (order {study.order(method, 'V' if table is study.errors else 'spikes'):.1f}{suffix})")
+            for cost, error, dt in zip(study.costs[method][ok], table[method][ok], study.dts[ok]):
+                ax.annotate(f"{dt:g}", (cost, error), xytext=(3, 3), textcoords="offset points", fontsize=7,
+                            color=line.get_color())
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_xlabel("cost: ms of computing per simulated second (C kernel)")
+        ax.set_ylabel(label)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    axes[0].set_title("V error against cost (points: dt in ms)")
+    axes[1].set_title("Spike-time error against cost (wrong spike counts left out)")
     return save(fig, path)
 
 

@@ -159,7 +159,7 @@ int main(void)
     setup(&f, ((int64_t)1 << 53) + 1); run(&f, HH_ERROR_INVALID, "steps > 2^53");
     setup(&f, 10); f.c.record_every = 0; run(&f, HH_ERROR_INVALID, "record_every = 0");
     setup(&f, 10); f.c.record_every = 11; run(&f, HH_ERROR_INVALID, "record_every > steps");
-    setup(&f, 10); f.c.method = 3; run(&f, HH_ERROR_INVALID, "method out of range");
+    setup(&f, 10); f.c.method = HH_METHODS; run(&f, HH_ERROR_INVALID, "method out of range");
     setup(&f, 10); f.c.method = -1; run(&f, HH_ERROR_INVALID, "negative method");
     setup(&f, 10); f.c.mode = 2; run(&f, HH_ERROR_INVALID, "mode out of range");
     setup(&f, 10); f.c.params.C_m = 0.0; run(&f, HH_ERROR_INVALID, "C_m = 0");

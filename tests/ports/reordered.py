@@ -2,7 +2,8 @@
 
 It is written the way a porter who skimmed the spec might write it: the raw
 HH 1952 formulas (with the singularities patched by the limit), pow() for the
-gate powers, currents summed in another order, another form of each update.
+gate powers, currents summed in another order, another form of each update,
+and the spike crossing of §9 found by numpy's polynomial roots, not bisection.
 Its arithmetic type is a parameter: float64 (numpy.float64) or float32.
 The tests use it to show that the conformance tolerances of spec §11 admit a
 correct but reordered port (float64) and a float32 one, and, with a
@@ -73,8 +74,27 @@ def _simulate(case, real, bug):
         dV = f(0.0) if clamp else (I - (I_L + I_K + I_Na)) / p["C_m"]
         return np.array([dV, a_m - (a_m + b_m) * y[1], a_h - (a_h + b_h) * y[2], a_n - (a_n + b_n) * y[3]], dtype=real)
 
+    method = case["method"]
+    staggered = method.startswith("staggered")
+
     def step(y, I):
-        method = case["method"]
+        if staggered:  # y holds V at t_k and the gates at t_k + dt/2
+            V, m, h, n = y
+            G_Na, G_K = p["g_Na"] * m**3 * h, p["g_K"] * n**4
+            G = p["g_L"] + G_K + G_Na
+            drive_sum = I + G_Na * p["E_Na"] + G_K * p["E_K"] + p["g_L"] * p["E_L"]
+            if clamp:
+                V_new = V
+            elif method == "staggered_cn":
+                V_new = (V * (p["C_m"] - G * dt / f(2)) + dt * drive_sum) / (p["C_m"] + G * dt / f(2))
+            else:
+                V_new = drive_sum / G - (drive_sum / G - V) * np.exp(-dt * G / p["C_m"])
+            a_m, b_m, a_h, b_h, a_n, b_n = rate_fns(V_new)
+            out = [V_new]
+            for x, a, b in ((m, a_m, b_m), (h, a_h, b_h), (n, a_n, b_n)):
+                tau = one / (a + b)
+                out.append(x + (a * tau - x) * -np.expm1(-dt / tau))
+            return np.array(out, dtype=real)
         if method == "euler":
             return y + rhs(y, I) * dt
         if method == "rk4":
@@ -105,24 +125,41 @@ def _simulate(case, real, bug):
                 u += f(pulse["amplitude"])
         return u
 
+    def at_t(z, z_before):
+        """The state at t_k: for a staggered method, the mean of the half-step gates around it."""
+        if not staggered:
+            return z
+        return np.concatenate([z[:1], (z[1:] + z_before[1:]) / f(2)])
+
+    def crossing(k, y0, y1, I):
+        """The threshold crossing on the cubic Hermite interpolant, by numpy's polynomial roots."""
+        s0, s1 = (float(rhs(y, I)[0] * dt) for y in (y0, y1))
+        V0_, V1_ = float(y0[0]), float(y1[0])
+        coefficients = [2 * (V0_ - V1_) + s0 + s1, 3 * (V1_ - V0_) - 2 * s0 - s1, s0, V0_ - float(theta)]
+        guess = (float(theta) - V0_) / (V1_ - V0_)
+        roots = [r.real for r in np.roots(coefficients) if abs(r.imag) < 1e-9 and -1e-9 <= r.real <= 1 + 1e-9]
+        return float(k * dt) + float(dt) * min(roots, key=lambda r: abs(r - guess), default=guess)
+
     a = rate_fns(V0)
     y = np.array([V0, a[0] / (a[0] + a[1]), a[2] / (a[2] + a[3]), a[4] / (a[4] + a[5])], dtype=real)
+    before = y.copy()
     rows, spikes = [], []
     for k in range(steps):
         u = drive(k)
         if clamp:
             y[0] = u if bug == "clamp-at-u" else V0 + u
         y_next = step(y, u)
+        now, then = at_t(y, before), at_t(y_next, y)
         if k % every == 0 and not (bug == "floor-rows" and k + every > steps):
-            shown = y_next if bug == "late-rows" else y
+            shown = then if bug == "late-rows" else now
             I_Na, I_K, I_L = ionic(shown)
             rows.append([k * float(dt), *map(float, shown), float(I_Na), float(I_K), float(I_L),
                          float(I_Na + I_K + I_L) if clamp else float(u)])
-        if not np.all(np.isfinite(y_next)):
+        if not np.all(np.isfinite(then)):
             raise ArithmeticError(f"non-finite state at step {k + 1}")
-        if not clamp and y[0] < theta <= y_next[0]:
-            spikes.append(float(k * dt + dt * (theta - y[0]) / (y_next[0] - y[0])))
-        y = y_next
+        if not clamp and now[0] < theta <= then[0]:
+            spikes.append(crossing(k, now, then, u))
+        before, y = y, y_next
     return np.array(rows), spikes
 
 

@@ -91,20 +91,49 @@ def load_manifest(golden: Path = DEFAULT_GOLDEN, verify: bool = True) -> list[Go
     return cases
 
 
-def describe_change(name: str, old: bytes | None, new: bytes) -> str:
-    """One line: how the new trace differs from the old one."""
-    if old is None:
-        return f"{name}: new"
+def describe_trace_change(name: str, old: bytes, new: bytes) -> str:
+    """How the new trace differs from the old one: "" if not at all."""
     if old == new:
-        return f"{name}: unchanged"
+        return ""
     a = parse_trace(old.decode(), f"old {name}")
     b = parse_trace(new.decode(), f"new {name}")
     if a.shape != b.shape:
-        return f"{name}: CHANGED rows {len(a)} -> {len(b)}"
+        return f"CHANGED rows {len(a)} -> {len(b)}"
     diff = np.abs(a - b)
     row, col = np.argwhere(diff > 0)[0]
     largest = ", ".join(f"{c} {diff[:, j].max():.3g}" for j, c in enumerate(COLUMNS) if diff[:, j].max() > 0)
-    return f"{name}: CHANGED from row {row} ({COLUMNS[col]}); largest |difference|: {largest}"
+    return f"CHANGED from row {row} ({COLUMNS[col]}); largest |difference|: {largest}"
+
+
+def describe_spike_change(old: list[float], new: list[float]) -> str:
+    """How the every-step spike times of the manifest moved: "" if not at all."""
+    if old == new:
+        return ""
+    if len(old) != len(new):
+        return f"spike count CHANGED {len(old)} -> {len(new)}"
+    return f"spike times CHANGED by up to {max(abs(a - b) for a, b in zip(old, new)):.3g} ms"
+
+
+def describe_change(name: str, old: bytes | None, new: bytes, old_spikes: list[float] | None = None,
+                    new_spikes: list[float] | None = None) -> str:
+    """One line: how a case's trace and manifest spike times differ from what was there."""
+    if old is None:
+        return f"{name}: new"
+    trace = describe_trace_change(name, old, new)
+    spikes = "" if old_spikes is None else describe_spike_change(old_spikes, new_spikes or [])
+    if not trace and not spikes:
+        return f"{name}: unchanged"
+    if not trace:
+        return f"{name}: trace unchanged; {spikes}"
+    return f"{name}: {trace}" + (f"; {spikes}" if spikes else "")
+
+
+def previous_manifest(golden: Path) -> dict:
+    """The manifest as it was before regeneration (unverified), or {} where there is none."""
+    try:
+        return json.loads((golden / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
 
 
 def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[str]:
@@ -113,6 +142,10 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
     out = Path(out) if out is not None else golden
     (out / "traces").mkdir(parents=True, exist_ok=True)
     report, entries = [], []
+    before = previous_manifest(golden)
+    old_spikes = {entry["name"]: entry.get("spikes") for entry in before.get("cases", [])}
+    if before and before.get("spec_version") != SPEC_VERSION:
+        report.append(f"spec_version: {before.get('spec_version')} -> {SPEC_VERSION}")
     case_files = sorted((golden / "cases").glob("*.json"))
     if not case_files:
         raise CaseFileError(f"{golden / 'cases'}: no case files")
@@ -123,7 +156,8 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         record = run(case)
         text = format_trace(record.rows).encode()
         old_path = golden / "traces" / f"{case.name}.csv"
-        report.append(describe_change(case.name, old_path.read_bytes() if old_path.is_file() else None, text))
+        report.append(describe_change(case.name, old_path.read_bytes() if old_path.is_file() else None, text,
+                                      old_spikes.get(case.name), record.spikes))
         (out / "traces" / f"{case.name}.csv").write_bytes(text)
         entries.append({
             "name": case.name,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..reference.run import COLUMNS, spike_time
+from ..reference.run import COLUMNS, linear_crossing
 
 #: §11.2: the largest accepted |port - golden| per column, by level.
 TOLERANCES: dict[str, dict[str, float]] = {
@@ -26,13 +26,13 @@ MANIFEST_SPIKE_TOLERANCE_FLOAT64 = 1e-9
 LEVELS = ("exact", "float64", "float32", "spikes", "fail")
 
 
-def trace_spikes(t: np.ndarray, V: np.ndarray, threshold: float) -> list[float]:
-    """§9 applied to consecutive recorded rows."""
+def trace_spikes(t: np.ndarray, V: np.ndarray, theta: float) -> list[float]:
+    """§11.2: the upward crossings of theta between consecutive recorded rows, located
+    by the straight line between them (§9 step 3: rows hold no drive between them)."""
     times = []
     for j in range(1, len(t)):
-        s = spike_time(float(t[j - 1]), float(t[j]), float(V[j - 1]), float(V[j]), threshold)
-        if s is not None:
-            times.append(s)
+        if V[j - 1] < theta <= V[j]:
+            times.append(linear_crossing(float(t[j - 1]), float(t[j]), float(V[j - 1]), float(V[j]), theta))
     return times
 
 

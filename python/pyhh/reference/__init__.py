@@ -6,7 +6,7 @@ folder with no other package importable), names everything with the spec's
 symbols, and cites the section each function implements:
 
     §      what                                      where
-    3.1    parameters, defaults, ranges              parameters.Parameters, parameters.PARAMETER_TABLE
+    3.1    parameters, defaults, ranges              parameters.Parameters, parameters.PARAMETER_TABLE, parameters.parameter_overrides, checks.check_names
     3.2    temperature factor phi                    rates.temperature_factor
     4.1    exp, expm1, exprel                        rates.exp, rates.expm1, rates.exprel
     4.3    the six rates                             rates.alpha_m, rates.beta_m, rates.alpha_h, rates.beta_h, rates.alpha_n, rates.beta_n
@@ -23,11 +23,13 @@ symbols, and cites the section each function implements:
     7.1    euler                                     methods.euler_step
     7.2    exp_euler                                 methods.exp_euler_step, methods.exp_euler_gate
     7.3    rk4                                       methods.rk4_step, methods.rk4_stage, methods.rk4_combine
+    7.4    staggered_cn, the state at t_k            methods.staggered_cn_step, methods.staggered_gates, methods.staggered_state
+    7.5    staggered_exp                             methods.staggered_exp_step
     8.1    the run loop                              run.run
-    8.2    recording a row                           run.record_row
+    8.2    recording a row                           run.record_row, run.state_at
     8.3    leaving the finite range                  run.check_finite
-    8.4    input checks                              case.Case, checks.check_real, checks.check_range, checks.check_integer
-    9      spike detection                           run.spike_time
+    8.4    input checks                              case.Case, checks.check_real, checks.check_range, checks.check_positive, checks.check_integer, checks.check_at_most, checks.check_choice, stimulus.waveform_values
+    9      spike detection                           run.spike_time, run.hermite_crossing, run.linear_crossing
 
 The errors the spec names (§8.3, §8.4) are in errors.py. Everything around the
 reference lives outside this folder: case and trace files, golden data and

@@ -22,10 +22,13 @@ from .parameters import (
 from .stimulus import Stimulus
 
 #: §7: the integration methods, in the spec's order.
-METHODS = ("euler", "exp_euler", "rk4")
+METHODS = ("euler", "exp_euler", "rk4", "staggered_cn", "staggered_exp")
 
-#: §7: the method of every API and command when none is named (spec/model.toml: [methods] default).
-DEFAULT_METHOD = "exp_euler"
+#: §7.4: the methods whose gates live at half steps.
+STAGGERED = ("staggered_cn", "staggered_exp")
+
+#: §7.6: the method of every API and command when none is named (spec/model.toml: [methods] default).
+DEFAULT_METHOD = "staggered_cn"
 
 #: §6.3: what the drive means: an injected current, or a voltage command.
 MODES = ("current", "clamp")
@@ -36,7 +39,7 @@ class Case:
     """One simulation, as a golden case file states it (§10.1).
 
     Attributes:
-        method: "euler", "exp_euler" (the default) or "rk4" (§7).
+        method: "euler", "exp_euler", "rk4", "staggered_cn" (the default) or "staggered_exp" (§7).
         dt: time step, ms (> 0).
         steps: number of steps (>= 1); the run covers t = 0 .. steps * dt.
         record_every: keep the rows of steps 0, r, 2r, ... (§8.2).

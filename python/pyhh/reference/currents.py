@@ -35,7 +35,7 @@ class Currents(NamedTuple):
 
 def conductances(state: State, p: Parameters) -> Conductances:
     """§5.1: G_Na = g_Na m m m h, G_K = g_K n n n n, G_L = g_L (left to right)."""
-    V, m, h, n = state
+    m, h, n = state.m, state.h, state.n
     G_Na = (((p.g_Na * m) * m) * m) * h
     G_K = (((p.g_K * n) * n) * n) * n
     G_L = p.g_L

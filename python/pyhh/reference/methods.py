@@ -1,7 +1,10 @@
 """Spec §7: one step of each integration method, from state k to state k + 1.
 
-Every step takes the state y at t_k, the drive I_stim applied during the step,
-the parameters, phi (§3.2), dt in ms, and whether V is clamped (§6.3).
+Every step takes the method's state at step k, the drive I_stim applied during
+the step, the parameters, phi (§3.2), dt in ms, and whether V is clamped
+(§6.3). For the one-step methods (§7.1-7.3) that state is y = (V, m, h, n) at
+t_k; for the staggered methods (§7.4-7.5) it is z = (V at t_k, the gates at
+t_k + dt/2), and staggered_state gives the state at t_k that a row records.
 """
 
 from __future__ import annotations
@@ -76,9 +79,48 @@ def rk4_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float, clam
     )
 
 
+def staggered_gates(V: float, z: State, phi: float, dt: float) -> tuple[float, float, float]:
+    """§7.4 step 4: each gate from t_k + dt/2 to t_k + 3 dt/2 by §7.2's formula, with the rates at V_(k+1)."""
+    r = rates(V, phi)
+    return (
+        exp_euler_gate(z.m, r.alpha_m, r.beta_m, dt),
+        exp_euler_gate(z.h, r.alpha_h, r.beta_h, dt),
+        exp_euler_gate(z.n, r.alpha_n, r.beta_n, dt),
+    )
+
+
+def staggered_cn_step(z: State, I_stim: float, p: Parameters, phi: float, dt: float, clamp: bool) -> State:
+    """§7.4: NEURON's fixed step (secondorder = 2): z = (V at t_k, the gates at t_k + dt/2);
+    V by Crank-Nicolson with the conductances of those gates, then the gates a step on."""
+    G = conductances(z, p)  # 1.
+    I = currents(z, G, p)  # 2.
+    dVdt = dV_dt(I, I_stim, p, clamp)
+    G_total = (G.G_Na + G.G_K) + G.G_L
+    V = z.V + ((dt * dVdt) / (1.0 + (((0.5 * dt) * G_total) / p.C_m)))  # 3.
+    return State(V, *staggered_gates(V, z, phi, dt))  # 4.
+
+
+def staggered_exp_step(z: State, I_stim: float, p: Parameters, phi: float, dt: float, clamp: bool) -> State:
+    """§7.5: as §7.4, but V exact over the step with the conductances of the gates at t_k + dt/2."""
+    G = conductances(z, p)  # 1.
+    I = currents(z, G, p)  # 2.
+    dVdt = dV_dt(I, I_stim, p, clamp)
+    G_total = (G.G_Na + G.G_K) + G.G_L
+    V = z.V + ((dt * dVdt) * exprel(-((dt * G_total) / p.C_m)))  # 3.
+    return State(V, *staggered_gates(V, z, phi, dt))  # 4.
+
+
+def staggered_state(z: State, z_before: State) -> State:
+    """§7.4: the state at t_k of a staggered method: V_k, and each gate the mean of its
+    values at t_k - dt/2 (in z_before, the previous step's z) and t_k + dt/2 (in z)."""
+    return State(z.V, 0.5 * (z_before.m + z.m), 0.5 * (z_before.h + z.h), 0.5 * (z_before.n + z.n))
+
+
 #: §7: the methods by name, in the spec's order.
 STEP_FUNCTIONS = {
     "euler": euler_step,
     "exp_euler": exp_euler_step,
     "rk4": rk4_step,
+    "staggered_cn": staggered_cn_step,
+    "staggered_exp": staggered_exp_step,
 }

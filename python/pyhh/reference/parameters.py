@@ -14,7 +14,7 @@ from .checks import check_names, check_range
 from .errors import InvalidInputError
 
 #: §12: the version of the spec this reference implements.
-SPEC_VERSION = "1.0.0"
+SPEC_VERSION = "2.0.0"
 
 #: §2.2: add this to a rest-relative voltage to get NEURON's absolute convention.
 V_REST_ABSOLUTE = -65.0
@@ -39,11 +39,11 @@ V0_DEFAULT = 0.0
 V0_RANGE = (-1.0e3, 1.0e3)
 SPIKE_THRESHOLD_DEFAULT = 50.0
 
-#: §7: the default time step (ms) of every API and command.
-DT_DEFAULT = 0.01
+#: §9: halvings of the step when a spike time is located on the cubic through V and dV/dt.
+SPIKE_BISECTIONS = 50
 
-#: pyHH's advice, kept by the pyHH layer (pyhh.compat): forward Euler above this step (ms) is often inaccurate.
-EULER_DT_WARNING = 0.05
+#: The default time step (ms) of every API and command (spec/model.toml: dt_default; not part of conformance).
+DT_DEFAULT = 0.01
 
 
 @dataclasses.dataclass(frozen=True)

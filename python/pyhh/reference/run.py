@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from .case import Case
-from .currents import State, clamp_current, conductances, currents
+from .case import STAGGERED, Case
+from .currents import State, clamp_current, conductances, currents, dV_dt
 from .errors import NumericalInstabilityError
-from .methods import STEP_FUNCTIONS
+from .methods import STEP_FUNCTIONS, staggered_state
+from .parameters import SPIKE_BISECTIONS, Parameters
 from .rates import rates, steady_state, temperature_factor
 from .stimulus import drive
 
@@ -34,11 +35,11 @@ def initial_state(V0: float, phi: float) -> State:
     )
 
 
-def record_row(k: int, dt: float, y: State, u: float, case: Case) -> tuple[float, ...]:
+def record_row(k: int, y: State, u: float, case: Case) -> tuple[float, ...]:
     """§8.2: t_k, the state at t_k, its currents, and I_stim (the clamp current under clamp)."""
     I = currents(y, conductances(y, case.params), case.params)
     I_stim = clamp_current(I) if case.clamp else u
-    return (k * dt, y.V, y.m, y.h, y.n, I.I_Na, I.I_K, I.I_L, I_stim)
+    return (k * case.dt, y.V, y.m, y.h, y.n, I.I_Na, I.I_K, I.I_L, I_stim)
 
 
 def check_finite(values: tuple[float, ...], k: int, y: State, case: Case) -> None:
@@ -47,11 +48,46 @@ def check_finite(values: tuple[float, ...], k: int, y: State, case: Case) -> Non
         raise NumericalInstabilityError(k, k * case.dt, tuple(y), case.method, case.dt)
 
 
-def spike_time(t0: float, t1: float, V0: float, V1: float, theta: float) -> float | None:
-    """§9: the time V crosses the threshold theta upwards between (t0, V0) and (t1, V1), or None."""
-    if V0 < theta <= V1:
-        return t0 + (((theta - V0) / (V1 - V0)) * (t1 - t0))
-    return None
+def state_at(method: str, z: State, z_before: State) -> State:
+    """§8.2: the state at t_k that a row records: the method's state z itself, or
+    for a staggered method the state of §7.4, from z and the previous step's z."""
+    return staggered_state(z, z_before) if method in STAGGERED else z
+
+
+def linear_crossing(t0: float, t1: float, V0: float, V1: float, theta: float) -> float:
+    """§9 step 3: the crossing of the straight line from (t0, V0) to (t1, V1)."""
+    return t0 + (((theta - V0) / (V1 - V0)) * (t1 - t0))
+
+
+def hermite_crossing(t0: float, t1: float, V0: float, V1: float, dV0: float, dV1: float, theta: float) -> float:
+    """§9 steps 2-4: the crossing of the cubic through V and dV/dt at t0 and t1, by bisection."""
+    h = t1 - t0
+    a = h * dV0
+    b = h * dV1
+    d = V1 - V0
+    c2 = ((3.0 * d) - (2.0 * a)) - b
+    c3 = (a + b) - (2.0 * d)
+    if not all(math.isfinite(x) for x in (a, b, c2, c3)):
+        return linear_crossing(t0, t1, V0, V1, theta)
+    target = theta - V0
+    lo, hi = 0.0, 1.0
+    for _ in range(SPIKE_BISECTIONS):
+        s = 0.5 * (lo + hi)
+        if s * (a + s * (c2 + s * c3)) < target:
+            lo = s
+        else:
+            hi = s
+    return t0 + ((0.5 * (lo + hi)) * h)
+
+
+def spike_time(t0: float, t1: float, y0: State, y1: State, u: float, p: Parameters, theta: float) -> float | None:
+    """§9: the time V crosses the threshold theta upwards between the states y0 at t0 and
+    y1 at t1 of a step with drive u, located on the cubic through V and dV/dt; or None."""
+    if not (y0.V < theta <= y1.V):  # 1.
+        return None
+    dV0 = dV_dt(currents(y0, conductances(y0, p), p), u, p, False)
+    dV1 = dV_dt(currents(y1, conductances(y1, p), p), u, p, False)
+    return hermite_crossing(t0, t1, y0.V, y1.V, dV0, dV1, theta)
 
 
 def run(case: Case) -> Record:
@@ -59,26 +95,29 @@ def run(case: Case) -> Record:
     p, dt, V0 = case.params, case.dt, case.V0
     phi = temperature_factor(case.temperature)
     step = STEP_FUNCTIONS[case.method]
-    y = initial_state(V0, phi)
-    check_finite(y, 0, y, case)
+    z = initial_state(V0, phi)
+    z_before = z
+    check_finite(z, 0, z, case)
     rows: list[tuple[float, ...]] = []
     spikes: list[float] = []
     for k in range(case.steps):
         u = drive(case.stimulus, k)
         if case.clamp:
-            y = State(V0 + u, y.m, y.h, y.n)
+            z = State(V0 + u, z.m, z.h, z.n)
+        y = state_at(case.method, z, z_before)
         if k % case.record_every == 0:
-            row = record_row(k, dt, y, u, case)
+            row = record_row(k, y, u, case)
             check_finite(row, k, y, case)
             rows.append(row)
         try:
-            y_next = step(y, u, p, phi, dt, case.clamp)
+            z_next = step(z, u, p, phi, dt, case.clamp)
+            y_next = state_at(case.method, z_next, z)
         except ArithmeticError:  # §8.3: Python traps what IEEE arithmetic turns into inf or NaN
-            y_next = State(math.nan, math.nan, math.nan, math.nan)
+            z_next = y_next = State(math.nan, math.nan, math.nan, math.nan)
         check_finite(y_next, k + 1, y_next, case)
         if not case.clamp:
-            t = spike_time(k * dt, (k + 1) * dt, y.V, y_next.V, case.spike_threshold)
+            t = spike_time(k * dt, (k + 1) * dt, y, y_next, u, p, case.spike_threshold)
             if t is not None:
                 spikes.append(t)
-        y = y_next
+        z_before, z = z, z_next
     return Record(rows, spikes)

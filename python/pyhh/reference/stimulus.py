@@ -17,7 +17,7 @@ from .errors import InvalidInputError
 
 @dataclasses.dataclass(frozen=True)
 class StepPulse:
-    """A rectangular pulse on during steps start <= k < stop (step indices).
+    """§6.2: a rectangular pulse on during steps start <= k < stop (step indices).
 
     amplitude is in uA/cm^2 in current mode and in mV (added to V0) in clamp mode.
     """
@@ -51,7 +51,7 @@ class Stimulus:
             object.__setattr__(self, "waveform", waveform_values(self.waveform))
 
     def check_length(self, steps: int) -> None:
-        """A waveform must give exactly one value per step."""
+        """§8.4: a waveform must give exactly one value per step."""
         if self.waveform is not None and len(self.waveform) != steps:
             raise InvalidInputError(
                 f"the stimulus waveform has {len(self.waveform)} values but the run has {steps} steps; "
@@ -60,7 +60,7 @@ class Stimulus:
 
 
 def waveform_values(values: Sequence[Any]) -> tuple[float, ...]:
-    """The waveform as floats; a NaN or infinity is an error naming its index."""
+    """§8.4: the waveform as floats; a NaN or infinity is an error naming its index."""
     out = []
     for k, value in enumerate(values):
         try:
