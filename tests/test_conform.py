@@ -59,6 +59,7 @@ def test_textbook_rates_fail_at_the_singular_voltages():
 @pytest.mark.parametrize("bug, case", [
     ("no-C_m", "membrane_variants"), ("clamp-at-u", "clamp_holding"),
     ("pulses-or-wave", "exp_euler_variants"), ("floor-rows", "rk4_cold"),
+    ("half-step-gates", "staggered_cn_clamp"), ("half-step-gates", "staggered_exp_clamp"),
 ])
 def test_each_classic_bug_fails_a_golden_case(bug, case):
     # Every spec rule a port could get wrong changes some golden trace

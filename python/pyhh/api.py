@@ -213,7 +213,8 @@ def simulate(
         dt: time step, ms.
         steps, duration: length of the run, in steps or in ms (one of them, or
             neither when the stimulus is a waveform).
-        method: "euler", "exp_euler" (default) or "rk4".
+        method: "staggered_cn" (the default: second order, NEURON's fixed step), "staggered_exp",
+            "rk4" (fourth order, unstable at long steps), "euler" or "exp_euler" (first order); spec §7.6.
         temperature: degC; rates scale by 3 ** ((temperature - 6.3) / 10).
         V0: initial voltage (holding voltage under clamp), mV from rest.
         record_every: keep every r-th row.

@@ -254,7 +254,7 @@ def simulate_batch(
     Per neuron (a number for all, or an (n,) array): temperature (degC), V0 (mV),
     and each parameter of params (a Parameters, or a mapping such as
     {"g_K": np.linspace(20, 40, n)}).
-    Shared: dt, steps or duration, method (default exp_euler), clamp, spike_threshold.
+    Shared: dt, steps or duration, method (default staggered_cn), clamp, spike_threshold.
 
     Outputs: spike_counts always; spike_capacity > 0 also keeps up to that many
     spike times per neuron (more is an InvalidInputError naming the neuron);

@@ -14,7 +14,8 @@ mistakes:
   no-C_m         dV/dt without the division by C_m;
   clamp-at-u     the clamp holds u_k instead of V0 + u_k;
   pulses-or-wave the pulses ignored when there is a waveform;
-  floor-rows     floor(steps / record_every) rows instead of ceil.
+  floor-rows     floor(steps / record_every) rows instead of ceil;
+  half-step-gates  a staggered method's half-step gates recorded under t_k (as NEURON records them).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ COLUMNS = ("t", "V", "m", "h", "n", "I_Na", "I_K", "I_L", "I_stim")
 DEFAULTS = {"C_m": 1.0, "g_Na": 120.0, "g_K": 36.0, "g_L": 0.3, "E_Na": 115.0, "E_K": -12.0, "E_L": 10.6}
 
 
-BUGS = ("raw-rates", "late-rows", "no-C_m", "clamp-at-u", "pulses-or-wave", "floor-rows")
+BUGS = ("raw-rates", "late-rows", "no-C_m", "clamp-at-u", "pulses-or-wave", "floor-rows", "half-step-gates")
 
 
 def simulate(case: dict, real=np.float64, bug: str | None = None) -> tuple[np.ndarray, list[float]]:
@@ -127,7 +128,7 @@ def _simulate(case, real, bug):
 
     def at_t(z, z_before):
         """The state at t_k: for a staggered method, the mean of the half-step gates around it."""
-        if not staggered:
+        if not staggered or bug == "half-step-gates":
             return z
         return np.concatenate([z[:1], (z[1:] + z_before[1:]) / f(2)])
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+#: §7.2, §7.4, §7.5: the methods that stay finite at any dt on inputs in the accepted ranges.
+BOUNDED = ("exp_euler", "staggered_cn", "staggered_exp")
+
+
 class PyhhError(Exception):
     """Base class of every error pyhh raises on purpose."""
 
@@ -29,7 +33,7 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
         state: that step's (V, m, h, n), when known.
         neuron: in a batch, the index of the first neuron that failed; else None.
         where: how the message names the failing run, if not by its neuron index.
-        advice: what to try instead, if not the default (a smaller dt, or exp_euler).
+        advice: what to try instead, if not the default (a smaller dt, or a method that never blows up).
     """
 
     def __init__(self, step: int, t: float, state: tuple[float, float, float, float] | None, method: str, dt: float,
@@ -46,7 +50,7 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
             V, m, h, n = state
             values = f": V={V!r}, m={m!r}, h={h!r}, n={n!r}"
         if advice is None:
-            advice = "a smaller dt" if method == "exp_euler" else "a smaller dt or method 'exp_euler'"
+            advice = "a smaller dt" if method in BOUNDED else "a smaller dt, or method 'staggered_cn', which never blows up"
         super().__init__(
             f"{where}the run left the finite range at step {step} (t = {t!r} ms){values}; "
             f"method {method!r} with dt = {dt!r} ms is unstable for this input (try {advice})"
