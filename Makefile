@@ -13,7 +13,7 @@ BUILD    := build/c
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy bench clean
+.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy neuron bench clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -82,6 +82,10 @@ bench: $(BUILT)
 # Measure what the conformance tolerances must admit (spec §11.3).
 tolerances: $(BUILT)
 	$(PY) tests/measure_tolerances.py
+
+# pyhh against NEURON on every current-mode golden case (README, "pyhh and NEURON").
+neuron: $(BUILT)
+	$(PY) tests/measure_neuron.py
 
 # Every method against scipy's high-accuracy solution: the table of spec §7.6.
 accuracy: $(BUILT)

@@ -1,4 +1,5 @@
-"""Render the C port (c/pyhh.h, c/pyhh.c, c/pyhh_fast.c) from spec/model.toml.
+"""Render every generated target from spec/model.toml: the C port (c/pyhh.h,
+c/pyhh.c, c/pyhh_fast.c) and the NEURON mechanism (python/pyhh/nmodl/pyhh.mod).
 
     python codegen/generate.py            # write c/
     python codegen/generate.py --check    # exit 1 if c/ is not what would be written
@@ -53,7 +54,11 @@ OUTPUTS = {
     "pyhh.h.j2": ROOT / "c" / "pyhh.h",
     "pyhh.c.j2": ROOT / "c" / "pyhh.c",
     "pyhh_fast.c.j2": ROOT / "c" / "pyhh_fast.c",
+    "pyhh.mod.j2": ROOT / "python" / "pyhh" / "nmodl" / "pyhh.mod",
 }
+
+#: The NMODL mechanism's SUFFIX in the committed file; `pyhh export nmodl` replaces it.
+NMODL_SUFFIX = "pyhh"
 
 #: §4.2: the C expression of each rate form, given the reduced voltage x.
 FORMS = {
@@ -246,6 +251,28 @@ def context(model: dict) -> dict:
     }
 
 
+def nmodl_context(model: dict) -> dict:
+    """What the NMODL template places: the channels' parameters (C_m is NEURON's cm),
+    currents and conductance products, and each gate's rate expressions (§4.3)."""
+    params = model["parameters"]
+    rates = {r["name"]: r["expression"] for r in rate_functions(model)}
+    channel_params = [name for ch in model["channels"].values() for name in (ch["g"], ch["E"])]
+    nmodl_channels = [
+        {"i": f"i_{name}", "E": ch["E"], "product": left_to_right("*", [ch["g"], *ch["gates"]])}
+        for name, ch in model["channels"].items()
+    ]
+    return {
+        "nmodl_suffix": NMODL_SUFFIX,
+        "nmodl_parameters": [{"name": n, "default": c_double(params[n]["default"]), "unit": params[n]["unit"].replace("^", ""),
+                              "doc": params[n]["doc"]} for n in params if n in channel_params],
+        "nmodl_range": ", ".join([*(n for n in params if n in channel_params), "V_rest",
+                                  *(ch["i"] for ch in nmodl_channels)]),
+        "nmodl_channels": nmodl_channels,
+        "nmodl_currents": ", ".join(ch["i"] for ch in nmodl_channels),
+        "nmodl_gates": [{"name": x, "alpha": rates[f"alpha_{x}"], "beta": rates[f"beta_{x}"]} for x in model["gates"]],
+    }
+
+
 def render() -> dict[Path, str]:
     """The text of every generated file."""
     with open(MODEL, "rb") as f:
@@ -257,7 +284,7 @@ def render() -> dict[Path, str]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    ctx = context(model)
+    ctx = context(model) | nmodl_context(model)
     return {path: env.get_template(name).render(ctx) for name, path in OUTPUTS.items()}
 
 

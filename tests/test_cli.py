@@ -168,7 +168,8 @@ def subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_every_subcommand_is_listed():
-    assert sorted(subcommand_parsers()) == sorted(["run", "fi", "clamp", "methods", "trace", "conform", "golden"])
+    assert sorted(subcommand_parsers()) == sorted(["run", "fi", "clamp", "methods", "trace", "conform", "golden",
+                                                   "export"])
 
 
 @pytest.mark.parametrize("command", sorted(subcommand_parsers()))

@@ -79,9 +79,15 @@ def test_regeneration_reports_what_changed(tmp_path):
     case = json.loads(case_path.read_text())
     case["V0"] = 1.0
     case_path.write_text(json.dumps(case))
+    manifest = json.loads((golden / "MANIFEST.json").read_text())
+    for entry in manifest["cases"]:  # as if the spike rule had moved single_spike's spike by 1e-3 ms
+        if entry["name"] == "single_spike":
+            entry["spikes"] = [t - 1e-3 for t in entry["spikes"]]
+    (golden / "MANIFEST.json").write_text(json.dumps(manifest))
     report = regenerate(golden)
     changed = [line for line in report if "CHANGED" in line]
-    assert len(changed) == 1 and changed[0].startswith("rest: CHANGED from row 0 (V)"), report
+    assert len(changed) == 2 and changed[0].startswith("rest: CHANGED from row 0 (V)"), report
+    assert changed[1].startswith("single_spike: trace unchanged; spike times CHANGED by up to 0.001 ms"), report
     assert load_manifest(golden)  # the new manifest verifies
 
 

@@ -19,6 +19,7 @@ from .batch import BatchResult, simulate_batch
 from .compat import HHModel, Simulation
 from .conformance.casefile import load_case
 from .fi import FICurve, fi_curve
+from .nmodl import export_nmodl
 from .reference.case import DEFAULT_METHOD, METHODS, MODES, STAGGERED, Case
 from .reference.errors import CaseFileError, InvalidInputError, NumericalInstabilityError, PyhhError
 from .reference.parameters import SPEC_VERSION, V_REST_ABSOLUTE, Parameters
@@ -49,6 +50,7 @@ __all__ = [
     "Simulation",
     "StepPulse",
     "Stimulus",
+    "export_nmodl",
     "fi_curve",
     "load_case",
     "run_case",

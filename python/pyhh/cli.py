@@ -7,6 +7,7 @@
     pyhh trace     run a golden case file, write its trace CSV
     pyhh conform   grade an implementation against the golden traces
     pyhh golden    regenerate golden/ and report what changed
+    pyhh export    write the model as a NEURON mechanism (NMODL)
 
 Voltages are mV from rest (add -65 for absolute), times ms, currents uA/cm^2.
 Errors print one line naming the bad value and exit with status 2.
@@ -267,6 +268,15 @@ def cmd_conform(args: argparse.Namespace) -> int:
     return 1 if any(o.level == "fail" for o in outcomes) else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """pyhh export nmodl: write the NEURON mechanism."""
+    from .nmodl import export_nmodl
+
+    path = export_nmodl(args.out, args.suffix)
+    print(f"wrote {path} (SUFFIX {args.suffix}); compile it with NEURON's nrnivmodl {path.parent}")
+    return 0
+
+
 def cmd_golden(args: argparse.Namespace) -> int:
     """pyhh golden: regenerate golden/."""
     for line in golden.regenerate(args.golden, args.out):
@@ -380,6 +390,18 @@ def add_conform(sub) -> None:
     conf.set_defaults(func=cmd_conform)
 
 
+def add_export(sub) -> None:
+    """pyhh export's options."""
+    export = sub.add_parser("export", help="write the model for another simulator (nmodl: a NEURON mechanism)",
+                            description="Write the spec's model as a NEURON mechanism (NMODL), generated from "
+                            "spec/model.toml: SUFFIX.mod in the output folder. README, 'pyhh and NEURON', says how "
+                            "its results correspond to pyhh's.")
+    export.add_argument("target", choices=["nmodl"], help="what to write: nmodl, a NEURON mechanism")
+    export.add_argument("--suffix", default="pyhh", help="the mechanism's SUFFIX and file name (default pyhh)")
+    export.add_argument("--out", type=Path, default=Path("."), help="folder to write to (default: the current one)")
+    export.set_defaults(func=cmd_export)
+
+
 def add_golden(sub) -> None:
     """pyhh golden's options."""
     gold = sub.add_parser("golden", help="regenerate golden/ traces and manifest, print what changed",
@@ -393,7 +415,7 @@ def add_golden(sub) -> None:
 
 
 #: The subcommands, in the order `pyhh --help` lists them.
-SUBCOMMANDS = (add_run, add_fi, add_clamp, add_methods, add_trace, add_conform, add_golden)
+SUBCOMMANDS = (add_run, add_fi, add_clamp, add_methods, add_trace, add_conform, add_golden, add_export)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,133 @@
+"""NEURON side by side: the generated mechanism (python/pyhh/nmodl/pyhh.mod) and
+NEURON's own hh, run in NEURON 9 (its PyPI wheel), against pyhh.
+
+- Under CVode at a tight tolerance the mechanism is the model itself: against
+  pyhh's rk4 at a small dt, every golden protocol's spike times, the resting
+  state and a voltage-clamp family agree.
+- At NEURON's fixed step with secondorder = 2 the mechanism is pyhh's
+  staggered_cn (spec §7.4): the same V, to roundoff, at the same dt.
+- NEURON's built-in hh with the README's recipe (E_L, tables off) is too; its
+  defaults are not (E_L 10.7 from rest, rate tables), as the README says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import pyhh
+import neuron_harness as nh
+from conftest import CASE_NAMES, ROOT, golden_case
+
+CURRENT = [name for name in CASE_NAMES if not golden_case(name).clamp]
+PULSES_ONLY = [name for name in CURRENT if golden_case(name).stimulus.waveform is None]
+
+
+@pytest.fixture(scope="session")
+def h(tmp_path_factory):
+    """NEURON's h, with the generated mechanism compiled by nrnivmodl and loaded."""
+    from neuron import h, load_mechanisms
+
+    folder = nh.compile_mechanism(tmp_path_factory.mktemp("nmodl"))
+    assert load_mechanisms(str(folder))
+    h.load_file("stdrun.hoc")
+    return h
+
+
+def staggered_cn(case):
+    """The case on pyhh's NEURON scheme, every step recorded."""
+    return pyhh.run_case(dataclasses.replace(case, method="staggered_cn", record_every=1), "c")
+
+
+def fine_rk4(case, dt: float = 0.001):
+    """The case on rk4 at a small dt: the reference for CVode."""
+    pulses = [pyhh.Pulse(p.start * case.dt, p.stop * case.dt, p.amplitude) for p in case.stimulus.pulses]
+    duration = case.steps * case.dt
+    return pyhh.simulate(pulses or None, dt=dt, duration=duration, method="rk4", temperature=case.temperature,
+                         V0=case.V0, params=case.params, spike_threshold=case.spike_threshold,
+                         record_every=round(duration / dt), backend="c")
+
+
+def test_the_mechanism_is_ascii_and_exports_under_any_suffix(tmp_path):
+    text = pyhh.nmodl.nmodl("hhspec")
+    assert text.isascii() and "    SUFFIX hhspec\n" in text and "TABLE" not in text
+    path = pyhh.nmodl.export_nmodl(tmp_path, "hhspec")
+    assert path.name == "hhspec.mod" and path.read_text() == text
+    with pytest.raises(pyhh.InvalidInputError, match="suffix must be a NEURON name"):
+        pyhh.nmodl.nmodl("1bad")
+
+
+# Measured (make neuron, NEURON 9.0.2): spike times within 2.6e-6 ms of rk4 at dt = 0.001, at atol 1e-10.
+@pytest.mark.parametrize("name", PULSES_ONLY)
+def test_under_cvode_the_mechanism_is_the_model(h, name):
+    case = golden_case(name)
+    _, V, spikes = nh.run(h, case, cvode=True, tolerance=1e-10)
+    reference = fine_rk4(case)
+    assert len(spikes) == len(reference.spikes), (spikes, reference.spikes)
+    assert np.all(np.abs(spikes - reference.spikes) < 1e-4), np.abs(spikes - reference.spikes).max()
+
+
+def test_under_cvode_the_resting_state_is_the_model_s(h):
+    case = golden_case("rest")
+    t, V, spikes = nh.run(h, case, cvode=True, tolerance=1e-12)
+    steps = round(case.steps * case.dt / 0.001)
+    reference = pyhh.simulate(None, dt=0.001, steps=steps + 1, record_every=steps, method="rk4", backend="c")
+    assert t[-1] == reference.t[-1] == 50.0
+    assert len(spikes) == 0 and abs(V[-1] - reference.V[-1]) < 1e-9  # both settle 2.8e-4 mV above 0 (spec §2.2)
+
+
+def test_under_cvode_a_clamp_family_is_the_model_s(h):
+    # A near-ideal single-electrode clamp (1e-9 MOhm) from rest to each level; measured: I_Na within
+    # 9.2e-5 and I_K within 2.3e-4 uA/cm^2 of rk4 at dt = 0.001 ms, against peaks of 1,460.
+    from pyhh.experiments import clamp_family
+
+    levels = np.arange(-30.0, 141.0, 10.0)
+    t, I_Na, I_K = nh.clamp_family(h, levels, holding=0.0, step_ms=10.0, temperature=6.3)
+    ours = clamp_family(levels, holding=0.0, step_ms=10.0, dt=0.001, method="rk4")
+    n = ours.I_Na[:, ::10].shape[1]
+    assert np.abs(I_Na[:, 1:n] - ours.I_Na[:, ::10][:, 1:]).max() < 1e-3
+    assert np.abs(I_K[:, 1:n] - ours.I_K[:, ::10][:, 1:]).max() < 1e-3
+
+
+# Measured (make neuron): V within 2.3e-8 mV (at dt = 1 ms; 1.6e-9 at dt = 0.1) and spike times within
+# 4.4e-10 ms on every current-mode golden case, for both the mechanism and NEURON's hh with the recipe.
+@pytest.mark.parametrize("mechanism", ["pyhh", "hh"])
+@pytest.mark.parametrize("name", CURRENT)
+def test_at_the_fixed_step_neuron_is_staggered_cn(h, name, mechanism):
+    case = golden_case(name)
+    t, V, _ = nh.run(h, case, mechanism=mechanism)
+    ours = staggered_cn(case)
+    assert len(V) == len(ours.V) + 1  # NEURON also records the state after the last step
+    assert np.abs(V[:-1] - ours.V).max() < 1e-7
+    a, b = nh.crossings(ours.t, ours.V, case.spike_threshold), nh.crossings(t[:-1], V[:-1], case.spike_threshold)
+    assert len(a) == len(b) and np.all(np.abs(a - b) < 1e-8)
+
+
+def test_neuron_s_defaults_are_not_the_spec_s_and_the_recipe_says_why(h):
+    # NEURON's hh as it comes: el_hh = -54.3 mV (E_L = 10.7 from rest) and rate tables on.
+    case = pyhh.Case(dt=0.025, steps=8000, stimulus=pyhh.Stimulus((pyhh.StepPulse(0, 8000, 10.0),)))
+    _, V, spikes = nh.run(h, dataclasses.replace(case, params=pyhh.Parameters(E_L=10.7)), mechanism="hh", tables=True)
+    ours = staggered_cn(case)
+    shift = np.abs(nh.crossings(np.arange(len(V)) * case.dt, V, 50.0) - ours.spikes).max()
+    assert 0.3 < shift < 0.6  # measured 0.45 ms: the leak reversal (0.21 alone) and the tables (0.24 alone)
+    # pyhh with NEURON's E_L reproduces NEURON's hh once its tables are off (the recipe, one way) ...
+    _, V, _ = nh.run(h, dataclasses.replace(case, params=pyhh.Parameters(E_L=10.7)), mechanism="hh")
+    assert np.abs(V[:-1] - staggered_cn(dataclasses.replace(case, params=pyhh.Parameters(E_L=10.7))).V).max() < 1e-7
+    # ... and the tables alone move the spikes by far more than roundoff.
+    _, V_tables, _ = nh.run(h, case, mechanism="hh", tables=True)
+    assert np.abs(nh.crossings(np.arange(len(V_tables)) * case.dt, V_tables, 50.0) - ours.spikes).max() > 1e-3
+
+
+def test_the_readme_example_runs(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "neuron_side_by_side.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("spike")]
+    assert len(lines) == 14, done.stdout  # 10 uA/cm^2 for 200 ms
+    for line in lines:  # spike k: pyhh, NEURON's hh (recipe), the generated mechanism
+        _, _, *times = line.split()
+        assert max(map(float, times)) - min(map(float, times)) < 1e-8, line
