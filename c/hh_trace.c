@@ -30,6 +30,7 @@ typedef struct json {
     json_type type;
     double number;
     int is_integer;        /* a number written without '.', 'e' or 'E' */
+    int beyond_2_53;       /* an integer literal of magnitude above 2^53 (not exact in a double) */
     char *string;          /* JSON_STRING */
     size_t n;              /* number of items (array) or members (object) */
     struct json *items;    /* array items, or object values */
@@ -57,35 +58,133 @@ static int json_fail(json_reader *r, const char *what)
     return 0;
 }
 
+/* The value of the four hex digits at s, or -1. */
+static long hex4(const char *s)
+{
+    long value = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        value = value * 16 + d;
+    }
+    return value;
+}
+
+/* Append code point cp to s as UTF-8; returns the new length. */
+static size_t put_utf8(char *s, size_t len, long cp)
+{
+    if (cp < 0x80) {
+        s[len++] = (char)cp;
+    } else if (cp < 0x800) {
+        s[len++] = (char)(0xC0 | (cp >> 6));
+        s[len++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        s[len++] = (char)(0xE0 | (cp >> 12));
+        s[len++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        s[len++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        s[len++] = (char)(0xF0 | (cp >> 18));
+        s[len++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        s[len++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        s[len++] = (char)(0x80 | (cp & 0x3F));
+    }
+    return len;
+}
+
+/* The length of the UTF-8 sequence at s (RFC 3629: no overlongs, surrogates or
+   code points above U+10FFFF), or 0 if it is not one. */
+static size_t utf8_length(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))
+            return 0;
+        return 3;
+    }
+    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* A JSON string (RFC 8259 §7): no raw control characters, only the listed
+   escapes, \u escapes (surrogate pairs included) decoded to UTF-8, and the
+   raw bytes valid UTF-8. */
 static int json_string(json_reader *r, char **out)
 {
-    size_t start = ++r->pos, len = 0, i;
+    size_t start = ++r->pos, len = 0, n;
     char *s;
     while (r->text[r->pos] != '"') {
-        if (r->text[r->pos] == '\0')
+        unsigned char c = (unsigned char)r->text[r->pos];
+        if (c == '\0')
             return json_fail(r, "unterminated string");
-        if (r->text[r->pos] == '\\' && r->text[r->pos + 1] != '\0')
-            r->pos++;
-        r->pos++;
+        if (c < 0x20)
+            return json_fail(r, "a control character inside a string");
+        if (c == '\\') {
+            r->pos += r->text[r->pos + 1] != '\0' ? 2 : 1;
+            continue;
+        }
+        n = utf8_length((const unsigned char *)r->text + r->pos);
+        if (n == 0)
+            return json_fail(r, "not UTF-8");
+        r->pos += n;
     }
     s = malloc(r->pos - start + 1);
     if (s == NULL)
         return json_fail(r, "out of memory");
-    for (i = start; i < r->pos; i++) {
-        char c = r->text[i];
-        if (c == '\\') {
-            c = r->text[++i];
-            switch (c) {
-            case 'n': c = '\n'; break;
-            case 't': c = '\t'; break;
-            case 'r': c = '\r'; break;
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'u': c = '?'; i += (i + 4 < r->pos) ? 4 : 0; break; /* non-ASCII: not needed */
-            default: break; /* \" \\ \/ */
-            }
+    for (n = start; n < r->pos; n++) {
+        char c = r->text[n];
+        long cp, low;
+        int ok = 1;
+        if (c != '\\') {
+            s[len++] = c;
+            continue;
         }
-        s[len++] = c;
+        c = r->text[++n];
+        switch (c) {
+        case '"': case '\\': case '/': s[len++] = c; break;
+        case 'n': s[len++] = '\n'; break;
+        case 't': s[len++] = '\t'; break;
+        case 'r': s[len++] = '\r'; break;
+        case 'b': s[len++] = '\b'; break;
+        case 'f': s[len++] = '\f'; break;
+        case 'u': /* hex4 stops at the first non-hex character, so it never reads past the string */
+            cp = hex4(r->text + n + 1);
+            if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) {
+                ok = 0;
+                break;
+            }
+            n += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) { /* a high surrogate needs its low one */
+                low = r->text[n + 1] == '\\' && r->text[n + 2] == 'u' ? hex4(r->text + n + 3) : -1;
+                if (low < 0xDC00 || low > 0xDFFF) {
+                    ok = 0;
+                    break;
+                }
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                n += 6;
+            }
+            len = put_utf8(s, len, cp);
+            break;
+        default:
+            ok = 0;
+        }
+        if (!ok) {
+            free(s);
+            return json_fail(r, "a bad escape in a string");
+        }
     }
     s[len] = '\0';
     r->pos++;
@@ -140,6 +239,11 @@ static int json_number(json_reader *r, json *out)
     for (i = 0; start + i < end; i++)
         if (start[i] == '.' || start[i] == 'e' || start[i] == 'E')
             out->is_integer = 0;
+    if (out->is_integer) { /* compare the digits with 2^53 = 9007199254740992, exactly */
+        const char *digits = start[0] == '-' ? start + 1 : start;
+        size_t count = (size_t)(end - digits);
+        out->beyond_2_53 = count > 16 || (count == 16 && strncmp(digits, "9007199254740992", 16) > 0);
+    }
     r->pos += (size_t)(end - start);
     return 1;
 }
@@ -181,8 +285,10 @@ static int json_container(json_reader *r, json *out, int depth)
                 return json_fail(r, "expected a key");
             for (i = 0; i < out->n; i++)
                 if (strcmp(out->keys[i], key) == 0) {
+                    char what[100];
+                    snprintf(what, sizeof what, "duplicate key '%.60s'", key);
                     free(key);
-                    return json_fail(r, "duplicate key");
+                    return json_fail(r, what);
                 }
             skip_space(r);
             if (r->text[r->pos] != ':') {
@@ -268,14 +374,18 @@ static int get_number(case_file *f, const char *key, const json *v, double *out)
 {
     if (v->type != JSON_NUMBER)
         return case_fail(f, "'%s' must be a number", key);
+    if (v->beyond_2_53)
+        return case_fail(f, "'%s' is an integer larger than 2^53 (write it with an exponent)", key);
     *out = v->number;
     return 1;
 }
 
 static int get_integer(case_file *f, const char *key, const json *v, int64_t *out)
 {
-    if (v->type != JSON_NUMBER || !v->is_integer || fabs(v->number) > (double)HH_MAX_INTEGER)
+    if (v->type != JSON_NUMBER || !v->is_integer)
         return case_fail(f, "'%s' must be an integer", key);
+    if (v->beyond_2_53)
+        return case_fail(f, "'%s' is larger than 2^53", key);
     *out = (int64_t)v->number;
     return 1;
 }

@@ -169,37 +169,37 @@ HH_INLINE hh_state exp_euler_step(hh_state y, double I_stim, const hh_params *p,
     return next;
 }
 
-/* §7.3: the stage point y + c k, component by component. */
-HH_INLINE hh_state rk4_stage(hh_state y, double c, hh_state k)
+/* §7.3: the stage point y + c F, component by component. */
+HH_INLINE hh_state rk4_stage(hh_state y, double c, hh_state F)
 {
     hh_state s;
-    s.V = y.V + c * k.V;
-    s.m = y.m + c * k.m;
-    s.h = y.h + c * k.h;
-    s.n = y.n + c * k.n;
+    s.V = y.V + c * F.V;
+    s.m = y.m + c * F.m;
+    s.h = y.h + c * F.h;
+    s.n = y.n + c * F.n;
     return s;
 }
 
-/* §7.3: x + (dt/6) (k1 + 2 k2 + 2 k3 + k4), summed left to right. */
-HH_INLINE double rk4_combine(double x, double sixth_dt, double k1, double k2, double k3, double k4)
+/* §7.3: x + (dt/6) (F1 + 2 F2 + 2 F3 + F4), summed left to right. */
+HH_INLINE double rk4_combine(double x, double sixth_dt, double F1, double F2, double F3, double F4)
 {
-    return x + sixth_dt * (((k1 + 2.0 * k2) + 2.0 * k3) + k4);
+    return x + sixth_dt * (((F1 + 2.0 * F2) + 2.0 * F3) + F4);
 }
 
 /* §7.3: classical fourth-order Runge-Kutta, I_stim constant over the step. */
 HH_INLINE hh_state rk4_step(hh_state y, double I_stim, const hh_params *p, double phi, double dt, int clamp)
 {
     double half_dt = 0.5 * dt;
-    hh_state k1 = f(y, I_stim, p, phi, clamp);
-    hh_state k2 = f(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp);
-    hh_state k3 = f(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp);
-    hh_state k4 = f(rk4_stage(y, dt, k3), I_stim, p, phi, clamp);
+    hh_state F1 = f(y, I_stim, p, phi, clamp);
+    hh_state F2 = f(rk4_stage(y, half_dt, F1), I_stim, p, phi, clamp);
+    hh_state F3 = f(rk4_stage(y, half_dt, F2), I_stim, p, phi, clamp);
+    hh_state F4 = f(rk4_stage(y, dt, F3), I_stim, p, phi, clamp);
     double sixth_dt = dt / 6.0;
     hh_state next;
-    next.V = rk4_combine(y.V, sixth_dt, k1.V, k2.V, k3.V, k4.V);
-    next.m = rk4_combine(y.m, sixth_dt, k1.m, k2.m, k3.m, k4.m);
-    next.h = rk4_combine(y.h, sixth_dt, k1.h, k2.h, k3.h, k4.h);
-    next.n = rk4_combine(y.n, sixth_dt, k1.n, k2.n, k3.n, k4.n);
+    next.V = rk4_combine(y.V, sixth_dt, F1.V, F2.V, F3.V, F4.V);
+    next.m = rk4_combine(y.m, sixth_dt, F1.m, F2.m, F3.m, F4.m);
+    next.h = rk4_combine(y.h, sixth_dt, F1.h, F2.h, F3.h, F4.h);
+    next.n = rk4_combine(y.n, sixth_dt, F1.n, F2.n, F3.n, F4.n);
     return next;
 }
 
@@ -306,26 +306,26 @@ HH_INLINE int is_finite_row(const double *row, int64_t stride)
     return 1;
 }
 
-/* §9 step 3: the crossing of the straight line from (t0, V0) to (t1, V1). */
-HH_INLINE double linear_crossing(double t0, double t1, double V0, double V1, double theta)
+/* §9 step 3: the crossing of the straight line from (ta, Va) to (tb, Vb). */
+HH_INLINE double linear_crossing(double ta, double tb, double Va, double Vb, double theta)
 {
-    return t0 + (((theta - V0) / (V1 - V0)) * (t1 - t0));
+    return ta + (((theta - Va) / (Vb - Va)) * (tb - ta));
 }
 
-/* §9 steps 2-4: the crossing of the cubic through V and dV/dt at t0 and t1, by bisection. */
-HH_INLINE double hermite_crossing(double t0, double t1, double V0, double V1, double dV0, double dV1, double theta)
+/* §9 steps 2-4: the crossing of the cubic through V and dV/dt at ta and tb, by bisection. */
+HH_INLINE double hermite_crossing(double ta, double tb, double Va, double Vb, double dVa, double dVb, double theta)
 {
-    double h = t1 - t0;
-    double a = h * dV0;
-    double b = h * dV1;
-    double d = V1 - V0;
+    double w = tb - ta;
+    double a = w * dVa;
+    double b = w * dVb;
+    double d = Vb - Va;
     double c2 = ((3.0 * d) - (2.0 * a)) - b;
     double c3 = (a + b) - (2.0 * d);
     double target, lo, hi, s;
     int j;
     if (!(isfinite(a) && isfinite(b) && isfinite(c2) && isfinite(c3)))
-        return linear_crossing(t0, t1, V0, V1, theta);
-    target = theta - V0;
+        return linear_crossing(ta, tb, Va, Vb, theta);
+    target = theta - Va;
     lo = 0.0;
     hi = 1.0;
     for (j = 0; j < 50; j++) {
@@ -335,21 +335,21 @@ HH_INLINE double hermite_crossing(double t0, double t1, double V0, double V1, do
         else
             hi = s;
     }
-    return t0 + ((0.5 * (lo + hi)) * h);
+    return ta + ((0.5 * (lo + hi)) * w);
 }
 
-/* §9: if V crosses the threshold theta upwards between the states y0 at t0
-   and y1 at t1 of a step with drive u, set *t_spike to the crossing located
+/* §9: if V crosses the threshold theta upwards between the states ya at ta
+   and yb at tb of a step with drive u, set *t_spike to the crossing located
    on the cubic through V and dV/dt and return 1. */
-HH_INLINE int spike_time(double t0, double t1, hh_state y0, hh_state y1, double u, const hh_params *p, double theta,
+HH_INLINE int spike_time(double ta, double tb, hh_state ya, hh_state yb, double u, const hh_params *p, double theta,
         double *t_spike)
 {
-    double dV0, dV1;
-    if (!(y0.V < theta && theta <= y1.V)) /* 1. */
+    double dVa, dVb;
+    if (!(ya.V < theta && theta <= yb.V)) /* 1. */
         return 0;
-    dV0 = dV_dt(currents(y0, conductances(y0, p), p), u, p, 0);
-    dV1 = dV_dt(currents(y1, conductances(y1, p), p), u, p, 0);
-    *t_spike = hermite_crossing(t0, t1, y0.V, y1.V, dV0, dV1, theta);
+    dVa = dV_dt(currents(ya, conductances(ya, p), p), u, p, 0);
+    dVb = dV_dt(currents(yb, conductances(yb, p), p), u, p, 0);
+    *t_spike = hermite_crossing(ta, tb, ya.V, yb.V, dVa, dVb, theta);
     return 1;
 }
 

@@ -65,7 +65,7 @@ def test_sanitized_c_api_bad_input_suite(c_programs):
     ('{"name": "x", "method": "euler", ', "not valid JSON"),
     ('[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]', "nested too deeply"),
     ('{"name": "x", "method": "euler", "dt": 0.01, "steps": 5, "steps": 6}', "duplicate key"),
-    ('{"name": "x", "method": "euler", "dt": 0.01, "steps": 90071992547409930}', "'steps' must be an integer"),
+    ('{"name": "x", "method": "euler", "dt": 0.01, "steps": 90071992547409930}', "'steps' is larger than 2^53"),
 ])
 def test_sanitized_example_rejects_bad_case_files(c_programs, tmp_path, content, message):
     path = tmp_path / "bad.json"

@@ -23,11 +23,36 @@ def hh_trace(c_programs):
     return str(c_programs / "hh_trace")
 
 
-def test_the_c_example_program_conforms(hh_trace):
+def summary(done, what: str) -> str:
+    """The report's line that ends with `what: LEVEL`."""
+    (line,) = [line for line in done.stdout.splitlines() if f"{what}: " in line and not line.startswith(" ")]
+    return line
+
+
+def test_the_c_example_program_conforms(hh_trace, manifest):
     done = conform("--", hh_trace)
     assert done.returncode == 0, done.stdout
     n = len(CASE_NAMES)
-    assert done.stdout.strip().endswith(f"{n} case(s): {n} {EXPECTED_LEVEL}. Conformance level: {EXPECTED_LEVEL}")
+    assert summary(done, "Conformance level").endswith(f"{n} case(s): {n} {EXPECTED_LEVEL}. Conformance level: "
+                                                        f"{EXPECTED_LEVEL}")
+    assert summary(done, "Error handling").endswith("negative case(s): 57 strict. Error handling: strict")
+
+
+def test_the_python_reader_passes_every_negative_case(capsys):
+    # pyhh trace, in this process (the subprocess protocol is the C program's test above): status 2
+    # naming the key for every file to reject, status 3 naming the step for every run that must stop.
+    from pyhh.cli import main
+    from pyhh.conformance.golden import load_negative
+
+    rejects, unstable = load_negative(ROOT / "golden")
+    assert len(rejects) >= 30 and len(unstable) >= len(set(__import__("pyhh").METHODS))
+    for entry in rejects:
+        assert main(["trace", str(entry.path)]) == 2, entry.name
+        message = capsys.readouterr().err
+        assert entry.names is None or entry.names in message, (entry.name, message)
+    for entry in unstable:
+        assert main(["trace", str(entry.path)]) == 3, entry.name
+        assert f"step {entry.step}" in capsys.readouterr().err, entry.name
 
 
 def test_placeholders_for_the_case_and_the_output_file(hh_trace):
@@ -38,12 +63,12 @@ def test_placeholders_for_the_case_and_the_output_file(hh_trace):
 def test_a_reordered_float64_port_is_graded_float64():
     done = conform("--method", "rk4", "--", *PORT)
     assert done.returncode == 0
-    assert done.stdout.strip().endswith("Conformance level: float64")
+    assert summary(done, "Conformance level").endswith("Conformance level: float64")
 
 
 def test_a_float32_port_is_graded_float32():
     done = conform("--case", "waveform", "--case", "subthreshold_pulse", "--", *PORT, "float32")
-    assert done.returncode == 0 and done.stdout.strip().endswith("Conformance level: float32"), done.stdout
+    assert done.returncode == 0 and summary(done, "Conformance level").endswith("Conformance level: float32"), done.stdout
 
 
 def test_textbook_rates_fail_at_the_singular_voltages():
@@ -102,8 +127,65 @@ def test_a_hanging_implementation_is_killed(tmp_path):
 
 def test_a_missing_command_and_bad_selections(tmp_path):
     done = conform("--case", "rest", "--", str(tmp_path / "no-such-port"))
-    assert done.returncode == 1 and "cannot start" in done.stdout
+    assert done.returncode == 2 and "cannot start" in done.stderr and "no such program" in done.stderr
+    done = conform("--method", "rk4", "--case", "rest", "--", "true")  # rest is an euler case: nothing left
+    assert done.returncode == 2 and "no golden case matches the selection" in done.stderr
     done = conform("--case", "nope", "--", "true")
     assert done.returncode == 2 and "unknown case 'nope'" in done.stderr
     done = conform()
     assert done.returncode == 2 and "give the implementation's command after --" in done.stderr
+
+
+def test_a_wrong_rate_is_hinted_at_its_gate():
+    # A typo in beta_n moves row 0's n only: the hint names n's rates, not "the initial state".
+    done = conform("--case", "rest", "--", *PORT, "--bug", "beta-n")
+    assert summary(done, "Conformance level").endswith("Conformance level: spikes")  # no spike, but far off
+    assert "row 0's n is not its steady state at V0 while V is right: check alpha_n and beta_n" in done.stdout
+
+
+def test_the_first_departure_shows_both_values():
+    done = conform("--case", "rest", "--", *PORT, "--bug", "beta-n")
+    assert "first departure: row 0 (t = 0 ms), column n: port " in done.stdout and ", golden 0.3176769" in done.stdout
+
+
+def test_a_port_without_input_checks_is_not_clean():
+    # The reordered port reads any JSON it can and never checks a value.
+    done = conform("--timeout", "10", "--case", "repetitive_rk4", "--case", "dt_zero", "--case", "unknown_key",
+                   "--case", "record_every_above_steps", "--case", "rk4_dt_0_1", "--", *PORT)
+    assert done.returncode == 1
+    assert summary(done, "Conformance level").endswith("Conformance level: float64")
+    assert summary(done, "Error handling").endswith("Error handling: fail")
+    assert any(line.startswith("dt_zero") and "accepted a file it must reject" in line for line in done.stdout.splitlines())
+
+
+def test_a_port_with_the_wrong_exit_status_fails_the_negative_cases(tmp_path, hh_trace):
+    script = write_script(tmp_path, "import subprocess\n"
+                          f"status = subprocess.run([{hh_trace!r}, sys.argv[-1]]).returncode\n"
+                          "sys.exit(1 if status == 2 else status)")
+    done = conform("--case", "steps_zero", "--case", "rest", "--", *script)
+    assert done.returncode == 1
+    assert any(line.startswith("steps_zero") and "exited with status 1, not 2" in line for line in done.stdout.splitlines())
+
+
+def test_a_port_that_crashes_on_malformed_json_fails(tmp_path):
+    script = write_script(tmp_path, "import json\njson.load(open(sys.argv[-1]))\nprint('t,V,m,h,n,I_Na,I_K,I_L,I_stim')")
+    done = conform("--case", "malformed_json", "--", *script)
+    assert done.returncode == 1 and "malformed_json" in done.stdout and "exited with status 1" in done.stdout
+
+
+def test_a_port_that_rejects_without_naming_the_key_is_graded_rejects(tmp_path):
+    script = write_script(tmp_path, "sys.stderr.write('bad input\\n'); sys.exit(2)")
+    done = conform("--case", "unknown_parameter", "--case", "malformed_json", "--", *script)
+    assert done.returncode == 0  # not a failure, but not strict
+    assert summary(done, "Error handling").endswith("1 strict, 1 rejects. Error handling: rejects")
+    assert "does not name 'gK'" in done.stdout
+
+
+def test_reported_spike_times_are_checked_against_the_manifest(hh_trace, tmp_path):
+    ok = conform("--case", "single_spike", "--", sys.executable, "-m", "pyhh", "trace", "--spikes", "{spikes}", "{case}")
+    assert ok.returncode == 0 and "Conformance level: " in ok.stdout, ok.stdout + ok.stderr
+    late = write_script(tmp_path, "import subprocess\n"
+                        f"subprocess.run([{hh_trace!r}, sys.argv[-1]])\n"
+                        "open(sys.argv[-2], 'w').write('12.0\\n')")
+    done = conform("--case", "single_spike", "--", *late, "{spikes}", "{case}")
+    assert done.returncode == 1 and "its every-step spike times differ from the manifest's" in done.stdout

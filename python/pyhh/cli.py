@@ -10,7 +10,9 @@
     pyhh export    write the model as a NEURON mechanism (NMODL)
 
 Voltages are mV from rest (add -65 for absolute), times ms, currents uA/cm^2.
-Errors print one line naming the bad value and exit with status 2.
+Errors print one line naming the bad value and exit with status 2; a run that
+leaves the finite range (spec §8.3) exits with status 3 (the port protocol,
+spec §11.4).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .conformance.casefile import load_case
 from .conformance.trace import format_trace
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import check_choice, check_integer, check_positive, check_real
-from .reference.errors import InvalidInputError, PyhhError
+from .reference.errors import InvalidInputError, NumericalInstabilityError, PyhhError
 from .reference.parameters import (
     DT_DEFAULT,
     PARAMETER_TABLE,
@@ -246,8 +248,10 @@ def cmd_methods(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    """pyhh trace: a golden case's trace."""
+    """pyhh trace: a golden case's trace (the port protocol of spec §11.4)."""
     result = run_case(load_case(args.case), args.backend)
+    if args.spikes:
+        args.spikes.write_text("".join(f"{t!r}\n" for t in result.spikes.tolist()), encoding="utf-8")
     if args.out:
         result.to_csv(args.out)
     else:
@@ -261,11 +265,9 @@ def cmd_conform(args: argparse.Namespace) -> int:
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
     check_positive("--timeout", args.timeout, unit="s")
-    if not command:
-        raise PyhhError("give the implementation's command after --, e.g. pyhh conform -- ./my_port")
-    outcomes = conform(command, args.golden, args.case, args.method, args.timeout)
-    print(report(outcomes))
-    return 1 if any(o.level == "fail" for o in outcomes) else 0
+    grades = conform(command, args.golden, args.case, args.method, args.timeout, args.errors)
+    print(report(grades))
+    return 1 if grades.failed else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -367,6 +369,8 @@ def add_trace(sub) -> None:
     trace.add_argument("case", type=Path, help="case file (JSON), e.g. golden/cases/rest.json")
     trace.add_argument("--backend", choices=BACKENDS, default="python", help="implementation (default python)")
     trace.add_argument("--out", type=Path, help="trace CSV to write (default: standard output)")
+    trace.add_argument("--spikes", type=Path, help="also write the every-step spike times here, one per line "
+                       "(spec §11.4)")
     trace.set_defaults(func=cmd_trace)
 
 
@@ -377,13 +381,18 @@ def add_conform(sub) -> None:
         help="grade an implementation (any language) against the golden traces",
         description="Run COMMAND once per golden case with the case file's path appended (or put in place "
         "of a {case} argument); it must write the trace CSV to standard output (or to the path put in "
-        "place of an {out} argument). Each trace is graded exact, float64, float32, spikes or fail "
-        "(spec §11). Exit status 1 if any case fails.",
+        "place of an {out} argument; {spikes} gets its every-step spike times), exit with status 2 on a "
+        "case file it rejects and 3 when the run leaves the finite range (spec §11.4). Each trace is graded "
+        "exact, float64, float32, spikes or fail (spec §11.1); the negative cases strict, rejects or fail "
+        "(spec §11.5). Exit status 1 if any case fails.",
     )
     conf.add_argument("--case", action="append", help="only this case (repeatable; default: every case)")
     conf.add_argument("--method", action="append", choices=METHODS,
                       help="only cases of this method (repeatable; default: every method)")
     conf.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per case (default 60)")
+    conf.add_argument("--errors", action=argparse.BooleanOptionalAction, default=None,
+                      help="grade the negative cases of spec §11.5 too (default: when nothing narrows the "
+                      "selection, or those --case names)")
     conf.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN, help="golden folder (default: the checkout's)")
     conf.add_argument("command_line", nargs=argparse.REMAINDER, metavar="-- COMMAND ...",
                       help="the implementation's command line")
@@ -436,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except NumericalInstabilityError as e:  # spec §11.4: status 3, the run left the finite range
+        print(f"pyhh {args.command}: error: {e}", file=sys.stderr)
+        return 3
     except PyhhError as e:
         print(f"pyhh {args.command}: error: {e}", file=sys.stderr)
     except OSError as e:  # an output or input file that cannot be opened

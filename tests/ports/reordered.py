@@ -15,7 +15,8 @@ mistakes:
   clamp-at-u     the clamp holds u_k instead of V0 + u_k;
   pulses-or-wave the pulses ignored when there is a waveform;
   floor-rows     floor(steps / record_every) rows instead of ceil;
-  half-step-gates  a staggered method's half-step gates recorded under t_k (as NEURON records them).
+  half-step-gates  a staggered method's half-step gates recorded under t_k (as NEURON records them);
+  beta-n         beta_n's 0.125 typed 0.0125 (a typo in one rate).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ COLUMNS = ("t", "V", "m", "h", "n", "I_Na", "I_K", "I_L", "I_stim")
 DEFAULTS = {"C_m": 1.0, "g_Na": 120.0, "g_K": 36.0, "g_L": 0.3, "E_Na": 115.0, "E_K": -12.0, "E_L": 10.6}
 
 
-BUGS = ("raw-rates", "late-rows", "no-C_m", "clamp-at-u", "pulses-or-wave", "floor-rows", "half-step-gates")
+BUGS = ("raw-rates", "late-rows", "no-C_m", "clamp-at-u", "pulses-or-wave", "floor-rows", "half-step-gates", "beta-n")
 
 
 def simulate(case: dict, real=np.float64, bug: str | None = None) -> tuple[np.ndarray, list[float]]:
@@ -62,7 +63,7 @@ def _simulate(case, real, bug):
         a_h = f(0.07) * np.exp(-V / f(20))
         b_h = one / (one + np.exp((f(30) - V) / f(10)))
         a_n = f(0.1) if V == 10 and not raw else f(0.01) * (f(10) - V) / (np.exp((f(10) - V) / f(10)) - one)
-        b_n = f(0.125) * np.exp(-V / f(80))
+        b_n = f(0.0125 if bug == "beta-n" else 0.125) * np.exp(-V / f(80))
         return [phi * a_m, phi * b_m, phi * a_h, phi * b_h, phi * a_n, phi * b_n]
 
     def ionic(y):

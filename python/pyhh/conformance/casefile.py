@@ -80,7 +80,7 @@ def stimulus_from_json(where: str, obj: dict[str, Any]) -> Stimulus:
         check_type(at, "amplitude", raw["amplitude"], (int, float))
         pulses.append(StepPulse(raw["start"], raw["stop"], raw["amplitude"]))
     waveform = obj.get("waveform")
-    if waveform is not None:
+    if "waveform" in obj:  # present means an array: null is never one
         check_type(f"{where}: stimulus", "waveform", waveform, (list,))
         for k, value in enumerate(waveform):
             check_type(f"{where}: stimulus", f"waveform[{k}]", value, (int, float))
@@ -115,18 +115,40 @@ def case_from_json(obj: Any, where: str = "case") -> Case:
         raise CaseFileError(f"{where}: {e}") from None
 
 
+def no_constants(name: str) -> Any:
+    """json parse_constant hook: NaN, Infinity and -Infinity are not JSON (RFC 8259, §10.1)."""
+    raise CaseFileError(f"not valid JSON: {name} is not a JSON number")
+
+
+def parse_case_text(data: bytes, where: str) -> Any:
+    """§10.1: the bytes of a case file as JSON: UTF-8 without a byte-order mark, one value, no
+    NaN or Infinity, no key twice; anything else is a CaseFileError naming `where`."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CaseFileError(f"{where}: not UTF-8 (byte {e.start}); a case file is UTF-8 JSON") from None
+    if text.startswith("\ufeff"):
+        raise CaseFileError(f"{where}: not valid JSON: it starts with a byte-order mark")
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=no_constants)
+    except json.JSONDecodeError as e:
+        raise CaseFileError(f"{where}: not valid JSON: {e}") from None
+    except CaseFileError as e:
+        raise CaseFileError(f"{where}: {e}") from None
+    except RecursionError:
+        raise CaseFileError(f"{where}: not valid JSON here: nested too deeply") from None
+    except ValueError as e:  # an integer literal of thousands of digits
+        raise CaseFileError(f"{where}: not valid JSON here: {e}") from None
+
+
 def load_case(path: str | Path) -> Case:
-    """Read and check a case file."""
+    """Read and check a case file (§10.1)."""
     path = Path(path)
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=no_duplicate_keys)
+        data = path.read_bytes()
     except OSError as e:
         raise CaseFileError(f"{path}: cannot read case file: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise CaseFileError(f"{path}: not valid JSON: {e}") from None
-    except CaseFileError as e:
-        raise CaseFileError(f"{path}: {e}") from None
-    return case_from_json(obj, str(path))
+    return case_from_json(parse_case_text(data, str(path)), str(path))
 
 
 def case_to_json(case: Case) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..reference.errors import CaseFileError
+from ..reference.errors import CaseFileError, NumericalInstabilityError
 from ..reference.parameters import SPEC_VERSION
 from ..reference.rates import temperature_factor
 from ..reference.run import COLUMNS, run
@@ -58,37 +58,112 @@ class GoldenCase:
     spikes: tuple[float, ...]
 
 
-def load_manifest(golden: Path = DEFAULT_GOLDEN, verify: bool = True) -> list[GoldenCase]:
-    """The manifest's cases; with verify, every file must exist and match its sha256."""
-    golden = Path(golden)
-    path = golden / MANIFEST
+@dataclass(frozen=True)
+class RejectCase:
+    """A case file a port must reject (§11.5): exit status 2, and a message that contains
+    `names` (the key at fault) when that is not None."""
+
+    name: str
+    path: Path
+    names: str | None
+    section: str
+    why: str
+
+
+@dataclass(frozen=True)
+class UnstableCase:
+    """A valid case whose run must stop under §8.3 (§11.5): exit status 3, and a message
+    that names `step`, the step the reference stops at."""
+
+    name: str
+    path: Path
+    step: int
+
+
+def read_manifest(golden: Path = DEFAULT_GOLDEN) -> dict:
+    """The manifest as parsed JSON, its spec version checked; errors name the file."""
+    path = Path(golden) / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise CaseFileError(f"{path}: cannot read the manifest: {e.strerror}") from None
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise CaseFileError(f"{path}: not valid JSON: {e}") from None
+    if not isinstance(manifest, dict):
+        raise CaseFileError(f"{path}: the manifest must hold a JSON object")
     if manifest.get("spec_version") != SPEC_VERSION:
         raise CaseFileError(
             f"{path}: made under spec {manifest.get('spec_version')!r}, this is spec {SPEC_VERSION}; run `make golden`"
         )
+    return manifest
+
+
+def field(entry: object, key: str, where: str) -> object:
+    """entry[key] of a manifest entry, or an error naming the manifest, the entry and the key."""
+    if not isinstance(entry, dict) or key not in entry:
+        raise CaseFileError(f"{where}: an entry lacks {key!r}")
+    return entry[key]
+
+
+def entries(manifest: dict, key: str, where: str) -> list:
+    """The manifest's list `key` ([] where an older manifest has none but 'cases')."""
+    value = manifest.get(key, [] if key != "cases" else None)
+    if not isinstance(value, list):
+        raise CaseFileError(f"{where}: {key!r} must be a list")
+    return value
+
+
+def check_file(file: Path, digest: object, where: str) -> None:
+    """The file exists and has the manifest's SHA-256."""
+    if not file.is_file():
+        raise CaseFileError(f"{file}: listed in {where} but missing")
+    if sha256(file.read_bytes()) != digest:
+        raise CaseFileError(f"{file}: its sha256 does not match {where}; the file was changed or damaged")
+
+
+def load_manifest(golden: Path = DEFAULT_GOLDEN, verify: bool = True) -> list[GoldenCase]:
+    """The manifest's cases; with verify, every file of golden/ must exist, match its
+    SHA-256 and be listed (the negative cases' files too)."""
+    golden = Path(golden)
+    where = str(golden / MANIFEST)
+    manifest = read_manifest(golden)
     cases = []
-    for entry in manifest["cases"]:
-        case_path, trace_path = golden / entry["case"], golden / entry["trace"]
+    for entry in entries(manifest, "cases", where):
+        case_path = golden / str(field(entry, "case", where))
+        trace_path = golden / str(field(entry, "trace", where))
         if verify:
-            for file, key in ((case_path, "case_sha256"), (trace_path, "trace_sha256")):
-                if not file.is_file():
-                    raise CaseFileError(f"{file}: listed in {path} but missing")
-                if sha256(file.read_bytes()) != entry[key]:
-                    raise CaseFileError(f"{file}: its sha256 does not match {path}; the file was changed or damaged")
-        cases.append(GoldenCase(entry["name"], case_path, trace_path, tuple(entry["spikes"])))
+            check_file(case_path, field(entry, "case_sha256", where), where)
+            check_file(trace_path, field(entry, "trace_sha256", where), where)
+        cases.append(GoldenCase(str(field(entry, "name", where)), case_path, trace_path,
+                                tuple(field(entry, "spikes", where))))
     if verify:
-        listed = {c.trace_path.name for c in cases} | {c.case_path.name for c in cases}
-        for folder in ("cases", "traces"):
+        rejects, unstable = load_negative(golden)
+        listed = {c.trace_path for c in cases} | {c.case_path for c in cases}
+        listed |= {r.path for r in rejects} | {u.path for u in unstable}
+        for folder in ("cases", "traces", "invalid", "unstable"):
             for file in sorted((golden / folder).glob("*")):
-                if file.name not in listed:
-                    raise CaseFileError(f"{file}: not listed in {path}")
+                if file not in listed:
+                    raise CaseFileError(f"{file}: not listed in {where}")
     return cases
+
+
+def load_negative(golden: Path = DEFAULT_GOLDEN) -> tuple[list[RejectCase], list[UnstableCase]]:
+    """The negative cases of §11.5, their files' hashes checked."""
+    golden = Path(golden)
+    where = str(golden / MANIFEST)
+    manifest = read_manifest(golden)
+    rejects = []
+    for entry in entries(manifest, "rejects", where):
+        path = golden / str(field(entry, "file", where))
+        check_file(path, field(entry, "sha256", where), where)
+        rejects.append(RejectCase(str(field(entry, "name", where)), path, field(entry, "names", where),
+                                  str(field(entry, "section", where)), str(field(entry, "why", where))))
+    unstable = []
+    for entry in entries(manifest, "unstable", where):
+        path = golden / str(field(entry, "case", where))
+        check_file(path, field(entry, "case_sha256", where), where)
+        unstable.append(UnstableCase(str(field(entry, "name", where)), path, int(field(entry, "step", where))))
+    return rejects, unstable
 
 
 def describe_trace_change(name: str, old: bytes, new: bytes) -> str:
@@ -136,12 +211,50 @@ def previous_manifest(golden: Path) -> dict:
         return {}
 
 
+#: The authored list of the case files a port must reject (§11.5), with what each must name.
+INVALID_INDEX = "invalid.json"
+
+
+def reject_entries(golden: Path) -> list[dict]:
+    """The manifest's "rejects": golden/invalid.json's list, each file's SHA-256 added."""
+    index_path = golden / INVALID_INDEX
+    if not index_path.is_file():
+        return []
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    out = []
+    for entry in index["cases"]:
+        file = golden / entry["file"]
+        if not file.is_file():
+            raise CaseFileError(f"{file}: listed in {index_path} but missing")
+        out.append({**entry, "sha256": sha256(file.read_bytes())})
+    return out
+
+
+def unstable_entries(golden: Path, report: list[str], before: dict) -> list[dict]:
+    """The manifest's "unstable": each golden/unstable case run by the reference, the step it stops at."""
+    out = []
+    for case_file in sorted((golden / "unstable").glob("*.json")):
+        case = load_case(case_file)
+        try:
+            run(case)
+        except NumericalInstabilityError as e:
+            out.append({"name": case.name, "case": f"unstable/{case_file.name}",
+                        "case_sha256": sha256(case_file.read_bytes()), "step": e.step})
+            old = {entry.get("name"): entry.get("step") for entry in before.get("unstable", [])}.get(case.name)
+            report.append(f"{case.name}: unchanged" if old == e.step else
+                          f"{case.name}: new, stops at step {e.step}" if old is None else
+                          f"{case.name}: CHANGED, stops at step {e.step}, not {old}")
+            continue
+        raise CaseFileError(f"{case_file}: ran to the end, but golden/unstable holds runs that must stop")
+    return out
+
+
 def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[str]:
     """Run every case of golden/cases, write traces and manifest into `out`, report changes."""
     golden = Path(golden)
     out = Path(out) if out is not None else golden
     (out / "traces").mkdir(parents=True, exist_ok=True)
-    report, entries = [], []
+    report, case_entries = [], []
     before = previous_manifest(golden)
     old_spikes = {entry["name"]: entry.get("spikes") for entry in before.get("cases", [])}
     if before and before.get("spec_version") != SPEC_VERSION:
@@ -159,7 +272,7 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         report.append(describe_change(case.name, old_path.read_bytes() if old_path.is_file() else None, text,
                                       old_spikes.get(case.name), record.spikes))
         (out / "traces" / f"{case.name}.csv").write_bytes(text)
-        entries.append({
+        case_entries.append({
             "name": case.name,
             "case": f"cases/{case_file.name}",
             "trace": f"traces/{case.name}.csv",
@@ -169,7 +282,9 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
             "phi": temperature_factor(case.temperature),
             "spikes": record.spikes,
         })
-    known = {f"{e['name']}.csv" for e in entries}
+    rejects = reject_entries(golden)
+    unstable = unstable_entries(golden, report, before)
+    known = {f"{e['name']}.csv" for e in case_entries}
     for stale in sorted((out / "traces").glob("*.csv")):
         if stale.name not in known:
             stale.unlink()
@@ -179,7 +294,9 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         "columns": list(COLUMNS),
         "generated_by": "pyhh golden (the Python reference), see spec/SPEC.md §10.3",
         "made_on": this_platform(),
-        "cases": entries,
+        "cases": case_entries,
+        "rejects": rejects,
+        "unstable": unstable,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8", newline="\n")
     return report

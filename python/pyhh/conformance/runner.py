@@ -1,15 +1,19 @@
 """`pyhh conform -- COMMAND...`: run an implementation on the golden cases and grade it.
 
-The protocol (spec/PORTING.md): the command is run once per case with the case
+The protocol is spec §11.4: the command is run once per case with the case
 file's path appended (or substituted for a `{case}` argument); it writes the
-trace CSV to standard output (or to the path substituted for `{out}`). Each
-trace is compared with the golden one under spec §11.2.
+trace CSV to standard output (or to the path substituted for `{out}`), and,
+given `{spikes}`, its every-step spike times to that path. Each trace is
+compared with the golden one under spec §11.2. The negative cases of §11.5
+(files to reject, runs that must stop) are graded apart: exit status 2 naming
+the key at fault, exit status 3 naming the step.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -19,13 +23,19 @@ from pathlib import Path
 import numpy as np
 
 from ..reference.case import Case
-from ..reference.errors import CaseFileError
+from ..reference.errors import CaseFileError, PyhhError
 from ..reference.run import run
 from ..reference.stimulus import Stimulus
 from .casefile import load_case
-from .golden import DEFAULT_GOLDEN, GoldenCase, load_manifest
-from .grading import LEVELS, TOLERANCES, Comparison, compare
+from .golden import DEFAULT_GOLDEN, GoldenCase, RejectCase, UnstableCase, load_manifest, load_negative
+from .grading import LEVELS, MANIFEST_SPIKE_TOLERANCE_FLOAT64, SPIKE_TIME_TOLERANCE, TOLERANCES, Comparison, compare
 from .trace import parse_trace, read_trace
+
+#: §11.5: the error-handling levels, strictest first.
+ERROR_LEVELS = ("strict", "rejects", "fail")
+
+#: §11.4: the exit statuses of the port protocol.
+STATUS_REJECTED, STATUS_UNSTABLE = 2, 3
 
 
 @dataclass(frozen=True)
@@ -37,34 +47,62 @@ class Outcome:
     detail: str
     comparison: Comparison | None = None
     hint: str = ""
+    departure: str = ""
 
 
-def run_command(command: list[str], case_path: Path, timeout: float) -> tuple[str | None, str]:
-    """Run the implementation on one case: (trace text or None, what went wrong)."""
+@dataclass(frozen=True)
+class ErrorOutcome:
+    """The grade of one negative case (§11.5)."""
+
+    case: str
+    level: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What one run of the command did: its status (None if it could not run), its
+    standard output and error, the files it wrote, or why it could not be run."""
+
+    status: int | None
+    stdout: str
+    stderr: str
+    out: str | None = None
+    spikes: str | None = None
+    problem: str = ""
+
+    @property
+    def last_error_line(self) -> str:
+        return self.stderr.strip().splitlines()[-1] if self.stderr.strip() else "no message"
+
+
+def execute(command: list[str], case_path: Path, timeout: float) -> Execution:
+    """Run the implementation on one case file, as §11.4 says."""
     with tempfile.TemporaryDirectory() as tmp:
-        out_path = Path(tmp) / "trace.csv"
-        args = [a.replace("{case}", str(case_path)).replace("{out}", str(out_path)) for a in command]
+        out_path, spikes_path = Path(tmp) / "trace.csv", Path(tmp) / "spikes.txt"
+        args = [a.replace("{case}", str(case_path)).replace("{out}", str(out_path)).replace("{spikes}", str(spikes_path))
+                for a in command]
         if not any("{case}" in a for a in command):
             args.append(str(case_path))
         try:
             process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                       text=True, start_new_session=True)
+                                       start_new_session=True)
         except OSError as e:
-            return None, f"cannot start {args[0]!r}: {e.strerror}"
+            return Execution(None, "", "", problem=f"cannot start {args[0]!r}: {e.strerror}")
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            return None, f"timed out after {timeout:g} s (killed)"
-        if process.returncode != 0:
-            last = stderr.strip().splitlines()[-1] if stderr.strip() else "no message"
-            return None, f"exited with status {process.returncode}: {last}"
-        if any("{out}" in a for a in command):
-            if not out_path.exists():
-                return None, "wrote no file to {out}"
-            return out_path.read_text(), ""
-        return stdout, ""
+            return Execution(None, "", "", problem=f"timed out after {timeout:g} s (killed)")
+
+        def text(data: bytes) -> str:
+            return data.decode("utf-8", errors="replace")
+
+        def read(path: Path) -> str | None:
+            return text(path.read_bytes()) if path.is_file() else None
+
+        return Execution(process.returncode, text(stdout), text(stderr), read(out_path), read(spikes_path))
 
 
 def first_two_states(case: Case) -> np.ndarray:
@@ -77,79 +115,241 @@ def first_two_states(case: Case) -> np.ndarray:
 
 
 def hint_for(case: Case, comparison: Comparison, port: np.ndarray) -> str:
-    """A pointer into the spec for the commonest porting mistakes, or ""."""
+    """A pointer into the spec where the evidence points to one mistake, or ""."""
     if comparison.first_departure is None:
         return ""
     row, column = comparison.first_departure
     if column == "t":
         return "t is k * dt, one multiplication, never a running sum (spec §8.2)"
-    if row == 0 and column in ("V", "m", "h", "n"):
-        reference = first_two_states(case)
-        if len(reference) == 2:
-            now, after = (float(np.abs(port[0, 1:5] - reference[j, 1:5]).max()) for j in (0, 1))
-            if after < now:
-                return ("row 0 holds the state after the first step: record each row before stepping "
-                        "(spec §8.2; pyHH stored the state one step late)")
-        tolerance = np.array([TOLERANCES["float32"][c] for c in ("V", "m", "h", "n")])
-        if np.any(np.abs(port[0, 1:5] - reference[0, 1:5]) > tolerance):
-            return "row 0 must be the initial state, every gate at its steady state at V0 (spec §6.1, §8.2)"
-    if row == 0 and column == "I_stim":
+    if row != 0:
+        return ""
+    reference = first_two_states(case)
+    if len(reference) == 2 and column in ("V", "m", "h", "n"):
+        now, after = (float(np.abs(port[0, 1:5] - reference[j, 1:5]).max()) for j in (0, 1))
+        if after < now:
+            return ("row 0 holds the state after the first step: record each row before stepping "
+                    "(spec §8.2; pyHH stored the state one step late)")
+    off = np.abs(port[0, 1:5] - reference[0, 1:5]) > np.array([TOLERANCES["float32"][c] for c in ("V", "m", "h", "n")])
+    if off[0]:
+        return "row 0's V must be V0 (V0 + u_0 in clamp mode) (spec §6.1, §6.3, §8.2)"
+    gates = [gate for gate, bad in zip("mhn", off[1:]) if bad]
+    if len(gates) == 1:
+        gate = gates[0]
+        return (f"row 0's {gate} is not its steady state at V0 while V is right: check alpha_{gate} and "
+                f"beta_{gate} (spec §4.3) and x_inf (§4.5)")
+    if len(gates) > 1:
+        return "row 0 must be the initial state, every gate at its steady state at V0 (spec §6.1, §8.2)"
+    if column == "I_stim":
         return "I_stim is the drive of step k, or the clamp current in clamp mode (spec §6.2, §6.3)"
+    if column in ("I_Na", "I_K", "I_L"):
+        return f"row 0's state is right but {column} is not: check the conductances and currents (spec §5.1-5.2)"
+    return ""
+
+
+def describe_departure(comparison: Comparison, port: np.ndarray, golden: np.ndarray) -> str:
+    """The first value outside the float64 tolerance: row, t, column, both values, their difference."""
+    if comparison.first_departure is None:
+        return ""
+    row, column = comparison.first_departure
+    j = list(comparison.largest).index(column)
+    ours, theirs = float(port[row, j]), float(golden[row, j])
+    return (f"first departure: row {row} (t = {float(golden[row, 0]):g} ms), column {column}: "
+            f"port {ours!r}, golden {theirs!r}, difference {ours - theirs:.3g}")
+
+
+def check_spikes(execution: Execution, entry: GoldenCase, level: str) -> str:
+    """§11.2: a port's every-step spike times (given {spikes}) against the manifest's: "" if they
+    agree at the level its trace reached, else what is wrong."""
+    if execution.spikes is None:
+        return ""
+    try:
+        times = [float(line) for line in execution.spikes.split()]
+    except ValueError:
+        return "its spike file holds something that is not a number (spec §11.4)"
+    if len(times) != len(entry.spikes):
+        return f"it reports {len(times)} spikes after every step, the manifest {len(entry.spikes)}"
+    tolerance = MANIFEST_SPIKE_TOLERANCE_FLOAT64 if level in ("exact", "float64") else SPIKE_TIME_TOLERANCE
+    shift = max((abs(a - b) for a, b in zip(times, entry.spikes)), default=0.0)
+    if shift > tolerance:
+        return f"its every-step spike times differ from the manifest's by up to {shift:.3g} ms (at most {tolerance:g})"
     return ""
 
 
 def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
-    """Run one golden case and compare the trace."""
+    """Run one golden case and compare the trace (and, if reported, the spike times)."""
     case = load_case(entry.case_path)
-    text, problem = run_command(command, entry.case_path, timeout)
+    execution = execute(command, entry.case_path, timeout)
+    if execution.problem:
+        return Outcome(entry.name, "fail", execution.problem, hint=f"this case: {case.description}")
+    if execution.status != 0:
+        return Outcome(entry.name, "fail", f"exited with status {execution.status}: {execution.last_error_line}",
+                       hint=f"this case: {case.description}")
+    text = execution.out if any("{out}" in a for a in command) else execution.stdout
     if text is None:
-        return Outcome(entry.name, "fail", problem, hint=f"this case: {case.description}")
+        return Outcome(entry.name, "fail", "wrote no file to {out}")
     try:
         port = parse_trace(text, "its output")
     except CaseFileError as e:
         return Outcome(entry.name, "fail", str(e), hint="the trace format is spec §10.2")
     golden = read_trace(entry.trace_path)
     comparison = compare(port, golden, case.spike_threshold, spikes=not case.clamp)
+    departure = describe_departure(comparison, port, golden) if comparison.level != "fail" or port.shape == golden.shape else ""
     hint = hint_for(case, comparison, port) if comparison.level not in ("exact", "float64") else ""
     if comparison.level == "fail" and not hint:
         hint = f"this case: {case.description}"
-    return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint)
+    spike_problem = check_spikes(execution, entry, comparison.level)
+    if spike_problem:
+        return Outcome(entry.name, "fail", spike_problem, comparison, "spike detection is spec §9", departure)
+    return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint, departure)
 
 
-def select(golden: Path, cases: list[str] | None, methods: list[str] | None) -> list[GoldenCase]:
-    """The manifest's cases (hashes checked), narrowed by name and method."""
+def grade_reject(entry: RejectCase, command: list[str], timeout: float) -> ErrorOutcome:
+    """§11.5: the port must exit with status 2 and name the key at fault."""
+    execution = execute(command, entry.path, timeout)
+    if execution.problem:
+        return ErrorOutcome(entry.name, "fail", execution.problem)
+    if execution.status == 0:
+        return ErrorOutcome(entry.name, "fail", f"accepted a file it must reject ({entry.section}: {entry.why})")
+    if execution.status != STATUS_REJECTED:
+        return ErrorOutcome(entry.name, "fail", f"exited with status {execution.status}, not {STATUS_REJECTED} "
+                            f"(spec §11.4): {execution.last_error_line}")
+    if entry.names is not None and entry.names not in execution.stderr:
+        return ErrorOutcome(entry.name, "rejects", f"rejected it, but the message does not name {entry.names!r}: "
+                            f"{execution.last_error_line}")
+    return ErrorOutcome(entry.name, "strict", "rejected" + (f", naming {entry.names!r}" if entry.names else ""))
+
+
+def grade_unstable(entry: UnstableCase, command: list[str], timeout: float) -> ErrorOutcome:
+    """§11.5: the run must stop with status 3, naming the step where it left the finite range."""
+    execution = execute(command, entry.path, timeout)
+    if execution.problem:
+        return ErrorOutcome(entry.name, "fail", execution.problem)
+    if execution.status != STATUS_UNSTABLE:
+        what = "ran to the end" if execution.status == 0 else f"exited with status {execution.status}"
+        return ErrorOutcome(entry.name, "fail", f"{what}; it must stop at step {entry.step} with status "
+                            f"{STATUS_UNSTABLE} (spec §8.3, §11.4)")
+    if f"step {entry.step}" not in execution.stderr.replace("step  ", "step "):
+        return ErrorOutcome(entry.name, "rejects", f"stopped, but the message does not name step {entry.step}: "
+                            f"{execution.last_error_line}")
+    return ErrorOutcome(entry.name, "strict", f"stopped at step {entry.step}")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The golden cases to grade: with traces, to reject, that must stop."""
+
+    cases: list[GoldenCase]
+    rejects: list[RejectCase]
+    unstable: list[UnstableCase]
+
+    @property
+    def negative(self) -> bool:
+        return bool(self.rejects or self.unstable)
+
+
+def select(golden: Path, cases: list[str] | None, methods: list[str] | None, errors: bool | None = None) -> Selection:
+    """The golden cases (hashes checked), narrowed by name (--case) and method (--method).
+
+    The negative cases: with errors=False none; with errors=True all (those named, if
+    --case names any; unstable runs of the chosen methods); by default all when
+    nothing narrows the selection, else only those --case names.
+    """
     entries = load_manifest(golden)
-    if cases:
-        unknown = sorted(set(cases) - {e.name for e in entries})
+    rejects, unstable = load_negative(golden)
+    named = set(cases or [])
+    if named:
+        known = {e.name for e in entries} | {r.name for r in rejects} | {u.name for u in unstable}
+        unknown = sorted(named - known)
         if unknown:
-            raise CaseFileError(f"unknown case {unknown[0]!r}; see {golden / 'cases'}")
-        entries = [e for e in entries if e.name in cases]
+            raise CaseFileError(f"unknown case {unknown[0]!r}; see {golden / 'cases'}, {golden / 'invalid'} and "
+                                f"{golden / 'unstable'}")
+        entries = [e for e in entries if e.name in named]
     if methods:
         entries = [e for e in entries if load_case(e.case_path).method in methods]
-    return entries
+    if errors is False:
+        rejects, unstable = [], []
+    elif named:
+        rejects, unstable = [r for r in rejects if r.name in named], [u for u in unstable if u.name in named]
+    elif methods and errors is None:
+        rejects, unstable = [], []
+    if methods:
+        unstable = [u for u in unstable if load_case(u.path).method in methods]
+    selection = Selection(entries, rejects, unstable)
+    if not selection.cases and not selection.negative:
+        raise CaseFileError("no golden case matches the selection (--case, --method); nothing to grade")
+    return selection
 
 
-def report(outcomes: list[Outcome]) -> str:
-    """The table a porter reads: level, first departure, largest differences."""
-    lines = [f"{'case':22} {'level':8} {'first departure':22} largest |port - golden| per column"]
-    for o in outcomes:
-        c = o.comparison
-        where = f"row {c.first_departure[0]}, {c.first_departure[1]}" if c and c.first_departure else "-"
-        largest = " ".join(f"{k}={v:.1e}" for k, v in c.largest.items() if v > 0) if c else ""
-        lines.append(f"{o.case:22} {o.level:8} {where:22} {largest or ('0' if c else '')}")
-        if o.level == "fail" or (c and c.level not in ("exact", "float64")):
-            lines.append(f"{'':22} {o.detail}")
-        if o.hint:
-            lines.append(f"{'':22} hint: {o.hint}")
-    worst = max((LEVELS.index(o.level) for o in outcomes), default=0)
-    counts = ", ".join(f"{sum(o.level == level for o in outcomes)} {level}" for level in LEVELS
-                       if any(o.level == level for o in outcomes))
-    lines.append(f"{len(outcomes)} case(s): {counts}. Conformance level: {LEVELS[worst]}")
+@dataclass(frozen=True)
+class Grades:
+    """Every outcome of one conform run."""
+
+    outcomes: list[Outcome]
+    errors: list[ErrorOutcome]
+
+    @property
+    def level(self) -> str | None:
+        """§11.1: the numeric level, the worst over the cases with traces (None if none was graded)."""
+        return LEVELS[max(LEVELS.index(o.level) for o in self.outcomes)] if self.outcomes else None
+
+    @property
+    def error_level(self) -> str | None:
+        """§11.5: the error-handling level (None if no negative case was graded)."""
+        return ERROR_LEVELS[max(ERROR_LEVELS.index(o.level) for o in self.errors)] if self.errors else None
+
+    @property
+    def failed(self) -> bool:
+        return self.level == "fail" or self.error_level == "fail"
+
+
+def counts(levels: list[str], order: tuple[str, ...]) -> str:
+    return ", ".join(f"{levels.count(level)} {level}" for level in order if level in levels)
+
+
+def report(grades: Grades) -> str:
+    """The tables a porter reads: level, first departure, largest differences; then the negative cases."""
+    lines = []
+    if grades.outcomes:
+        lines.append(f"{'case':26} {'level':8} {'first departure':22} largest |port - golden| per column")
+        for o in grades.outcomes:
+            c = o.comparison
+            where = f"row {c.first_departure[0]}, {c.first_departure[1]}" if c and c.first_departure else "-"
+            largest = " ".join(f"{k}={v:.1e}" for k, v in c.largest.items() if v > 0) if c else ""
+            lines.append(f"{o.case:26} {o.level:8} {where:22} {largest or ('0' if c else '')}")
+            if o.level == "fail" or (c and c.level not in ("exact", "float64")):
+                lines.append(f"{'':26} {o.detail}")
+                if o.departure:
+                    lines.append(f"{'':26} {o.departure}")
+            if o.hint:
+                lines.append(f"{'':26} hint: {o.hint}")
+    if grades.errors:
+        lines.append(f"{'negative case':26} {'level':8} what the port did (spec §11.5)")
+        for e in grades.errors:
+            lines.append(f"{e.case:26} {e.level:8} {e.detail}")
+    if grades.outcomes:
+        lines.append(f"{len(grades.outcomes)} case(s): {counts([o.level for o in grades.outcomes], LEVELS)}. "
+                     f"Conformance level: {grades.level}")
+    lines.append(f"{len(grades.errors)} negative case(s): {counts([e.level for e in grades.errors], ERROR_LEVELS)}. "
+                 f"Error handling: {grades.error_level}" if grades.errors else
+                 "Error handling: not graded (the negative cases run when the whole suite does, or with --errors)")
     return "\n".join(lines)
 
 
-def conform(command: list[str], golden: Path = DEFAULT_GOLDEN, cases: list[str] | None = None,
-            methods: list[str] | None = None, timeout: float = 60.0) -> list[Outcome]:
-    """Grade `command` on the selected golden cases."""
-    return [grade(entry, command, timeout) for entry in select(golden, cases, methods)]
+def check_command(command: list[str]) -> None:
+    """The command's program exists: else a clear error before any case runs."""
+    if not command:
+        raise PyhhError("give the implementation's command after --, e.g. pyhh conform -- ./my_port")
+    program = command[0]
+    if shutil.which(program) is None and not (os.sep in program and Path(program).is_file()):
+        raise PyhhError(f"cannot start {program!r}: no such program (give its path, or put it on PATH)")
 
+
+def conform(command: list[str], golden: Path = DEFAULT_GOLDEN, cases: list[str] | None = None,
+            methods: list[str] | None = None, timeout: float = 60.0, errors: bool | None = None) -> Grades:
+    """Grade `command` on the selected golden cases and, unless narrowed away, the negative ones."""
+    check_command(command)
+    selection = select(golden, cases, methods, errors)
+    outcomes = [grade(entry, command, timeout) for entry in selection.cases]
+    negative = [grade_reject(entry, command, timeout) for entry in selection.rejects]
+    negative += [grade_unstable(entry, command, timeout) for entry in selection.unstable]
+    return Grades(outcomes, negative)

@@ -53,29 +53,29 @@ def exp_euler_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float
     )
 
 
-def rk4_stage(y: State, c: float, k: State) -> State:
-    """§7.3: the stage point y + c k, component by component."""
-    return State(y.V + c * k.V, y.m + c * k.m, y.h + c * k.h, y.n + c * k.n)
+def rk4_stage(y: State, c: float, F: State) -> State:
+    """§7.3: the stage point y + c F, component by component."""
+    return State(y.V + c * F.V, y.m + c * F.m, y.h + c * F.h, y.n + c * F.n)
 
 
-def rk4_combine(x: float, sixth_dt: float, k1: float, k2: float, k3: float, k4: float) -> float:
-    """§7.3: x + (dt/6) (k1 + 2 k2 + 2 k3 + k4), summed left to right."""
-    return x + sixth_dt * (((k1 + 2.0 * k2) + 2.0 * k3) + k4)
+def rk4_combine(x: float, sixth_dt: float, F1: float, F2: float, F3: float, F4: float) -> float:
+    """§7.3: x + (dt/6) (F1 + 2 F2 + 2 F3 + F4), summed left to right."""
+    return x + sixth_dt * (((F1 + 2.0 * F2) + 2.0 * F3) + F4)
 
 
 def rk4_step(y: State, I_stim: float, p: Parameters, phi: float, dt: float, clamp: bool) -> State:
     """§7.3: classical fourth-order Runge-Kutta, I_stim constant over the step."""
     half_dt = 0.5 * dt
-    k1 = f(y, I_stim, p, phi, clamp)
-    k2 = f(rk4_stage(y, half_dt, k1), I_stim, p, phi, clamp)
-    k3 = f(rk4_stage(y, half_dt, k2), I_stim, p, phi, clamp)
-    k4 = f(rk4_stage(y, dt, k3), I_stim, p, phi, clamp)
+    F1 = f(y, I_stim, p, phi, clamp)
+    F2 = f(rk4_stage(y, half_dt, F1), I_stim, p, phi, clamp)
+    F3 = f(rk4_stage(y, half_dt, F2), I_stim, p, phi, clamp)
+    F4 = f(rk4_stage(y, dt, F3), I_stim, p, phi, clamp)
     sixth_dt = dt / 6.0
     return State(
-        rk4_combine(y.V, sixth_dt, k1.V, k2.V, k3.V, k4.V),
-        rk4_combine(y.m, sixth_dt, k1.m, k2.m, k3.m, k4.m),
-        rk4_combine(y.h, sixth_dt, k1.h, k2.h, k3.h, k4.h),
-        rk4_combine(y.n, sixth_dt, k1.n, k2.n, k3.n, k4.n),
+        rk4_combine(y.V, sixth_dt, F1.V, F2.V, F3.V, F4.V),
+        rk4_combine(y.m, sixth_dt, F1.m, F2.m, F3.m, F4.m),
+        rk4_combine(y.h, sixth_dt, F1.h, F2.h, F3.h, F4.h),
+        rk4_combine(y.n, sixth_dt, F1.n, F2.n, F3.n, F4.n),
     )
 
 

@@ -54,22 +54,22 @@ def state_at(method: str, z: State, z_before: State) -> State:
     return staggered_state(z, z_before) if method in STAGGERED else z
 
 
-def linear_crossing(t0: float, t1: float, V0: float, V1: float, theta: float) -> float:
-    """§9 step 3: the crossing of the straight line from (t0, V0) to (t1, V1)."""
-    return t0 + (((theta - V0) / (V1 - V0)) * (t1 - t0))
+def linear_crossing(ta: float, tb: float, Va: float, Vb: float, theta: float) -> float:
+    """§9 step 3: the crossing of the straight line from (ta, Va) to (tb, Vb)."""
+    return ta + (((theta - Va) / (Vb - Va)) * (tb - ta))
 
 
-def hermite_crossing(t0: float, t1: float, V0: float, V1: float, dV0: float, dV1: float, theta: float) -> float:
-    """§9 steps 2-4: the crossing of the cubic through V and dV/dt at t0 and t1, by bisection."""
-    h = t1 - t0
-    a = h * dV0
-    b = h * dV1
-    d = V1 - V0
+def hermite_crossing(ta: float, tb: float, Va: float, Vb: float, dVa: float, dVb: float, theta: float) -> float:
+    """§9 steps 2-4: the crossing of the cubic through V and dV/dt at ta and tb, by bisection."""
+    w = tb - ta
+    a = w * dVa
+    b = w * dVb
+    d = Vb - Va
     c2 = ((3.0 * d) - (2.0 * a)) - b
     c3 = (a + b) - (2.0 * d)
     if not all(math.isfinite(x) for x in (a, b, c2, c3)):
-        return linear_crossing(t0, t1, V0, V1, theta)
-    target = theta - V0
+        return linear_crossing(ta, tb, Va, Vb, theta)
+    target = theta - Va
     lo, hi = 0.0, 1.0
     for _ in range(SPIKE_BISECTIONS):
         s = 0.5 * (lo + hi)
@@ -77,17 +77,17 @@ def hermite_crossing(t0: float, t1: float, V0: float, V1: float, dV0: float, dV1
             lo = s
         else:
             hi = s
-    return t0 + ((0.5 * (lo + hi)) * h)
+    return ta + ((0.5 * (lo + hi)) * w)
 
 
-def spike_time(t0: float, t1: float, y0: State, y1: State, u: float, p: Parameters, theta: float) -> float | None:
-    """§9: the time V crosses the threshold theta upwards between the states y0 at t0 and
-    y1 at t1 of a step with drive u, located on the cubic through V and dV/dt; or None."""
-    if not (y0.V < theta <= y1.V):  # 1.
+def spike_time(ta: float, tb: float, ya: State, yb: State, u: float, p: Parameters, theta: float) -> float | None:
+    """§9: the time V crosses the threshold theta upwards between the states ya at ta and
+    yb at tb of a step with drive u, located on the cubic through V and dV/dt; or None."""
+    if not (ya.V < theta <= yb.V):  # 1.
         return None
-    dV0 = dV_dt(currents(y0, conductances(y0, p), p), u, p, False)
-    dV1 = dV_dt(currents(y1, conductances(y1, p), p), u, p, False)
-    return hermite_crossing(t0, t1, y0.V, y1.V, dV0, dV1, theta)
+    dVa = dV_dt(currents(ya, conductances(ya, p), p), u, p, False)
+    dVb = dV_dt(currents(yb, conductances(yb, p), p), u, p, False)
+    return hermite_crossing(ta, tb, ya.V, yb.V, dVa, dVb, theta)
 
 
 def run(case: Case) -> Record:
