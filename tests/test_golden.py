@@ -118,3 +118,31 @@ def test_trace_files_round_trip_every_value():
         assert [float(x) for x in line.split(",")] == row.tolist()
         assert line == ",".join(repr(float(x)) for x in row)
     assert np.isfinite(data).all()
+
+
+def test_golden_covers_the_rules_an_independent_port_found_unchecked(manifest):
+    # issue 12's list: clamp from u_0 != 0 and by a waveform, record_every = steps, a pulse after
+    # the last step, a spike exactly at the threshold value (counted once, at t_(k+1)).
+    cases = {entry.name: load_case(entry.case_path) for entry in manifest}
+    assert any(c.clamp and c.stimulus.waveform is not None for c in cases.values())
+    assert any(c.clamp and (c.stimulus.waveform or [0.0])[0] + sum(p.amplitude for p in c.stimulus.pulses
+                                                                     if p.start == 0) != 0 for c in cases.values())
+    assert any(c.record_every == c.steps for c in cases.values())
+    assert any(p.start >= c.steps for c in cases.values() for p in c.stimulus.pulses)
+    spikes = {entry.name: entry.spikes for entry in manifest}
+    exact = cases["spike_at_threshold"]
+    V = golden_trace("spike_at_threshold")[:, 1]
+    assert exact.spike_threshold in V and len(spikes["spike_at_threshold"]) == 1
+
+
+def test_golden_holds_the_negative_cases_for_every_rule_and_method():
+    from pyhh.conformance.golden import load_negative
+
+    rejects, unstable = load_negative(GOLDEN)
+    assert len(rejects) >= 30
+    named = {r.names for r in rejects}
+    for key in ("name", "method", "dt", "steps", "record_every", "temperature", "V0", "parameters", "mode",
+                "waveform", "start", "stop", "amplitude", *pyhh.Parameters().__dataclass_fields__):
+        assert any(key == n for n in named) or key in ("g_K", "g_L", "E_Na", "E_L", "temperature", "V0"), key
+    assert {None} < named | {None}  # and the JSON-text rules, which name no key
+    assert {load_case(u.path).method for u in unstable} == set(pyhh.METHODS)

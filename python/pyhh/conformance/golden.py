@@ -22,9 +22,17 @@ from ..reference.run import COLUMNS, run
 from .casefile import load_case
 from .trace import format_trace, parse_trace
 
-#: The golden folder of a source checkout (python/pyhh/conformance/../../../golden).
-DEFAULT_GOLDEN = Path(__file__).resolve().parents[3] / "golden"
+def default_golden() -> Path:
+    """The golden folder: the checkout's (python/pyhh/conformance/../../../golden) when pyhh
+    runs from a checkout, else the copy an installed package carries (pyhh/data/golden)."""
+    checkout = Path(__file__).resolve().parents[3] / "golden"
+    if (checkout / MANIFEST).is_file():
+        return checkout
+    return Path(__file__).resolve().parents[1] / "data" / "golden"
+
+
 MANIFEST = "MANIFEST.json"
+DEFAULT_GOLDEN = default_golden()
 
 
 def sha256(data: bytes) -> str:
