@@ -1,14 +1,17 @@
 /*
  * hh_trace: run a golden case file on the C kernel and print its trace as CSV.
  *
- *     hh_trace CASE.json [OUT.csv]
+ *     hh_trace [--spikes SPIKES.txt] CASE.json [OUT.csv]
  *
  * This is the C port's example program and its conformance-protocol command
- * (spec §10, spec/PORTING.md): it reads a case file (spec §10.1), runs it with
- * hh_run, and writes the header t,V,m,h,n,I_Na,I_K,I_L,I_stim and one line per
- * recorded row, every value as %.17g (it reads back as the same double).
- * Exit status: 0 success, 1 usage or I/O error, 2 invalid case file,
- * 3 the run left the finite range.
+ * (spec §11.4, spec/PORTING.md): it reads a case file (spec §10.1), runs it
+ * with hh_run, and writes the header t,V,m,h,n,I_Na,I_K,I_L,I_stim and one line
+ * per recorded row, every value as %.17g (it reads back as the same double);
+ * with --spikes, also the every-step spike times, one per line.
+ * Exit status (spec §11.4): 0 success; 2 a usage error, a case file that
+ * cannot be read or is invalid (the message names the key); 3 the run left
+ * the finite range (the message names the step); 1 out of memory or an
+ * output that cannot be written.
  *
  * Hand-written (not generated): a minimal JSON reader and the case-file
  * mapping. Build: `make c` (see README), or
@@ -577,6 +580,22 @@ static int write_trace(FILE *out, const hh_output *o)
     return ferror(out) ? 1 : 0;
 }
 
+/* With --spikes: the every-step spike times of a run that found n_spikes of them. */
+static int write_spikes(const char *path, const hh_case *c, hh_output *o)
+{
+    FILE *out;
+    int64_t i;
+    int ok;
+    o->spikes_capacity = o->n_spikes;
+    o->spikes = malloc((size_t)(o->n_spikes > 0 ? o->n_spikes : 1) * sizeof *o->spikes);
+    if (o->spikes == NULL || hh_run(c, o) != HH_OK || (out = fopen(path, "w")) == NULL)
+        return 0;
+    for (i = 0; i < o->n_spikes; i++)
+        fprintf(out, "%.17g\n", o->spikes[i]);
+    ok = !ferror(out);
+    return fclose(out) == 0 && ok;
+}
+
 int main(int argc, char **argv)
 {
     json_reader reader;
@@ -584,17 +603,23 @@ int main(int argc, char **argv)
     case_file f;
     hh_output o;
     char *text;
+    const char *spikes = NULL;
     int status, code = 0;
     FILE *out = stdout;
 
+    if (argc >= 3 && strcmp(argv[1], "--spikes") == 0) {
+        spikes = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: %s CASE.json [OUT.csv]\n", argv[0]);
-        return 1;
+        fprintf(stderr, "usage: hh_trace [--spikes SPIKES.txt] CASE.json [OUT.csv]\n");
+        return 2;
     }
     text = read_file(argv[1]);
     if (text == NULL) {
         fprintf(stderr, "%s: cannot read the case file\n", argv[1]);
-        return 1;
+        return 2;
     }
     memset(&reader, 0, sizeof reader);
     memset(&root, 0, sizeof root);
@@ -619,6 +644,9 @@ int main(int argc, char **argv)
         } else if ((status = hh_run(&f.c, &o)) != HH_OK && status != HH_SPIKES_TRUNCATED) {
             fprintf(stderr, "%s: %s\n", argv[1], o.message);
             code = status == HH_ERROR_NONFINITE ? 3 : 2;
+        } else if (spikes != NULL && !write_spikes(spikes, &f.c, &o)) {
+            fprintf(stderr, "%s: cannot write the spike times\n", spikes);
+            code = 1;
         } else if (argc == 3 && (out = fopen(argv[2], "w")) == NULL) {
             fprintf(stderr, "%s: cannot write\n", argv[2]);
             code = 1;
@@ -629,6 +657,7 @@ int main(int argc, char **argv)
         }
     }
     free(o.rows);
+    free(o.spikes);
     free(f.waveform);
     free(f.pulses);
     json_free(&root);
