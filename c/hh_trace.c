@@ -36,6 +36,7 @@ typedef struct json {
     int beyond_2_53;       /* an integer literal of magnitude above 2^53 (not exact in a double) */
     char *string;          /* JSON_STRING */
     size_t n;              /* number of items (array) or members (object) */
+    size_t capacity;       /* items (and keys) allocated */
     struct json *items;    /* array items, or object values */
     char **keys;           /* object keys */
 } json;
@@ -251,20 +252,27 @@ static int json_number(json_reader *r, json *out)
     return 1;
 }
 
+/* Append an item (and its key, in an object); the arrays double when full, so
+   that reading n items costs O(n). */
 static int json_push(json_reader *r, json *out, char *key)
 {
-    json *items = realloc(out->items, (out->n + 1) * sizeof *items);
-    if (items == NULL)
-        return json_fail(r, "out of memory");
-    out->items = items;
-    memset(&out->items[out->n], 0, sizeof *items);
-    if (out->type == JSON_OBJECT) {
-        char **keys = realloc(out->keys, (out->n + 1) * sizeof *keys);
-        if (keys == NULL)
+    if (out->n == out->capacity) {
+        size_t capacity = out->capacity == 0 ? 8 : 2 * out->capacity;
+        json *items = realloc(out->items, capacity * sizeof *items);
+        if (items == NULL)
             return json_fail(r, "out of memory");
-        out->keys = keys;
-        out->keys[out->n] = key;
+        out->items = items;
+        if (out->type == JSON_OBJECT) {
+            char **keys = realloc(out->keys, capacity * sizeof *keys);
+            if (keys == NULL)
+                return json_fail(r, "out of memory");
+            out->keys = keys;
+        }
+        out->capacity = capacity;
     }
+    memset(&out->items[out->n], 0, sizeof *out->items);
+    if (out->type == JSON_OBJECT)
+        out->keys[out->n] = key;
     out->n++;
     return 1;
 }
@@ -549,21 +557,37 @@ static int read_case(case_file *f, const json *root)
     return 1;
 }
 
-static char *read_file(const char *path)
+/* The whole file, NUL-terminated, read in chunks into a buffer that doubles (no
+   ftell, which means nothing for a directory or a pipe); *length is its size.
+   NULL if it cannot be read, or is larger than 1 GiB. */
+static char *read_file(const char *path, size_t *length)
 {
     FILE *file = fopen(path, "rb");
-    char *text = NULL;
-    long size;
+    char *text = NULL, *grown;
+    size_t size = 0, capacity = 0, got;
     if (file == NULL)
         return NULL;
-    if (fseek(file, 0, SEEK_END) == 0 && (size = ftell(file)) >= 0 && fseek(file, 0, SEEK_SET) == 0) {
-        text = malloc((size_t)size + 1);
-        if (text != NULL && fread(text, 1, (size_t)size, file) == (size_t)size)
-            text[size] = '\0';
-        else {
-            free(text);
-            text = NULL;
+    for (;;) {
+        if (capacity - size < 65536) {
+            capacity = capacity == 0 ? 65536 : 2 * capacity;
+            if (capacity > ((size_t)1 << 30) || (grown = realloc(text, capacity + 1)) == NULL) {
+                free(text);
+                fclose(file);
+                return NULL;
+            }
+            text = grown;
         }
+        got = fread(text + size, 1, capacity - size, file);
+        size += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(file)) { /* a directory, for one */
+        free(text);
+        text = NULL;
+    } else {
+        text[size] = '\0';
+        *length = size;
     }
     fclose(file);
     return text;
@@ -603,6 +627,7 @@ int main(int argc, char **argv)
     case_file f;
     hh_output o;
     char *text;
+    size_t length = 0;
     const char *spikes = NULL;
     int status, code = 0;
     FILE *out = stdout;
@@ -616,9 +641,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: hh_trace [--spikes SPIKES.txt] CASE.json [OUT.csv]\n");
         return 2;
     }
-    text = read_file(argv[1]);
+    text = read_file(argv[1], &length);
     if (text == NULL) {
         fprintf(stderr, "%s: cannot read the case file\n", argv[1]);
+        return 2;
+    }
+    if (memchr(text, '\0', length) != NULL) {
+        fprintf(stderr, "%s: not valid JSON: a NUL byte\n", argv[1]);
+        free(text);
         return 2;
     }
     memset(&reader, 0, sizeof reader);
