@@ -119,6 +119,11 @@ def test_waveform_files_are_read_strictly(tmp_path):
     path.write_bytes(bytes(range(256)))
     done = pyhh_cli("run", "--waveform", str(path))
     assert done.returncode == 2 and "not a text file" in done.stderr
+    # issue 17, row 8: "nan" and "inf" are values (and not finite), never a header
+    for content in ("nan\n1\n", "inf\n"):
+        path.write_text(content)
+        done = pyhh_cli("run", "--waveform", str(path))
+        assert done.returncode == 2 and "waveform[0] = " in done.stderr and "is not finite" in done.stderr, done.stderr
 
 
 def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
@@ -141,7 +146,7 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
     (["run", "--repeat", "0"], "--repeat = 0 must be at least 1"),
     (["fi", "--set", "C_m=0"], "C_m[0] = 0.0 uF/cm^2 is outside the accepted range"),
     (["clamp", "--dt", "nan"], "dt must be finite"),
-    (["run", "--csv", "/no/such/folder/x.csv"], "/no/such/folder/x.csv: No such file or directory"),
+    (["run", "--csv", "/no/such/folder/x.csv"], "/no/such/folder/x.csv: the folder /no/such/folder does not exist"),
     (["run", "--repeat", "3"], "repeated pulses would overlap"),
     (["run", "--waveform", "/dev/null", "--amplitude", "5"], "drop --amplitude"),
     (["run", "--dt", "0.3"], "duration = 100.0 ms is not a whole number of steps of dt = 0.3 ms"),
@@ -151,6 +156,13 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
     (["methods", "--duration", "0.1"], "duration = 0.1 ms must be at least sample_every = 0.2 ms"),
     (["methods", "--dt", "0.0001"], "larger than the reference's dt"),
     (["conform", "--timeout", "0", "--", "true"], "--timeout = 0.0 s must be greater than 0"),
+    # issue 17, rows 7 and 15: outputs are checked before anything runs, and a failed write names the file
+    (["run", "--plot", "/tmp/out.xyz"], "the name must end in a figure format"),
+    (["run", "--plot", "/tmp"], "/tmp: is a folder"),
+    (["fi", "--csv", "/nonexistent/fi.csv"], "the folder /nonexistent does not exist"),
+    (["clamp", "--plot", "/nonexistent/c.png"], "the folder /nonexistent does not exist"),
+    (["run", "--csv", "/dev/full"], "/dev/full: cannot write: No space left on device"),
+    (["trace", "/dev/zero"], "/dev/zero: cannot read case file: not a regular file"),
 ])
 def test_subcommands_reject_bad_arguments(args, message):
     done = pyhh_cli(*args)

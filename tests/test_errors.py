@@ -159,3 +159,33 @@ def test_a_recorded_current_that_overflows_is_an_error(backend):
         pyhh.simulate(StepPulse(0, 100, -80.0), dt=0.1, steps=100, method="euler", clamp=True, backend=backend)
     assert 0 < info.value.step < 100
     assert all(math.isfinite(x) for x in info.value.state)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: pyhh.simulate([10**400] * 10), r"waveform\[0\] = 1000.* is not finite"),
+    (lambda: pyhh.simulate_batch(current=[10**400, 1, 1], duration=1.0), "current must be real numbers"),
+    (lambda: pyhh.Stimulus(pulses=None), "pulses must be a list of StepPulse"),
+    (lambda: pyhh.simulate(None, steps=3, backend=["c"]), r"unknown backend \['c'\]"),
+    (lambda: pyhh.simulate(["1", "2", "3"]), r"waveform\[0\] = '1' is not a number"),
+    (lambda: pyhh.simulate([True, False, True]), r"waveform\[0\] = True is not a number"),
+    (lambda: pyhh.simulate_batch(current=["1", "2"], duration=1.0), "current must be real numbers"),
+    (lambda: pyhh.simulate_batch(current=np.array([True, False]), duration=1.0), "current must be real numbers"),
+    (lambda: pyhh.simulate(np.ma.masked_array([1.0, 2.0], mask=[0, 1])), "masked array"),
+    (lambda: pyhh.simulate_batch(waveforms=np.ma.masked_array(np.zeros((2, 3)), mask=False)), "waveforms must be real"),
+])
+def test_hostile_values_get_a_named_error_not_a_traceback(make, message):
+    # Issue 17, rows 13 and 14: overflowing integers, strings, booleans and masks are refused by name.
+    with pytest.raises(InvalidInputError, match=message):
+        make()
+
+
+@pytest.mark.parametrize("method", pyhh.METHODS)
+def test_a_step_of_1e308_gives_the_same_outcome_on_both_backends(method):
+    # Issue 17, row 1: the C backend's spike buffer sizing overflowed on steps * dt = inf.
+    outcomes = []
+    for backend in ("python", "c"):
+        try:
+            outcomes.append(pyhh.simulate(1.0, dt=1e308, steps=2, method=method, backend=backend).table().tolist())
+        except NumericalInstabilityError as e:
+            outcomes.append(e.step)
+    assert outcomes[0] == outcomes[1]

@@ -107,6 +107,8 @@ def to_stimulus(stimulus: StimulusLike, dt: float, steps: int) -> Stimulus:
         return Stimulus(tuple(p.to_steps(dt) if isinstance(p, Pulse) else p for p in stimulus))
     if isinstance(stimulus, (int, float, np.number)) and not isinstance(stimulus, bool):
         return Stimulus((StepPulse(0, steps, check_real("stimulus", stimulus)),))
+    if isinstance(stimulus, np.ma.MaskedArray):
+        raise InvalidInputError("a stimulus waveform must be a plain array: a masked array's mask would be dropped")
     if isinstance(stimulus, (np.ndarray, list, tuple)):
         try:
             values = np.asarray(stimulus)

@@ -108,14 +108,15 @@ def per_neuron(name: str, value: Any, n: int, low: float = -math.inf, high: floa
 def real_array(name: str, value: Any) -> np.ndarray:
     """value as a float64 array, or an error naming it (strings, complex, ragged lists)."""
     problem = f"{name} must be real numbers (a number or a rectangular array), got {value!r:.80}"
-    if isinstance(value, (str, bytes, Mapping)):
+    if isinstance(value, (str, bytes, Mapping, bool, np.ma.MaskedArray)):  # a mask would be dropped silently
         raise InvalidInputError(problem)
     try:
         array = np.asarray(value)
-        if np.iscomplexobj(array):
-            raise InvalidInputError(problem)
+        if array.dtype.kind not in "iuf" and not (array.dtype.kind == "O" and all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) for x in array.ravel())):
+            raise InvalidInputError(problem)  # strings, booleans, complex numbers, ...
         return array.astype(np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInputError(problem) from None
 
 

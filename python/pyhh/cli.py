@@ -63,6 +63,33 @@ def parse_setting(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"--set {name}: {value!r} is not a number") from None
 
 
+def is_number(text: str) -> bool:
+    """float() reads it (so "nan" and "inf" are numbers, to be rejected as values)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_output(option: str, path: Path | None, plot: bool = False) -> None:
+    """An output path, checked before anything runs: its folder exists, it is not a folder,
+    and a figure's name ends in a format matplotlib writes."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InvalidInputError(f"{option} {path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise InvalidInputError(f"{option} {path}: the folder {path.parent} does not exist")
+    if plot:
+        from matplotlib.figure import Figure
+
+        formats = Figure().canvas.get_supported_filetypes()
+        if path.suffix.lstrip(".").lower() not in formats:
+            raise InvalidInputError(f"{option} {path}: the name must end in a figure format "
+                                    f"({', '.join('.' + f for f in sorted(formats))})")
+
+
 def read_waveform(path: Path) -> np.ndarray:
     """A waveform file: one number per line (the first column of a CSV; a header line is allowed)."""
     try:
@@ -71,8 +98,8 @@ def read_waveform(path: Path) -> np.ndarray:
         raise InvalidInputError(f"{path}: cannot read the waveform: {e.strerror}") from None
     except UnicodeDecodeError:
         raise InvalidInputError(f"{path}: not a text file") from None
-    if lines and lines[0][:1].isalpha():
-        lines = lines[1:]  # a header: a column name
+    if lines and lines[0][:1].isalpha() and not is_number(lines[0]):
+        lines = lines[1:]  # a header: a column name (not "nan" or "inf", which are values)
     values = []
     for number, text in enumerate(lines, start=1):
         try:
@@ -98,11 +125,14 @@ def progress_printer(label: str):
 
 def write_csv(path: Path, header: list[str], columns: list[np.ndarray]) -> None:
     """A CSV of equal-length columns, every value at full precision."""
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(header)
-        for row in zip(*columns):
-            writer.writerow([repr(float(x)) for x in row])
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(header)
+            for row in zip(*columns):
+                writer.writerow([repr(float(x)) for x in row])
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot write: {e.strerror}") from None
     print(f"wrote {path}")
 
 
@@ -120,6 +150,8 @@ def common_model_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """pyhh run: simulate pulses or a waveform, report spikes."""
+    check_output("--csv", args.csv)
+    check_output("--plot", args.plot, plot=True)
     pulse_options = {"--amplitude": args.amplitude, "--start": args.start, "--stop": args.stop,
                      "--repeat": args.repeat, "--period": args.period, "--duration": args.duration}
     if args.waveform is not None:
@@ -149,7 +181,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.absolute:
             table = result.table()
             table[:, 1] += V_REST_ABSOLUTE
-            args.csv.write_text(format_trace(table.tolist()).replace("t,V,", "t,V_absolute,", 1))
+            try:
+                args.csv.write_text(format_trace(table.tolist()).replace("t,V,", "t,V_absolute,", 1))
+            except OSError as e:
+                raise InvalidInputError(f"{args.csv}: cannot write: {e.strerror}") from None
         else:
             result.to_csv(args.csv)
         print(f"wrote {args.csv}")
@@ -176,6 +211,8 @@ def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
 
 def cmd_fi(args: argparse.Namespace) -> int:
     """pyhh fi: the F-I curve."""
+    check_output("--csv", args.csv)
+    check_output("--plot", args.plot, plot=True)
     from .fi import fi_curve
 
     currents = sweep(args.start, args.stop, args.step, "uA/cm^2")
@@ -197,6 +234,8 @@ def cmd_fi(args: argparse.Namespace) -> int:
 
 def cmd_clamp(args: argparse.Namespace) -> int:
     """pyhh clamp: the voltage-clamp family."""
+    check_output("--csv", args.csv)
+    check_output("--plot", args.plot, plot=True)
     from .experiments import clamp_family
 
     levels = sweep(args.start, args.stop, args.step, "mV")
@@ -218,6 +257,8 @@ def cmd_clamp(args: argparse.Namespace) -> int:
 
 def cmd_methods(args: argparse.Namespace) -> int:
     """pyhh methods: each method's errors against dt, and its cost."""
+    check_output("--csv", args.csv)
+    check_output("--plot", args.plot, plot=True)
     from .experiments import method_errors
 
     study = method_errors(args.dt, stimulus=args.current, duration=args.duration, backend=args.backend)

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .api import Result  # noqa: E402
+from .reference.errors import InvalidInputError  # noqa: E402
 from .experiments import ClampFamily, MethodErrors  # noqa: E402
 from .fi import FICurve  # noqa: E402
 
@@ -120,6 +121,10 @@ def methods_figure(study: MethodErrors, path: str | Path) -> Path:
 def save(fig, path: str | Path) -> Path:
     """Write the figure as a PNG and close it."""
     path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=110)
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot write: {e.strerror}") from None
+    finally:
+        plt.close(fig)
     return path

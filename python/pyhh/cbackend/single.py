@@ -18,7 +18,7 @@ from . import ffi, lib, require
 def spike_buffer_size(case: Case) -> int:
     """Room for one spike per ms (no HH membrane fires faster), at most one per two
     steps, at most 2^20; a run with more spikes is repeated with the exact size."""
-    return max(1, min(case.steps // 2 + 1, int(case.steps * case.dt) + 16, 2**20))
+    return max(1, int(min(case.steps // 2 + 1, case.steps * case.dt + 16, 2**20)))  # steps * dt may be inf
 
 
 def c_case(case: Case, keep: list) -> "ffi.CData":

@@ -144,6 +144,8 @@ def parse_case_text(data: bytes, where: str) -> Any:
 def load_case(path: str | Path) -> Case:
     """Read and check a case file (§10.1)."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+        raise CaseFileError(f"{path}: cannot read case file: not a regular file")
     try:
         data = path.read_bytes()
     except OSError as e:

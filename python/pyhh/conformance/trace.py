@@ -23,8 +23,11 @@ def format_trace(rows: Iterable[Sequence[float]]) -> str:
 
 
 def write_trace(path: str | Path, rows: Iterable[Sequence[float]]) -> None:
-    """Write rows to `path` as a trace CSV (LF line endings)."""
-    Path(path).write_text(format_trace(rows), encoding="utf-8", newline="\n")
+    """Write rows to `path` as a trace CSV (LF line endings); a failed write names the file."""
+    try:
+        Path(path).write_text(format_trace(rows), encoding="utf-8", newline="\n")
+    except OSError as e:
+        raise CaseFileError(f"{path}: cannot write: {e.strerror}") from None
 
 
 def parse_trace(text: str, source: str = "trace") -> np.ndarray:

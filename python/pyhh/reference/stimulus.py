@@ -42,6 +42,8 @@ class Stimulus:
     waveform: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.pulses, (str, bytes)) or not isinstance(self.pulses, (list, tuple)):
+            raise InvalidInputError(f"pulses must be a list of StepPulse, got {self.pulses!r:.80}")
         pulses = tuple(self.pulses)
         for j, pulse in enumerate(pulses):
             if not isinstance(pulse, StepPulse):
@@ -63,10 +65,14 @@ def waveform_values(values: Sequence[Any]) -> tuple[float, ...]:
     """§8.4: the waveform as floats; a NaN or infinity is an error naming its index."""
     out = []
     for k, value in enumerate(values):
+        if isinstance(value, (str, bytes, bool)):  # float("1") and float(True) would accept them
+            raise InvalidInputError(f"stimulus waveform[{k}] = {value!r} is not a number")
         try:
             x = float(value)
         except (TypeError, ValueError):
             raise InvalidInputError(f"stimulus waveform[{k}] = {value!r} is not a number") from None
+        except OverflowError:  # an integer beyond the largest double
+            raise InvalidInputError(f"stimulus waveform[{k}] = {value!r:.40} is not finite") from None
         if not math.isfinite(x):
             raise InvalidInputError(f"stimulus waveform[{k}] = {x!r} is not finite")
         out.append(x)
