@@ -34,6 +34,7 @@ typedef struct json {
     double number;
     int is_integer;        /* a number written without '.', 'e' or 'E' */
     int beyond_2_53;       /* an integer literal of magnitude above 2^53 (not exact in a double) */
+    int beyond_double;     /* a literal beyond the largest double (strtod gave an infinity) */
     char *string;          /* JSON_STRING */
     size_t n;              /* number of items (array) or members (object) */
     size_t capacity;       /* items (and keys) allocated */
@@ -236,8 +237,9 @@ static int json_number(json_reader *r, json *out)
         return json_fail(r, "bad number");
     errno = 0;
     out->number = strtod(start, &end);
-    if ((size_t)(end - start) != length || (errno == ERANGE && isinf(out->number))) /* underflow is fine */
+    if ((size_t)(end - start) != length)
         return json_fail(r, "bad number");
+    out->beyond_double = errno == ERANGE && isinf(out->number); /* rejected by the key's reader; underflow is fine */
     out->type = JSON_NUMBER;
     out->is_integer = 1;
     for (i = 0; start + i < end; i++)
@@ -387,6 +389,8 @@ static int get_number(case_file *f, const char *key, const json *v, double *out)
         return case_fail(f, "'%s' must be a number", key);
     if (v->beyond_2_53)
         return case_fail(f, "'%s' is an integer larger than 2^53 (write it with an exponent)", key);
+    if (v->beyond_double)
+        return case_fail(f, "'%s' is beyond the largest double: it must be finite", key);
     *out = v->number;
     return 1;
 }
@@ -453,7 +457,7 @@ static int read_stimulus(case_file *f, const json *v)
             if (f->waveform == NULL)
                 return case_fail(f, "%s", "out of memory");
             for (j = 0; j < item->n; j++)
-                if (!get_number(f, "waveform value", &item->items[j], &f->waveform[j]))
+                if (!get_number(f, "waveform", &item->items[j], &f->waveform[j]))
                     return 0;
             f->c.waveform = f->waveform;
             f->c.waveform_length = (int64_t)item->n;

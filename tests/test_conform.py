@@ -185,6 +185,26 @@ def test_a_port_that_rejects_without_naming_the_key_is_graded_rejects(tmp_path):
     assert "does not name 'gK'" in done.stdout
 
 
+def test_naming_the_file_is_not_naming_the_key(tmp_path):
+    # The negative files are named after their keys; a port that only echoes the path names nothing,
+    # and "step 1000000" is not "step 1".
+    script = write_script(tmp_path, "print(sys.argv[-1] + ': rejected', file=sys.stderr)\n"
+                          "sys.exit(3 if 'dt_1e308' in sys.argv[-1] else 2)")
+    done = conform("--case", "dt_zero", "--case", "staggered_cn_dt_1e308", "--", *script)
+    assert "does not name 'dt'" in done.stdout and "does not name step 1" in done.stdout
+    script = write_script(tmp_path, "print('left the finite range at step 1000000', file=sys.stderr); sys.exit(3)")
+    done = conform("--case", "staggered_cn_dt_1e308", "--", *script)
+    assert "does not name step 1" in done.stdout
+
+
+def test_a_partial_trace_on_an_error_is_not_strict(tmp_path, hh_trace):
+    script = write_script(tmp_path, "import subprocess\n"
+                          f"done = subprocess.run([{hh_trace!r}, sys.argv[-1]], capture_output=True, text=True)\n"
+                          "print('t,V,m,h,n,I_Na,I_K,I_L,I_stim'); sys.stderr.write(done.stderr); sys.exit(done.returncode)")
+    done = conform("--case", "dt_zero", "--case", "rk4_dt_0_1", "--", *script)
+    assert done.stdout.count("wrote to standard output (spec §11.4: no trace)") == 2
+
+
 def test_reported_spike_times_are_checked_against_the_manifest(hh_trace, tmp_path):
     ok = conform("--case", "single_spike", "--", sys.executable, "-m", "pyhh", "trace", "--spikes", "{spikes}", "{case}")
     assert ok.returncode == 0 and "Conformance level: " in ok.stdout, ok.stdout + ok.stderr

@@ -108,7 +108,12 @@ def test_channels_match_the_conductances(model):
 
 def test_conformance_tolerances_match(model):
     spec = model["conformance"]
-    assert list(conformance.LEVELS) == spec["levels"] + ["fail"]
+    assert list(conformance.LEVELS) == spec["levels"]
+    from pyhh.conformance import runner
+
+    assert list(runner.ERROR_LEVELS) == spec["error_levels"]
+    assert (runner.STATUS_REJECTED, runner.STATUS_UNSTABLE) == (spec["status_rejected"], spec["status_unstable"])
+    assert spec["status_success"] == 0
     assert conformance.SPIKE_TIME_TOLERANCE == spec["spike_time_tolerance"]
     assert conformance.MANIFEST_SPIKE_TOLERANCE_FLOAT64 == spec["manifest_spike_tolerance_float64"]
     for level in ("float64", "float32"):

@@ -109,7 +109,7 @@ class HHModel:
         if not all(math.isfinite(x) for x in y):
             step = self.steps_taken + 1
             raise NumericalInstabilityError(step, step * deltaTms, tuple(y), "euler", deltaTms,
-                                            advice="a smaller deltaTms; pyhh.simulate's default method, 'staggered_cn', is stable at any step")
+                                            advice="a smaller deltaTms; pyhh.simulate's default method, 'staggered_cn', stays bounded at any step")
         self.Vm, self.m.state, self.h.state, self.n.state = y
         self.steps_taken += 1
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -203,6 +204,13 @@ def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
     return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint, departure)
 
 
+def names_word(message: str, word: str, case_path: Path) -> bool:
+    """The message names `word` as a word of its own, not inside the case file's path (the
+    negative files are named after their keys) nor inside a longer name or number."""
+    message = message.replace(str(case_path), "").replace(case_path.name, "")
+    return re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", message) is not None
+
+
 def grade_reject(entry: RejectCase, command: list[str], timeout: float) -> ErrorOutcome:
     """§11.5: the port must exit with status 2 and name the key at fault."""
     execution = execute(command, entry.path, timeout)
@@ -213,7 +221,9 @@ def grade_reject(entry: RejectCase, command: list[str], timeout: float) -> Error
     if execution.status != STATUS_REJECTED:
         return ErrorOutcome(entry.name, "fail", f"exited with status {execution.status}, not {STATUS_REJECTED} "
                             f"(spec §11.4): {execution.last_error_line}")
-    if entry.names is not None and entry.names not in execution.stderr:
+    if execution.stdout.strip():
+        return ErrorOutcome(entry.name, "rejects", "rejected it, but wrote to standard output (spec §11.4: no trace)")
+    if entry.names is not None and not names_word(execution.stderr, entry.names, entry.path):
         return ErrorOutcome(entry.name, "rejects", f"rejected it, but the message does not name {entry.names!r}: "
                             f"{execution.last_error_line}")
     return ErrorOutcome(entry.name, "strict", "rejected" + (f", naming {entry.names!r}" if entry.names else ""))
@@ -228,7 +238,9 @@ def grade_unstable(entry: UnstableCase, command: list[str], timeout: float) -> E
         what = "ran to the end" if execution.status == 0 else f"exited with status {execution.status}"
         return ErrorOutcome(entry.name, "fail", f"{what}; it must stop at step {entry.step} with status "
                             f"{STATUS_UNSTABLE} (spec §8.3, §11.4)")
-    if f"step {entry.step}" not in execution.stderr.replace("step  ", "step "):
+    if execution.stdout.strip():
+        return ErrorOutcome(entry.name, "rejects", "stopped, but wrote to standard output (spec §11.4: no trace)")
+    if not names_word(execution.stderr, f"step {entry.step}", entry.path):
         return ErrorOutcome(entry.name, "rejects", f"stopped, but the message does not name step {entry.step}: "
                             f"{execution.last_error_line}")
     return ErrorOutcome(entry.name, "strict", f"stopped at step {entry.step}")

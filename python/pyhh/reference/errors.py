@@ -50,7 +50,8 @@ class NumericalInstabilityError(PyhhError, ArithmeticError):
             V, m, h, n = state
             values = f": V={V!r}, m={m!r}, h={h!r}, n={n!r}"
         if advice is None:
-            advice = "a smaller dt" if method in BOUNDED else "a smaller dt, or method 'staggered_cn', which never blows up"
+            advice = ("a smaller dt" if method in BOUNDED else
+                      "a smaller dt, or method 'staggered_cn', which stays bounded at any dt that does not overflow")
         super().__init__(
             f"{where}the run left the finite range at step {step} (t = {t!r} ms){values}; "
             f"method {method!r} with dt = {dt!r} ms is unstable for this input (try {advice})"
