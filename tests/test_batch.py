@@ -152,6 +152,8 @@ def test_a_neuron_that_blows_up_is_named(accuracy):
     ({"n": 2, "record_every": 5000}, "record_every = 5000 is larger than steps"),
     ({"n": 2, "dt": -1.0}, "dt = -1.0 ms must be greater than 0"),
     ({}, "give n, the number of neurons"),
+    ({"n": 10**9, "current": 10.0}, "1000000000 neurons would need"),  # issue 17, row 2: before allocating
+    ({"n": 2**53, "current": 10.0}, "neurons would need"),
 ])
 def test_bad_batch_input_is_named(kwargs, message):
     if "waveforms" not in kwargs:

@@ -148,6 +148,7 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
     (["clamp", "--dt", "nan"], "dt must be finite"),
     (["run", "--csv", "/no/such/folder/x.csv"], "/no/such/folder/x.csv: the folder /no/such/folder does not exist"),
     (["run", "--repeat", "3"], "repeated pulses would overlap"),
+    (["run", "--repeat", "1000000000", "--period", "80"], "at most 2 pulses fit"),  # issue 17, row 5
     (["run", "--waveform", "/dev/null", "--amplitude", "5"], "drop --amplitude"),
     (["run", "--dt", "0.3"], "duration = 100.0 ms is not a whole number of steps of dt = 0.3 ms"),
     (["run", "--dt", "1e-9"], "would need"),

@@ -194,6 +194,8 @@ def batch_inputs(
     n_steps = steps_for(stimulus, dt, steps, duration)
     n = batch_size(n, current, temperature, V0, *(dict(params).values() if isinstance(params, Mapping) else ()),
                    None if rows is None else rows[:, 0])
+    # every neuron costs its parameters, temperature, V0, drive, spike count and fail step (8 bytes each)
+    check_memory(f"{n} neurons", n * 8.0 * (len(PARAMETER_TABLE) + 6), "simulate fewer neurons per call")
     if rows is not None and rows.shape != (n, n_steps):
         raise InvalidInputError(f"waveforms has shape {rows.shape}, expected (n, steps) = {(n, n_steps)}")
     if record_every is not None:

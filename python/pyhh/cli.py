@@ -165,6 +165,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             default if value is None else value
             for value, default in zip(pulse_options.values(), RUN_PULSE_DEFAULTS.values()))
         check_integer("--repeat", repeat)
+        if repeat > 1 and start + (repeat - 1) * period >= duration:
+            raise InvalidInputError(f"--repeat = {repeat}: with --period = {period:g} ms the last pulses would start "
+                                    f"after the run's {duration:g} ms; at most "
+                                    f"{int((duration - start) / period) + 1 if period > 0 and start < duration else 1} "
+                                    "pulses fit")
         if repeat > 1 and period < stop - start:
             raise InvalidInputError(f"--period = {period:g} ms is shorter than a pulse ({stop - start:g} ms): "
                                     "repeated pulses would overlap")
