@@ -243,3 +243,19 @@ def test_trace_refuses_hostile_files_by_name(tmp_path, content, message):
     path.write_bytes(content)
     done = pyhh_cli("trace", str(path))
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr[-500:]
+
+
+def test_version_and_bare_pyhh_print_what_they_should():
+    import pyhh
+
+    done = pyhh_cli("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"pyhh {pyhh.__version__} (spec {pyhh.SPEC_VERSION})"
+    done = pyhh_cli()
+    assert done.returncode == 0 and done.stdout.startswith("usage: pyhh") and "conform" in done.stdout
+
+
+def test_run_reports_the_rate_while_firing():
+    # 10 uA/cm^2 from 10 to 60 ms in a 70 ms run: 4 spikes, 14.7 ms apart, so 67.9 Hz while firing, 57.1 over the run.
+    done = pyhh_cli("run", "--amplitude", "10", "--start", "10", "--stop", "60", "--duration", "70")
+    assert done.returncode == 0
+    assert "57.1 Hz over the run, 67.9 Hz while firing, mean interval 14.73 ms" in done.stdout

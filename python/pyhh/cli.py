@@ -179,7 +179,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                       spike_threshold=args.threshold, backend=args.backend)
     seconds = result.case.steps * result.case.dt
     times = ", ".join(f"{t:.3f}" for t in result.spikes)
-    interval = f", mean interval {np.mean(np.diff(result.spikes)):.2f} ms" if result.spike_count > 1 else ""
+    mean_interval = float(np.mean(np.diff(result.spikes))) if result.spike_count > 1 else None
+    interval = (f", {1000.0 / mean_interval:.1f} Hz while firing, mean interval {mean_interval:.2f} ms"
+                if mean_interval else "")
     print(f"{result.spike_count} spike(s) in {seconds:g} ms ({result.firing_rate:.1f} Hz over the run{interval})"
           + (f" at {times} ms" if times else ""))
     if args.csv:
@@ -480,7 +482,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="The Hodgkin-Huxley (1952) reference model. Voltages are mV from rest "
         f"(add {V_REST_ABSOLUTE} for absolute), times ms, currents uA/cm^2.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    from . import SPEC_VERSION, __version__
+
+    parser.add_argument("--version", action="version", version=f"pyhh {__version__} (spec {SPEC_VERSION})")
+    sub = parser.add_subparsers(dest="command")
     for add in SUBCOMMANDS:
         add(sub)
     return parser
@@ -488,7 +493,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input, 130 if interrupted)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare `pyhh`: what it can do
+        parser.print_help()
+        return 0
     try:
         return args.func(args)
     except NumericalInstabilityError as e:  # spec §11.4: status 3, the run left the finite range
