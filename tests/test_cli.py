@@ -259,3 +259,11 @@ def test_run_reports_the_rate_while_firing():
     done = pyhh_cli("run", "--amplitude", "10", "--start", "10", "--stop", "60", "--duration", "70")
     assert done.returncode == 0
     assert "57.1 Hz over the run, 67.9 Hz while firing, mean interval 14.73 ms" in done.stdout
+
+
+def test_every_command_defaults_to_the_same_backend():
+    from pyhh.cli import DEFAULT_BACKEND
+
+    defaults = {name: action.default for name, parser in subcommand_parsers().items() for action in parser._actions
+                if action.dest == "backend"}
+    assert set(defaults) == {"run", "methods", "trace"} and set(defaults.values()) == {DEFAULT_BACKEND}

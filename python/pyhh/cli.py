@@ -415,7 +415,8 @@ def add_trace(sub) -> None:
                            description="Run one case file (spec §10.1) and write its trace (spec §10.2), as a "
                            "port does under `pyhh conform`.")
     trace.add_argument("case", type=Path, help="case file (JSON), e.g. golden/cases/rest.json")
-    trace.add_argument("--backend", choices=BACKENDS, default="python", help="implementation (default python)")
+    trace.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
+                       help=f"implementation, as for every command (default {DEFAULT_BACKEND})")
     trace.add_argument("--out", type=Path, help="trace CSV to write (default: standard output)")
     trace.add_argument("--spikes", type=Path, help="also write the every-step spike times here, one per line "
                        "(spec §11.4)")
