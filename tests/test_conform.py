@@ -213,3 +213,15 @@ def test_reported_spike_times_are_checked_against_the_manifest(hh_trace, tmp_pat
                         "open(sys.argv[-2], 'w').write('12.0\\n')")
     done = conform("--case", "single_spike", "--", *late, "{spikes}", "{case}")
     assert done.returncode == 1 and "its every-step spike times differ from the manifest's" in done.stdout
+
+
+def test_a_port_that_floods_its_output_is_stopped(tmp_path, monkeypatch):
+    # Issue 17, row 10: `yes` as a port was buffered until the runner ran out of memory.
+    from pyhh.conformance import runner
+
+    monkeypatch.setattr(runner, "MAX_OUTPUT", 2**20)
+    execution = runner.execute(["yes"], ROOT / "golden" / "cases" / "rest.json", timeout=30)
+    assert execution.status is None and execution.problem == "wrote more than 1 MiB (killed)"
+    script = write_script(tmp_path, "sys.stdout.buffer.write(bytes(range(256)) * 4); sys.exit(2)")
+    execution = runner.execute(script, ROOT / "golden" / "cases" / "rest.json", timeout=30)
+    assert execution.status == 2 and "\ufffd" in execution.stdout  # not UTF-8: replaced, not a traceback

@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,33 +78,46 @@ class Execution:
         return self.stderr.strip().splitlines()[-1] if self.stderr.strip() else "no message"
 
 
+#: The most a port may write to standard output or error for one case (a trace is far smaller).
+MAX_OUTPUT = 2**28
+
+
 def execute(command: list[str], case_path: Path, timeout: float) -> Execution:
-    """Run the implementation on one case file, as §11.4 says."""
+    """Run the implementation on one case file, as §11.4 says: its output goes to files
+    that are watched, so a port that floods them (like `yes`) is stopped, not buffered."""
     with tempfile.TemporaryDirectory() as tmp:
         out_path, spikes_path = Path(tmp) / "trace.csv", Path(tmp) / "spikes.txt"
+        stdout_path, stderr_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
         args = [a.replace("{case}", str(case_path)).replace("{out}", str(out_path)).replace("{spikes}", str(spikes_path))
                 for a in command]
         if not any("{case}" in a for a in command):
             args.append(str(case_path))
-        try:
-            process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
-        except OSError as e:
-            return Execution(None, "", "", problem=f"cannot start {args[0]!r}: {e.strerror}")
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            return Execution(None, "", "", problem=f"timed out after {timeout:g} s (killed)")
-
-        def text(data: bytes) -> str:
-            return data.decode("utf-8", errors="replace")
+        with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
+            try:
+                process = subprocess.Popen(args, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                                           start_new_session=True)
+            except OSError as e:
+                return Execution(None, "", "", problem=f"cannot start {args[0]!r}: {e.strerror}")
+            deadline = time.monotonic() + timeout
+            while process.poll() is None:
+                problem = ""
+                if time.monotonic() > deadline:
+                    problem = f"timed out after {timeout:g} s (killed)"
+                elif max(stdout_path.stat().st_size, stderr_path.stat().st_size) > MAX_OUTPUT:
+                    problem = f"wrote more than {MAX_OUTPUT // 2**20} MiB (killed)"
+                if problem:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+                    return Execution(None, "", "", problem=problem)
+                time.sleep(0.01)
 
         def read(path: Path) -> str | None:
-            return text(path.read_bytes()) if path.is_file() else None
+            if not path.is_file():  # a folder where {out} was, for one
+                return None
+            return path.read_bytes()[:MAX_OUTPUT].decode("utf-8", errors="replace")
 
-        return Execution(process.returncode, text(stdout), text(stderr), read(out_path), read(spikes_path))
+        return Execution(process.returncode, read(stdout_path) or "", read(stderr_path) or "", read(out_path),
+                         read(spikes_path))
 
 
 def first_two_states(case: Case) -> np.ndarray:
