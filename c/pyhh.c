@@ -474,7 +474,7 @@ int64_t hh_rows_needed(int64_t steps, int64_t record_every)
 static int check_settings(int method, int mode, double dt, int64_t steps, int64_t record_every, double threshold,
                           char *message, size_t message_size)
 {
-    if (method < 0 || method >= 5)
+    if (method < 0 || method >= HH_METHODS)
         return fail(HH_ERROR_INVALID, message, message_size,
                     "unknown method %d; the methods are euler, exp_euler, rk4, staggered_cn, staggered_exp (0 to 4)", method);
     if (mode != HH_CURRENT && mode != HH_CLAMP)

@@ -549,9 +549,9 @@ static void handle_events(const hh_batch *b, hh_batch_output *out, block_params 
     int64_t i, j;
     double t;
     for (j = 0; j < size; j++) {
-        hh_state y = state_at(state_of(z, j), state_of(before, j), staggered);
         hh_state y_next = state_at(state_of(next, j), state_of(z, j), staggered);
-        hh_params p = params_of(q, j);
+        hh_state y;
+        hh_params p;
         i = first + j;
         if (out->fail_steps[i] < 0 && !is_finite_state(y_next))
             out->fail_steps[i] = k + 1;
@@ -559,8 +559,11 @@ static void handle_events(const hh_batch *b, hh_batch_output *out, block_params 
             set_state(next, j, state_of(z, j));
             continue;
         }
-        if (b->mode != HH_CLAMP
-            && spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y, y_next, u[j], &p, b->spike_threshold, &t)) {
+        if (b->mode == HH_CLAMP || !(z->V[j] < b->spike_threshold && b->spike_threshold <= y_next.V))
+            continue; /* the common case: no crossing, nothing more to compute */
+        y = state_at(state_of(z, j), state_of(before, j), staggered);
+        p = params_of(q, j);
+        if (spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y, y_next, u[j], &p, b->spike_threshold, &t)) {
             if (out->spike_counts[i] < out->spike_capacity)
                 out->spike_times[i * out->spike_capacity + out->spike_counts[i]] = t;
             out->spike_counts[i]++;

@@ -10,7 +10,6 @@ numbers README, "pyhh and NEURON", quotes.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import tempfile
 from pathlib import Path

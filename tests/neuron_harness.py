@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pyhh import Case
 from pyhh.nmodl import export_nmodl
 
 #: NEURON's absolute convention: v = V + V_REST (spec §2.2).
@@ -113,7 +114,7 @@ def clamp_family(h, levels, *, holding: float, step_ms: float, temperature: floa
                  sample: float = 0.01):
     """Each level held by a near-ideal single-electrode clamp from `holding` (mV from rest, the gates
     at rest there) for step_ms, under CVode: (t, I_Na and I_K in uA/cm^2, levels x samples)."""
-    section = membrane(h, _Defaults(), "pyhh")
+    section = membrane(h, Case(), "pyhh")
     clamp = h.SEClamp(section(0.5))
     clamp.rs = 1e-9  # MOhm: with cm = 1 uF/cm^2 on 1e-3 cm^2, the command is reached within 1e-6 ms
     clamp.dur1 = step_ms + 1.0
@@ -134,11 +135,3 @@ def clamp_family(h, levels, *, holding: float, step_ms: float, temperature: floa
         I_K.append(np.array(i_k)[:len(times)] * 1e3)
     solver.active(0)
     return times, np.array(I_Na), np.array(I_K)
-
-
-class _Defaults:
-    """A stand-in case with the spec's default parameters."""
-
-    from pyhh.reference.parameters import Parameters as _P
-
-    params = _P()

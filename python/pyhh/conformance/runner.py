@@ -26,7 +26,7 @@ import numpy as np
 
 from ..reference.case import Case
 from ..reference.errors import CaseFileError, PyhhError
-from ..reference.run import run
+from ..reference.run import COLUMNS, run
 from ..reference.stimulus import Stimulus
 from .casefile import load_case
 from .golden import DEFAULT_GOLDEN, GoldenCase, RejectCase, UnstableCase, load_manifest, load_negative
@@ -166,7 +166,7 @@ def describe_departure(comparison: Comparison, port: np.ndarray, golden: np.ndar
     if comparison.first_departure is None:
         return ""
     row, column = comparison.first_departure
-    j = list(comparison.largest).index(column)
+    j = COLUMNS.index(column)
     ours, theirs = float(port[row, j]), float(golden[row, j])
     return (f"first departure: row {row} (t = {float(golden[row, 0]):g} ms), column {column}: "
             f"port {ours!r}, golden {theirs!r}, difference {ours - theirs:.3g}")
@@ -208,7 +208,7 @@ def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
         return Outcome(entry.name, "fail", str(e), hint="the trace format is spec §10.2")
     golden = read_trace(entry.trace_path)
     comparison = compare(port, golden, case.spike_threshold, spikes=not case.clamp)
-    departure = describe_departure(comparison, port, golden) if comparison.level != "fail" or port.shape == golden.shape else ""
+    departure = describe_departure(comparison, port, golden)
     hint = hint_for(case, comparison, port) if comparison.level not in ("exact", "float64") else ""
     if comparison.level == "fail" and not hint:
         hint = f"this case: {case.description}"
