@@ -614,6 +614,13 @@ static int check_output(const hh_case *c, hh_output *out)
     return check_spike_buffer(out->spikes, out->spikes_capacity, out->message, sizeof out->message);
 }
 
+/* Nonzero when the caller has asked, through *cancel, for the run to stop before
+   step k; the flag is read at every `every`-th step only. */
+int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every)
+{
+    return cancel != NULL && k % every == 0 && *cancel != 0;
+}
+
 /* §8.1: step the case from its initial state, recording rows and spikes. */
 int hh_run(const hh_case *c, hh_output *out)
 {
@@ -644,6 +651,8 @@ int hh_run(const hh_case *c, hh_output *out)
         return nonfinite(out, 0, z);
     z_before = z;
     for (k = 0; k < c->steps; k++) {
+        if (hh_cancelled(out->cancel, k, HH_CANCEL_EVERY))
+            return fail(HH_CANCELLED, out->message, sizeof out->message, "cancelled before step %lld", (long long)k);
         u = drive(c, k);
         if (clamp)
             z.V = c->V0 + u;
@@ -774,7 +783,7 @@ static int check_batch_output(const hh_batch *b, hh_batch_output *out)
 }
 
 /* §8.1 for neurons first .. first + size - 1 (size <= HH_BLOCK), each exactly as hh_run would. */
-static void run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+static int run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
 {
     hh_params p[HH_BLOCK];
     hh_state z[HH_BLOCK], z_before[HH_BLOCK];
@@ -793,6 +802,8 @@ static void run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t fir
         out->fail_steps[i] = is_finite_state(z[j]) ? -1 : 0;
     }
     for (k = 0; k < b->steps; k++) {
+        if (hh_cancelled(out->cancel, k, HH_CANCEL_EVERY / HH_BLOCK))
+            return HH_CANCELLED;
         for (j = 0; j < size; j++) {
             double u, t;
             hh_state y, z_next, y_next;
@@ -827,6 +838,7 @@ static void run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t fir
             z[j] = z_next;
         }
     }
+    return HH_OK;
 }
 
 int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy)
@@ -847,10 +859,10 @@ int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "unknown accuracy %d", accuracy);
     for (start = first; start < first + count; start += HH_BLOCK) {
         int64_t size = first + count - start < HH_BLOCK ? first + count - start : HH_BLOCK;
-        if (accuracy == HH_FAST)
-            hh_run_block_fast(b, out, start, size);
-        else
-            run_block_exact(b, out, start, size);
+        status = accuracy == HH_FAST ? hh_run_block_fast(b, out, start, size) : run_block_exact(b, out, start, size);
+        if (status == HH_CANCELLED)
+            return fail(HH_CANCELLED, out->message, sizeof out->message, "cancelled in neurons %lld .. %lld",
+                        (long long)start, (long long)(start + size - 1));
     }
     return HH_OK;
 }

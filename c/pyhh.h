@@ -28,6 +28,9 @@ extern "C" {
 /* The largest step count and step index (spec §8.4): every k and k * dt is exact in a double. */
 #define HH_MAX_INTEGER ((int64_t)1 << 53)
 
+/* How often a run looks at its cancel flag: every this many neuron-steps (a few ms at most). */
+#define HH_CANCEL_EVERY 4096
+
 /* cffi-begin: the declarations below are also read by the Python binding. */
 
 /* Return codes of hh_check_case and hh_run. */
@@ -37,7 +40,8 @@ enum hh_status {
     HH_ERROR_INVALID = 2,   /* a setting, parameter or stimulus is invalid (spec §8.4) */
     HH_ERROR_CAPACITY = 3,  /* the rows buffer is too small for the recorded rows */
     HH_ERROR_NONFINITE = 4, /* the run left the finite range (spec §8.3) */
-    HH_SPIKES_TRUNCATED = 5 /* run complete, but more spikes than the spikes buffer holds */
+    HH_SPIKES_TRUNCATED = 5, /* run complete, but more spikes than the spikes buffer holds */
+    HH_CANCELLED = 6         /* the caller set *cancel: the run stopped early, its results are partial */
 };
 
 /* Integration methods (spec §7). */
@@ -100,6 +104,8 @@ typedef struct {
     int64_t n_spikes;        /* out: spikes detected (more than stored if truncated) */
     int64_t fail_step;       /* out: with HH_ERROR_NONFINITE, the step of the first non-finite state or row */
     double fail_state[4];    /* out: with HH_ERROR_NONFINITE, that state's V, m, h, n */
+    volatile const int *cancel; /* NULL, or a flag another thread may set to nonzero: the
+                                   run stops at its next check (every HH_CANCEL_EVERY neuron-steps) */
     char message[256];       /* out: what went wrong, or "" */
 } hh_output;
 
@@ -121,7 +127,8 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size);
    returns before any step on error. On HH_OK or HH_SPIKES_TRUNCATED every
    row is written; on HH_ERROR_NONFINITE the rows up to the failure are
    written (n_rows of them, the last may hold the non-finite values) and
-   fail_step / fail_state say where it happened. Never writes
+   fail_step / fail_state say where it happened; on HH_CANCELLED the rows
+   and spikes before the stop are written (n_rows, n_spikes). Never writes
    outside rows[0 .. rows_capacity * HH_COLUMNS) and spikes[0 .. spikes_capacity). */
 int hh_run(const hh_case *c, hh_output *out);
 
@@ -170,6 +177,8 @@ typedef struct {
     double *traces;           /* NULL, or rows * HH_COLUMNS * n values: column c of row r of
                                  neuron i at [(r * HH_COLUMNS + c) * n + i] */
     int64_t rows_capacity;    /* rows the traces buffer holds: at least hh_rows_needed() */
+    volatile const int *cancel; /* NULL, or a flag another thread may set to nonzero: the
+                                   run stops at its next check (every HH_CANCEL_EVERY neuron-steps) */
     char message[256];        /* out: what went wrong, or "" */
 } hh_batch_output;
 
@@ -177,8 +186,9 @@ typedef struct {
 int hh_check_batch(const hh_batch *b, char *message, size_t message_size);
 
 /* Run neurons first .. first + count - 1 of a batch (all of them: 0, n).
-   Returns HH_OK (even if some neurons failed: see fail_steps), or an error
-   before any step. Writes only the chosen neurons' entries of the output
+   Returns HH_OK (even if some neurons failed: see fail_steps), an error
+   before any step, or HH_CANCELLED when *out->cancel was set (the outputs
+   are then incomplete). Writes only the chosen neurons' entries of the output
    arrays, so threads may run disjoint ranges at once. */
 int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy);
 
@@ -192,10 +202,12 @@ int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t
 #define HH_IS_STAGGERED(method) ((method) == HH_STAGGERED_CN || (method) == HH_STAGGERED_EXP)
 
 /* Internal, not for callers: hh_run_batch advances neurons in blocks of
-   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c. */
+   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c.
+   Both look at the cancel flag with hh_cancelled and return HH_OK or HH_CANCELLED. */
 #define HH_BLOCK 256
 
-void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size);
+int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every);
+int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size);
 
 #ifdef __cplusplus
 }

@@ -592,7 +592,7 @@ static void record_block(const hh_batch *b, hh_batch_output *out, block_params q
    one, the events neuron by neuron. The three blocks hold each neuron's
    method state z at steps k - 1 (before), k and k + 1 (next). */
 HH_CLONES
-void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
 {
     block_state states[3];
     block_state *before = &states[0], *z = &states[1], *next = &states[2], *swap;
@@ -618,6 +618,8 @@ void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, i
         u[j] = b->drive_per_neuron != NULL ? b->drive_per_neuron[i] : 0.0;
     }
     for (k = 0; k < b->steps; k++) {
+        if (hh_cancelled(out->cancel, k, HH_CANCEL_EVERY / HH_BLOCK))
+            return HH_CANCELLED;
         if (b->drive_shared != NULL)
             for (j = 0; j < size; j++)
                 u[j] = b->drive_shared[k];
@@ -646,7 +648,7 @@ void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, i
             events = staggered_exp_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
             break;
         default:
-            return;
+            return HH_ERROR_INVALID;
         }
         if (events)
             handle_events(b, out, q, first, size, k, u, before, z, next);
@@ -655,4 +657,5 @@ void hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, i
         z = next;
         next = swap;
     }
+    return HH_OK;
 }

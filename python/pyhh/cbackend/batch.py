@@ -4,7 +4,8 @@ C side of pyhh.simulate_batch.
 The neurons are split into parts of CHUNK; the parts run on threads of this
 process (cffi releases the GIL in C) or on any concurrent.futures.Executor,
 and write disjoint slices of the same output arrays, so the results never
-depend on how the neurons are split.
+depend on how the neurons are split. Ctrl-C stops a run in this process within
+milliseconds (cancel.py); it cancels an executor's parts not yet started.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..reference.case import METHODS
 from ..reference.errors import InvalidInputError
 from ..reference.run import COLUMNS
 from . import ffi, lib, require
+from .cancel import interruptible, new_flag
 
 #: Neurons per C call when the work is split: a multiple of the C kernel's HH_BLOCK.
 CHUNK = 1024
@@ -100,9 +102,12 @@ def new_outputs(inputs: BatchInputs) -> dict[str, np.ndarray | None]:
     }
 
 
-def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None], first: int, count: int) -> None:
-    """One C call for neurons first .. first + count - 1, writing into the shared outputs."""
+def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None], first: int, count: int,
+              flag: Any) -> None:
+    """One C call for neurons first .. first + count - 1, writing into the shared outputs;
+    it stops early, raising KeyboardInterrupt, once `flag` is set."""
     out = ffi.new("hh_batch_output *")
+    out.cancel = flag
     out.spike_counts = ffi.from_buffer("int64_t[]", outputs["spike_counts"], require_writable=True)
     out.fail_steps = ffi.from_buffer("int64_t[]", outputs["fail_steps"], require_writable=True)
     if outputs["spike_times"] is not None:
@@ -113,6 +118,8 @@ def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None]
         out.rows_capacity = outputs["traces"].shape[0]
     accuracy = lib.HH_FAST if inputs.accuracy == "fast" else lib.HH_EXACT
     status = lib.hh_run_batch(b, out, first, count, accuracy)
+    if status == lib.HH_CANCELLED:
+        raise KeyboardInterrupt(ffi.string(out.message).decode())
     if status != lib.HH_OK:
         raise InvalidInputError(ffi.string(out.message).decode())
 
@@ -125,21 +132,28 @@ def run_here(inputs: BatchInputs, threads: int = 1, progress: Progress | None = 
     keep: list = []
     b = c_batch(inputs, keep)
     ranges = [(first, min(CHUNK, n - first)) for first in range(0, n, CHUNK)]
+    flag = new_flag()
     done = 0
     if threads <= 1 or len(ranges) == 1:
         for first, count in ranges:
-            run_range(inputs, b, outputs, first, count)
+            interruptible(lambda: run_range(inputs, b, outputs, first, count, flag), flag, work=count * inputs.steps)
             done += count
             if progress:
                 progress(done, n)
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            futures = {pool.submit(run_range, inputs, b, outputs, first, count): count for first, count in ranges}
-            for future in as_completed(futures):
-                future.result()
-                done += futures[future]
-                if progress:
-                    progress(done, n)
+        return outputs
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pyhh-batch")
+    try:
+        futures = {pool.submit(run_range, inputs, b, outputs, first, count, flag): count for first, count in ranges}
+        for future in as_completed(futures):
+            future.result()
+            done += futures[future]
+            if progress:
+                progress(done, n)
+    except BaseException:  # Ctrl-C or an error: stop the parts still running, start no more
+        flag[0] = 1
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return outputs
 
 
@@ -161,8 +175,13 @@ def run_on(executor: Executor, inputs: BatchInputs, progress: Progress | None = 
     n = inputs.n
     parts = [executor.submit(run_part, inputs.select(first, min(CHUNK, n - first))) for first in range(0, n, CHUNK)]
     results = []
-    for j, part in enumerate(parts):
-        results.append(part.result())
-        if progress:
-            progress(min((j + 1) * CHUNK, n), n)
+    try:
+        for j, part in enumerate(parts):
+            results.append(part.result())
+            if progress:
+                progress(min((j + 1) * CHUNK, n), n)
+    except BaseException:  # Ctrl-C or an error: the parts not yet started never start
+        for part in parts:
+            part.cancel()
+        raise
     return merge(results)

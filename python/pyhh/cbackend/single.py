@@ -1,7 +1,7 @@
 """One validated Case through hh_run (c/pyhh.c): the C backend of pyhh.simulate.
 
 numpy arrays go to C without copies (ffi.from_buffer) and cffi releases the GIL
-for the duration of the call.
+for the duration of the call; a long call stops on Ctrl-C (cancel.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from ..reference.errors import InvalidInputError, NumericalInstabilityError
 from ..reference.parameters import PARAMETER_TABLE
 from ..reference.run import COLUMNS
 from . import ffi, lib, require
+from .cancel import interruptible, new_flag
 
 
 def spike_buffer_size(case: Case) -> int:
@@ -57,6 +58,7 @@ def run(case: Case) -> tuple[np.ndarray, np.ndarray]:
     c = c_case(case, keep)
     rows = np.empty((case.n_rows, len(COLUMNS)), dtype=np.float64)
     capacity = spike_buffer_size(case)
+    flag = new_flag()
     while True:
         spikes = np.empty(capacity, dtype=np.float64)
         out = ffi.new("hh_output *")
@@ -64,7 +66,8 @@ def run(case: Case) -> tuple[np.ndarray, np.ndarray]:
         out.rows_capacity = len(rows)
         out.spikes = ffi.from_buffer("double[]", spikes, require_writable=True)
         out.spikes_capacity = capacity
-        status = lib.hh_run(c, out)
+        out.cancel = flag
+        status = interruptible(lambda: lib.hh_run(c, out), flag, work=case.steps)
         if status != lib.HH_SPIKES_TRUNCATED:
             break
         capacity = out.n_spikes
