@@ -126,7 +126,7 @@ static size_t utf8_length(const unsigned char *s)
 
 /* A JSON string (RFC 8259 §7): no raw control characters, only the listed
    escapes, \u escapes (surrogate pairs included) decoded to UTF-8, and the
-   raw bytes valid UTF-8. */
+   raw bytes valid UTF-8. Spec §10.1 also refuses \u0000 and lone surrogates. */
 static int json_string(json_reader *r, char **out)
 {
     size_t start = ++r->pos, len = 0, n;
@@ -167,16 +167,20 @@ static int json_string(json_reader *r, char **out)
         case 'f': s[len++] = '\f'; break;
         case 'u': /* hex4 stops at the first non-hex character, so it never reads past the string */
             cp = hex4(r->text + n + 1);
-            if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) {
+            if (cp < 0) {
                 ok = 0;
                 break;
+            }
+            if (cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) { /* spec §10.1: no NUL, no lone low surrogate */
+                free(s);
+                return json_fail(r, cp == 0 ? "a \\u0000 (NUL) escape in a string" : "a lone surrogate escape in a string");
             }
             n += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) { /* a high surrogate needs its low one */
                 low = r->text[n + 1] == '\\' && r->text[n + 2] == 'u' ? hex4(r->text + n + 3) : -1;
                 if (low < 0xDC00 || low > 0xDFFF) {
-                    ok = 0;
-                    break;
+                    free(s);
+                    return json_fail(r, "a lone surrogate escape in a string");
                 }
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 n += 6;
@@ -234,7 +238,7 @@ static int json_number(json_reader *r, json *out)
     char *end;
     size_t i, length = json_number_length(start);
     if (length == 0)
-        return json_fail(r, "bad number");
+        return json_fail(r, *start == '-' || (*start >= '0' && *start <= '9') ? "bad number" : "expected a value");
     errno = 0;
     out->number = strtod(start, &end);
     if ((size_t)(end - start) != length)

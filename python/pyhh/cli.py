@@ -92,6 +92,8 @@ def check_output(option: str, path: Path | None, plot: bool = False) -> None:
 
 def read_waveform(path: Path) -> np.ndarray:
     """A waveform file: one number per line (the first column of a CSV; a header line is allowed)."""
+    if path.exists() and not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+        raise InvalidInputError(f"{path}: cannot read the waveform: not a regular file")
     try:
         lines = [line.strip() for line in path.read_text().splitlines() if line.strip()]
     except OSError as e:

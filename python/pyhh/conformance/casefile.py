@@ -120,9 +120,27 @@ def no_constants(name: str) -> Any:
     raise CaseFileError(f"not valid JSON: {name} is not a JSON number")
 
 
+def check_strings(value: Any) -> None:
+    """§10.1: no string (key or value, at any depth) holds U+0000 or a lone surrogate,
+    characters a C string or UTF-8 cannot carry."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise CaseFileError(f"not valid JSON here: a \\u0000 (NUL) escape in the string {item[:40]!r}")
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                raise CaseFileError(f"not valid JSON here: a lone surrogate escape in the string {item[:40]!r}")
+
+
 def parse_case_text(data: bytes, where: str) -> Any:
     """§10.1: the bytes of a case file as JSON: UTF-8 without a byte-order mark, one value, no
-    NaN or Infinity, no key twice; anything else is a CaseFileError naming `where`."""
+    NaN or Infinity, no key twice, no NUL or lone surrogate in a string; anything else is a CaseFileError naming `where`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -130,7 +148,9 @@ def parse_case_text(data: bytes, where: str) -> Any:
     if text.startswith("\ufeff"):
         raise CaseFileError(f"{where}: not valid JSON: it starts with a byte-order mark")
     try:
-        return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=no_constants)
+        value = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=no_constants)
+        check_strings(value)
+        return value
     except json.JSONDecodeError as e:
         raise CaseFileError(f"{where}: not valid JSON: {e}") from None
     except CaseFileError as e:
