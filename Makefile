@@ -32,7 +32,7 @@ test: $(BUILT)
 
 # The property-based tests with many more examples (minutes, not seconds).
 fuzz: $(BUILT)
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py tests/test_fuzz_casefiles.py
 
 # Regenerate golden/ from the reference and print what changed.
 golden: $(BUILT)

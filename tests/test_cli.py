@@ -151,7 +151,6 @@ def test_run_with_a_waveform_file_and_absolute_voltages(tmp_path):
     (["run", "--repeat", "1000000000", "--period", "80"], "at most 2 pulses fit"),  # issue 17, row 5
     (["run", "--waveform", "/dev/null", "--amplitude", "5"], "drop --amplitude"),
     (["run", "--dt", "0.3"], "duration = 100.0 ms is not a whole number of steps of dt = 0.3 ms"),
-    (["run", "--dt", "1e-9"], "would need"),
     (["fi", "--start", "nan"], "--start must be finite"),
     (["fi", "--stop", "1e9", "--step", "1e-3"], "is too many"),
     (["methods", "--duration", "0.1"], "duration = 0.1 ms must be at least sample_every = 0.2 ms"),

@@ -21,7 +21,7 @@ from .conformance.casefile import load_case
 from .fi import FICurve, fi_curve
 from .nmodl import export_nmodl
 from .reference.case import DEFAULT_METHOD, METHODS, MODES, STAGGERED, Case
-from .reference.errors import CaseFileError, InvalidInputError, NumericalInstabilityError, PyhhError
+from .reference.errors import CaseFileError, InvalidInputError, NumericalInstabilityError, PyhhError, ResourceLimitError
 from .reference.parameters import SPEC_VERSION, V_REST_ABSOLUTE, Parameters
 from .reference.run import COLUMNS
 from .reference.stimulus import StepPulse, Stimulus
@@ -42,6 +42,7 @@ __all__ = [
     "FICurve",
     "HHModel",
     "InvalidInputError",
+    "ResourceLimitError",
     "NumericalInstabilityError",
     "Parameters",
     "Pulse",

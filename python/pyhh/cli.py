@@ -11,8 +11,8 @@
 
 Voltages are mV from rest (add -65 for absolute), times ms, currents uA/cm^2.
 Errors print one line naming the bad value and exit with status 2; a run that
-leaves the finite range (spec §8.3) exits with status 3 (the port protocol,
-spec §11.4).
+leaves the finite range (spec §8.3) exits with status 3, and a request larger
+than the free memory with status 1 (the port protocol, spec §11.4).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from .conformance.casefile import load_case
 from .conformance.trace import format_trace
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import check_choice, check_integer, check_positive, check_real
-from .reference.errors import InvalidInputError, NumericalInstabilityError, PyhhError
+from .reference.errors import InvalidInputError, NumericalInstabilityError, PyhhError, ResourceLimitError
 from .reference.parameters import (
     DT_DEFAULT,
     PARAMETER_TABLE,
@@ -495,7 +495,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad input, 130 if interrupted)."""
+    """Run the command line; returns the exit status: 2 for bad input, 3 for a run that left the finite
+    range, 1 for a request larger than the free memory, 130 if interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:  # bare `pyhh`: what it can do
@@ -506,6 +507,9 @@ def main(argv: list[str] | None = None) -> int:
     except NumericalInstabilityError as e:  # spec §11.4: status 3, the run left the finite range
         print(f"pyhh {args.command}: error: {e}", file=sys.stderr)
         return 3
+    except ResourceLimitError as e:  # spec §11.4: status 1, the program's own trouble, not a rejected input
+        print(f"pyhh {args.command}: error: {e}", file=sys.stderr)
+        return 1
     except PyhhError as e:
         print(f"pyhh {args.command}: error: {e}", file=sys.stderr)
     except OSError as e:  # an output or input file that cannot be opened
@@ -513,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print(f"pyhh {args.command}: error: not enough memory; record fewer rows (--record-every) or run less",
               file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"pyhh {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .reference.errors import InvalidInputError
+from .reference.errors import ResourceLimitError
 
 
 def physical_memory() -> int:
@@ -36,7 +36,7 @@ def check_memory(what: str, n_bytes: float, advice: str) -> None:
     naming it and what to change, before anything is allocated."""
     available = available_memory()
     if n_bytes > MEMORY_MARGIN * available:
-        raise InvalidInputError(
+        raise ResourceLimitError(
             f"{what} would need {n_bytes / 2**30:.3g} GiB, more than {MEMORY_MARGIN:.0%} of the "
             f"{available / 2**30:.3g} GiB available now; {advice}"
         )

@@ -19,6 +19,15 @@ class InvalidInputError(PyhhError, ValueError):
     """
 
 
+class ResourceLimitError(InvalidInputError):
+    """A valid request that needs more memory than this machine has free now.
+
+    Not a rule of the spec: the same request may run on a larger machine. On
+    the command line it is the program's own trouble (exit status 1, §11.4),
+    not a rejected input (status 2).
+    """
+
+
 class CaseFileError(InvalidInputError):
     """A golden case file, trace or manifest is malformed; the message names the file."""
 
