@@ -115,14 +115,14 @@ def clamp_figure(family: ClampFamily, path: str | Path, absolute: bool = False) 
     fig, (ax_na, ax_k, ax_iv) = plt.subplots(1, 3, figsize=(14, 4.4), layout="constrained")
     norm = matplotlib.colors.Normalize(levels.min(), levels.max() if levels.max() > levels.min() else levels.min() + 1)
     cmap = plt.cm.viridis
-    zoom = ax_na.inset_axes([0.46, 0.05, 0.51, 0.4])
+    zoom = ax_na.inset_axes([0.5, 0.6, 0.47, 0.36])  # above the late currents, which are near 0
     early = family.t <= min(1.0, family.t[-1])
     for j in range(len(levels)):
         color = cmap(norm(levels[j]))
         ax_na.plot(family.t, family.I_Na[j], color=color, lw=1)
         zoom.plot(family.t[early], family.I_Na[j][early], color=color, lw=1)
         ax_k.plot(family.t, family.I_K[j], color=color, lw=1)
-    zoom.set_title(f"first {family.t[early][-1]:g} ms", fontsize=8)
+    zoom.text(0.98, 0.04, f"first {family.t[early][-1]:g} ms", transform=zoom.transAxes, ha="right", fontsize=8)
     zoom.tick_params(labelsize=7)
     ax_na.set_title("I_Na during each step")
     ax_k.set_title("I_K during each step")
@@ -155,6 +155,7 @@ def methods_figure(study: MethodErrors, path: str | Path) -> Path:
     markers = dict(zip(study.errors, ("o", "s", "^", "D", "v")))
     for ax, table, label in ((axes[0], study.errors, "largest |V − V_rk4| (mV)"),
                              (axes[1], study.spike_errors, "largest spike-time error (ms)")):
+        blow_ups = []
         for method in study.errors:
             ok = np.isfinite(table[method]) & np.isfinite(study.costs[method]) & (table[method] > 0)
             blown = study.dts[~np.isfinite(study.errors[method])]
@@ -164,9 +165,7 @@ def methods_figure(study: MethodErrors, path: str | Path) -> Path:
             finite = np.isfinite(study.costs[method])
             if len(blown) and finite.any():  # where it would sit: cost scales as 1/dt
                 j = int(np.argmax(np.where(finite, study.dts, -np.inf)))
-                at = study.costs[method][j] * study.dts[j] / blown
-                ax.plot(at, np.full_like(at, 0.96), "x", ms=7, mew=2, color=line.get_color(),
-                        transform=ax.get_xaxis_transform(), clip_on=False)
+                blow_ups.append((study.costs[method][j] * study.dts[j] / blown, line.get_color()))
             for cost, error, dt in zip(study.costs[method][ok], table[method][ok], study.dts[ok]):
                 ax.annotate(f"{dt:g}", (cost, error), xytext=(3, 3), textcoords="offset points", fontsize=7,
                             color=line.get_color())
@@ -174,8 +173,12 @@ def methods_figure(study: MethodErrors, path: str | Path) -> Path:
         ax.set_xlabel("cost: ms of computing per simulated second (C kernel)")
         ax.set_ylabel(label)
         ax.grid(True, which="both", alpha=0.3)
-        ax.annotate("× blew up (placed at cost ∝ 1/dt)", (0.0, 0.96), xycoords="axes fraction", xytext=(4, -12), textcoords="offset points",
-                    fontsize=8, color="0.3")
+        low, high = ax.get_ylim()  # a strip above the data for the blow-ups, the same in both panels
+        ax.set_ylim(low, high * (high / low) ** 0.12)
+        for at, color in blow_ups:
+            ax.plot(at, np.full_like(at, 0.965), "x", ms=7, mew=2, color=color, transform=ax.get_xaxis_transform())
+        ax.text(0.99, 0.965, "× blew up (at cost ∝ 1/dt)", transform=ax.transAxes, ha="right", va="center",
+                fontsize=8, color="0.3")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=8, frameon=False)
     axes[0].set_title("V error against cost (points: dt in ms)")
     axes[1].set_title("Spike-time error against cost (wrong spike counts left out)")
