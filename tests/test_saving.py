@@ -93,6 +93,8 @@ def test_warnings_for_the_neuron_habit_pulses_past_the_end_and_unphysiological_v
         warnings.simplefilter("error")
         pyhh.simulate(duration=1.0, V0=-65.0, absolute=True)  # rest, no warning
         pyhh.simulate(pyhh.Pulse(1.0, 2.0, 10.0), duration=5.0)
+    with pytest.warns(pyhh.RestRelativeWarning, match=r"V0\[1\] = -64 mV is rest-relative"):
+        pyhh.simulate_batch(current=0.0, V0=[0.0, -64.0], duration=1.0)
     with pytest.warns(pyhh.StimulusWarning, match="runs to 8 ms, past the end of the run at 5 ms"):
         pyhh.simulate(pyhh.Pulse(1.0, 8.0, 10.0), duration=5.0)
     # -60 uA/cm^2 drives V towards E_L + I / g_L, far below -150 mV absolute

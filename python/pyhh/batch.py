@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .api import StimulusLike, steps_for, to_stimulus
+from .cautions import REST_HABIT_MARGIN, warn_rest_habit
 from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -305,6 +306,9 @@ def simulate_batch(
         method=method, temperature=temperature, V0=V0, params=params, clamp=clamp, spike_threshold=spike_threshold,
         spike_capacity=spike_capacity, record_every=record_every, accuracy=accuracy,
     )
+    if not absolute and np.any(np.abs(inputs.arrays["V0"] - V_REST_ABSOLUTE) <= REST_HABIT_MARGIN):
+        i = int(np.argmax(np.abs(inputs.arrays["V0"] - V_REST_ABSOLUTE) <= REST_HABIT_MARGIN))
+        warn_rest_habit(f"V0[{i}]", float(inputs.arrays["V0"][i]), absolute)
     if executor is not None:
         outputs = run_on(executor, inputs, progress)
     else:
