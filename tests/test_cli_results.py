@@ -118,3 +118,16 @@ def test_trace_keeps_the_port_protocol_output(tmp_path):
     done = pyhh_cli("trace", str(GOLDEN / "cases" / "rest.json"), "--out", str(out))
     assert done.returncode == 0 and out.read_bytes() == (GOLDEN / "traces" / "rest.csv").read_bytes()
     assert not sidecar_path(out).exists()  # a port's output is its trace alone (spec §11.4)
+
+
+def test_methods_writes_every_runs_spike_times(tmp_path):
+    path = tmp_path / "spikes.csv"
+    done = pyhh_cli("methods", "--dt", "0.01", "0.1", "--duration", "30", "--spikes", str(path))
+    assert done.returncode == 0, done.stderr
+    saved = pyhh.read_csv(path)
+    reference = saved["spike_time"][saved["method"] == -1]
+    assert len(reference) == 2 and "-1 the rk4 reference" in saved.units["method"]
+    rk4 = list(pyhh.METHODS).index("rk4")
+    at = (saved["method"] == rk4) & (saved["dt"] == 0.01)
+    assert np.max(np.abs(saved["spike_time"][at] - reference)) < 1e-3  # rk4 at 0.01 ms: within 1 us
+    assert not np.any((saved["method"] == rk4) & (saved["dt"] == 0.1))  # it blew up: no spikes

@@ -285,6 +285,7 @@ def cmd_clamp(args: argparse.Namespace) -> int:
 def cmd_methods(args: argparse.Namespace) -> int:
     """pyhh methods: each method's errors against dt, and its cost."""
     check_output("--csv", args.csv)
+    check_output("--spikes", args.spikes)
     check_output("--plot", args.plot, plot=True)
     from .experiments import method_errors
 
@@ -314,6 +315,17 @@ def cmd_methods(args: argparse.Namespace) -> int:
             "current": args.current, "current_unit": "uA/cm^2", "duration": args.duration,
             "reference": f"rk4 at dt = {study.reference_dt:g} ms", "backend": args.backend,
             "methods": list(study.errors), "nan": "the method blew up", "inf": "wrong spike count"}))
+    if args.spikes:
+        names = list(study.spikes)
+        rows = [(-1.0, study.reference_dt, t) for t in study.reference_spikes.tolist()]
+        rows += [(float(j), float(dt), t) for j, m in enumerate(names) for dt, train in zip(study.dts, study.spikes[m])
+                 for t in train.tolist()]
+        code, dt_column, times = (np.array(c, dtype=np.float64) for c in zip(*rows)) if rows else ([], [], [])
+        wrote(write_csv(args.spikes, {"method": code, "dt": dt_column, "spike_time": times},
+                        {"method": "code: -1 the rk4 reference, " + ", ".join(f"{j} {m}" for j, m in enumerate(names)),
+                         "dt": "ms", "spike_time": "ms"}, "spikes",
+                        {"current": args.current, "current_unit": "uA/cm^2", "duration": args.duration,
+                         "backend": args.backend}))
     if args.plot:
         from .plotting import methods_figure
 
@@ -441,6 +453,7 @@ def add_methods(sub) -> None:
     methods.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                          help=f"implementation (default {DEFAULT_BACKEND})")
     methods.add_argument("--csv", type=Path, help="write dt and each method's errors and cost here")
+    methods.add_argument("--spikes", type=Path, help="write every run's spike times here (CSV: method, dt, spike_time)")
     methods.add_argument("--plot", type=Path, help="draw accuracy against cost here (PNG)")
     methods.set_defaults(func=cmd_methods)
 

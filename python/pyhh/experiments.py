@@ -122,7 +122,7 @@ class MethodErrors:
     spike_errors[method]: the largest |t - t_reference| (ms) over the spikes, compared
     one by one (inf where the spike count is wrong); costs[method]: milliseconds of
     computing per simulated second (C backend, the fastest of a few runs). Each is
-    nan where the method blew up.
+    nan where the method blew up. spikes[method]: each run's spike times (ms; empty where it blew up).
     """
 
     dts: np.ndarray
@@ -131,6 +131,7 @@ class MethodErrors:
     costs: dict[str, np.ndarray]
     reference_dt: float
     reference_spikes: np.ndarray
+    spikes: dict[str, list[np.ndarray]] = dataclasses.field(default_factory=dict)
 
     def order(self, method: str, which: str = "V") -> float:
         """The slope of log(error) against log(dt) in the asymptotic range: the
@@ -173,20 +174,22 @@ def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, durati
             raise InvalidInputError(f"dt = {dt!r} ms must divide sample_every = {sample_every!r} ms")
     reference = simulate(stimulus, dt=reference_dt, duration=duration, method="rk4",
                          record_every=round(sample_every / reference_dt), backend=backend)
-    errors, spike_errors, costs = {}, {}, {}
+    errors, spike_errors, costs, spikes = {}, {}, {}, {}
     for method in METHODS:
-        V_row, spike_row, cost_row = [], [], []
+        V_row, spike_row, cost_row, spikes[method] = [], [], [], []
         for dt in dts:
             try:
                 run, seconds = timed_run(repeats, stimulus=stimulus, dt=float(dt), duration=duration, method=method,
                                          record_every=round(sample_every / dt), backend=backend)
             except NumericalInstabilityError:
                 V_row.append(np.nan), spike_row.append(np.nan), cost_row.append(np.nan)
+                spikes[method].append(np.empty(0))
                 continue
+            spikes[method].append(run.spikes)
             V_row.append(float(np.max(np.abs(run.V - reference.V))))
             same_count = len(run.spikes) == len(reference.spikes)
             spike_row.append(float(np.max(np.abs(run.spikes - reference.spikes), initial=0.0)) if same_count
                              else math.inf)
             cost_row.append(1e3 * seconds / (duration / 1e3))
         errors[method], spike_errors[method], costs[method] = np.array(V_row), np.array(spike_row), np.array(cost_row)
-    return MethodErrors(dts, errors, spike_errors, costs, reference_dt, reference.spikes)
+    return MethodErrors(dts, errors, spike_errors, costs, reference_dt, reference.spikes, spikes)
