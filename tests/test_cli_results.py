@@ -131,3 +131,28 @@ def test_methods_writes_every_runs_spike_times(tmp_path):
     at = (saved["method"] == rk4) & (saved["dt"] == 0.01)
     assert np.max(np.abs(saved["spike_time"][at] - reference)) < 1e-3  # rk4 at 0.01 ms: within 1 us
     assert not np.any((saved["method"] == rk4) & (saved["dt"] == 0.1))  # it blew up: no spikes
+
+
+def test_fi_draws_a_progress_bar_with_the_time_left_on_a_terminal():
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()  # a terminal that reports no size, the hardest case for tqdm
+    process = subprocess.Popen([sys.executable, "-m", "pyhh", "fi", "--start", "0", "--stop", "20", "--step", "1",
+                                "--duration", "200"], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    screen = b""
+    while select.select([master], [], [], 120)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        screen += chunk
+    assert process.wait(timeout=120) == 0
+    text = screen.decode(errors="replace")
+    assert "fi: 100%|" in text and "21/21 [00:" in text and "current/s]" in text, text
