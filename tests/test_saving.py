@@ -133,6 +133,8 @@ def test_onset_bracket_and_its_refinement():
     # measured independently with rk4 (tests/test_batch.py): sustained firing starts between 6.26 and 6.28
     assert high - low <= 0.01 and 6.24 < low < high < 6.29
     assert pyhh.fi_curve([10.0, 20.0]).onset_bracket is None  # fires from the first current
+    with pytest.raises(pyhh.InvalidInputError, match="too short to classify the membrane"):
+        pyhh.fi_curve([5.0], duration=100.0, transient=99.9)
     with pytest.raises(pyhh.InvalidInputError, match="onset_tolerance = 0.0 uA/cm\\^2 must be greater than 0"):
         pyhh.fi_curve([5.0, 7.0], onset_tolerance=0.0)
 

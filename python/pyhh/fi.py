@@ -204,13 +204,17 @@ def fi_curve(
     duration, transient = check_real("duration", duration), check_real("transient", transient)
     if not 0.0 <= transient < duration:
         raise InvalidInputError(f"transient = {transient!r} ms must lie in [0, duration = {duration!r} ms)")
+    sample = max(1, round(SAMPLE_MS / check_positive("dt", dt))) * dt
+    if duration - transient < 4 * sample:
+        raise InvalidInputError(f"the window from transient = {transient!r} ms to duration = {duration!r} ms is too "
+                                f"short to classify the membrane (at least {4 * sample:g} ms)")
     threshold = to_rest_relative(check_real("threshold", threshold), absolute)
     if onset_tolerance is not None:
         onset_tolerance = check_positive("onset_tolerance", onset_tolerance, "uA/cm^2")
     settings = dict(duration=duration, dt=dt, method=method, temperature=temperature, params=params)
     spikes, classes, amplitudes, peaks = [], [], [], []
     total = len(currents)
-    rows = duration / (max(1, round(SAMPLE_MS / check_positive("dt", dt))) * dt) + 1
+    rows = duration / sample + 1
     chunk = max(1, min(total, int(CHUNK_BYTES / (rows * 9 * 8))))
     for start in range(0, total, chunk):
         part = currents[start:start + chunk]
