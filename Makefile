@@ -13,7 +13,7 @@ BUILD    := build/c
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy neuron bench clean
+.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy neuron bench crossover clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -22,7 +22,7 @@ demo: $(BUILT)
 # Every figure of the README, from the code (the PNGs are committed).
 figures: $(BUILT)
 	$(PY) -m pyhh run --amplitude 10 --start 10 --stop 90 --duration 100 --plot figures/demo.png
-	$(PY) -m pyhh fi --start 0 --stop 20 --step 0.25 --plot figures/fi.png
+	$(PY) -m pyhh fi --start 0 --stop 200 --step 2.5 --onset-tolerance 0.01 --plot figures/fi.png
 	$(PY) -m pyhh clamp --start -30 --stop 140 --step 10 --plot figures/clamp.png
 	$(PY) -m pyhh methods --plot figures/methods.png
 
@@ -78,6 +78,10 @@ conform: $(BUILT) $(BUILD)/hh_trace
 # Speed of every implementation, side by side in one run (README, Performance).
 bench: $(BUILT)
 	$(PY) bench/bench.py
+
+# When exact batch is slower than numpy: both by neuron count (README, Performance).
+crossover: $(BUILT)
+	$(PY) bench/crossover.py
 
 # Measure what the conformance tolerances must admit (spec §11.3).
 tolerances: $(BUILT)

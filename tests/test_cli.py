@@ -68,10 +68,10 @@ def test_fi_is_zero_below_the_threshold_and_rises_above(tmp_path):
     done = pyhh_cli("fi", "--start", "4", "--stop", "12", "--step", "1", "--duration", "300", "--transient", "100",
                     "--csv", str(csv_path), "--plot", str(png))
     assert done.returncode == 0, done.stderr
-    assert "onset of repetitive firing: 7 uA/cm^2" in done.stdout
+    assert "onset of repetitive firing between 6 (does not fire) and 7 uA/cm^2 (fires)" in done.stdout
     assert done.stderr == ""  # no progress drawn when stderr is not a terminal
     header, data = read_csv(csv_path)
-    assert header == ["current", "rate_hz", "spikes_after_transient"]
+    assert header == ["current", "rate", "spikes_after_transient", "class", "amplitude", "peak"]
     currents, rates = data[:, 0], data[:, 1]
     assert np.all(rates[currents < 6.2] == 0) and np.all(rates[currents >= 7] > 50)
     assert np.all(np.diff(rates[currents >= 7]) > 0)
@@ -85,7 +85,7 @@ def test_clamp_sodium_peaks_inward_and_reverses_near_E_Na(tmp_path):
     assert done.returncode == 0, done.stderr
     header, data = read_csv(csv_path)
     levels, peak_I_Na, steady_I_K = data.T
-    assert header == ["level_mV", "peak_I_Na", "steady_I_K"]
+    assert header == ["level", "peak_I_Na", "steady_I_K"]
     assert peak_I_Na[(levels >= 20) & (levels <= 100)].max() < -100  # inward
     assert peak_I_Na[levels == 140][0] > 0  # beyond E_Na = 115, outward
     reversal = float(done.stdout.split("I_Na reverses at ")[1].split(" mV")[0])

@@ -62,6 +62,7 @@ def test_the_mechanism_is_ascii_and_exports_under_any_suffix(tmp_path):
 
 
 # Measured (make neuron, NEURON 9.0.2): spike times within 2.6e-6 ms of rk4 at dt = 0.001, at atol 1e-10.
+@pytest.mark.filterwarnings("ignore::pyhh.StimulusWarning")  # the golden case pulse_after_end, on purpose
 @pytest.mark.parametrize("name", PULSES_ONLY)
 def test_under_cvode_the_mechanism_is_the_model(h, name):
     case = golden_case(name)

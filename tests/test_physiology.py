@@ -48,6 +48,7 @@ def test_warm_axon_fires_faster():
     assert warm.spike_count > cold.spike_count
 
 
+@pytest.mark.filterwarnings("ignore::pyhh.StimulusWarning")  # -30 uA/cm^2 takes V below -150 mV absolute, on purpose
 @pytest.mark.parametrize("stimulus", [30.0, -30.0, 200.0])
 def test_gates_stay_within_0_and_1_under_exp_euler(stimulus):
     result = pyhh.simulate(stimulus, dt=0.5, duration=200.0, method="exp_euler")

@@ -10,6 +10,8 @@ import subprocess
 import numpy as np
 import pytest
 
+import pyhh
+
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -19,11 +21,11 @@ def blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
 
 
-def promised(code: str, pattern: str) -> str:
-    """The value a README comment promises, found by `pattern` (one group)."""
+def promised(code: str, pattern: str, groups: int = 1):
+    """The value a README comment promises, found by `pattern` (one group, or a tuple of `groups`)."""
     match = re.search(pattern, code)
     assert match, f"README no longer promises {pattern!r}"
-    return match.group(1)
+    return match.group(1) if groups == 1 else match.groups()
 
 
 def check_quickstart(code: str, ns: dict) -> None:
@@ -49,8 +51,43 @@ def check_pyhh(code: str, ns: dict) -> None:
     assert sim.Vm.max() > 50.0  # the 50 uA/cm^2 pulse fires
 
 
+def check_saving(code: str, ns: dict) -> None:
+    run, saved = ns["run"], ns["saved"]
+    # rest (V0 = -65 absolute) and the 50 mV-from-rest threshold: the quickstart's 6 spikes
+    reference = pyhh.simulate(pyhh.Pulse(10.0, 90.0, 10.0), duration=100.0)
+    assert np.array_equal(run.spikes, reference.spikes) and run.spike_count == 6
+    units, dt, version = promised(code, r"# (mV from rest) (\S+) (\S+)\n", groups=3)
+    assert (saved.units["V"], saved.metadata["dt"], saved.metadata["spec_version"]) == (units, float(dt), version)
+    assert version == pyhh.SPEC_VERSION and np.array_equal(saved["V"], run.V)
+    assert np.array_equal(pyhh.read_csv("spikes.csv")["spike_time"], run.spikes)
+    assert len(ns["frame"]) == 10_000
+
+
+def check_fi_classes(code: str, ns: dict) -> None:
+    curve, low = ns["curve"], ns["low"]
+    bracket = tuple(float(x) for x in promised(code, r"# \(([\d.]+), ([\d.]+)\): last silent", groups=2))
+    assert curve.onset_bracket == bracket
+    assert 6.24 < bracket[0] < bracket[1] < 6.29 and bracket[1] - bracket[0] <= 0.01  # rk4: 6.26 to 6.28
+    assert curve.currents[20] == 100.0 and curve.classes[20] == "sustained oscillation"
+    assert abs(curve.peaks[20] - 45.0) < 0.5 and abs(curve.amplitudes[20] - 40.0) < 1.0  # the issue's 45 mV
+    assert low.classes == ("firing", "firing") and abs(low.rates[0] - 147) < 1 and abs(low.rates[1] - 168) < 1
+    assert pyhh.read_csv("fi.csv").what == "fi"
+
+
+def check_cffi(code: str, ns: dict) -> None:
+    rows, spikes, out = ns["rows"], ns["spikes"], ns["out"]
+    drive = np.zeros(5000)
+    drive[1000:4000] = 10.0
+    reference = pyhh.simulate(drive, method="rk4")  # the Python reference, the same case
+    assert out.n_spikes == int(promised(code, r"# (\d+) spikes, ms")) == reference.spike_count
+    assert np.array_equal(spikes[:out.n_spikes], reference.spikes) and np.array_equal(rows, reference.table())
+
+
 #: Each README block, known by a line it contains, and the check of its promises.
 CHECKS = {
+    "spike_threshold=-15.0, absolute=True": check_saving,
+    "curve = pyhh.fi_curve(np.arange(0.0, 200.01, 5.0)": check_fi_classes,
+    'case = ffi.new("hh_case *")': check_cffi,
     "# 10 uA/cm^2 from 10 ms to 90 ms": check_quickstart,
     "sweep = pyhh.simulate_batch(": check_batch,
     "sim = pyhh.Simulation(model)": check_pyhh,

@@ -17,7 +17,9 @@ The spec is spec/SPEC.md. The package is laid out as the project is:
 from .api import Pulse, Result, run_case, simulate
 from .batch import BatchResult, simulate_batch
 from .compat import HHModel, Simulation
+from .cautions import PyhhWarning, RestRelativeWarning, StimulusWarning
 from .conformance.casefile import load_case
+from .files import SavedTable, read_csv
 from .fi import FICurve, fi_curve
 from .nmodl import export_nmodl
 from .reference.case import DEFAULT_METHOD, METHODS, MODES, STAGGERED, Case
@@ -47,13 +49,18 @@ __all__ = [
     "Parameters",
     "Pulse",
     "PyhhError",
+    "PyhhWarning",
+    "RestRelativeWarning",
     "Result",
+    "SavedTable",
     "Simulation",
     "StepPulse",
     "Stimulus",
+    "StimulusWarning",
     "export_nmodl",
     "fi_curve",
     "load_case",
+    "read_csv",
     "run_case",
     "simulate",
     "simulate_batch",

@@ -13,8 +13,9 @@ from typing import Any, Union
 
 import numpy as np
 
+from .cautions import to_rest_relative, warn_past_end, warn_rest_habit, warn_voltage_range
 from .cbackend import single
-from .conformance.trace import write_trace
+from .files import model_metadata, require_pandas, write_csv
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, Case
 from .reference.checks import MAX_INTEGER, check_choice, check_integer, check_positive, check_real
@@ -165,13 +166,59 @@ class Result:
         1000 / mean(np.diff(spikes)) gives the rate while it fires."""
         return self.spike_count / (self.case.steps * self.case.dt / 1000.0)
 
+    @property
+    def rate_while_firing(self) -> float:
+        """1000 / the mean interspike interval (Hz); 0 with fewer than two spikes."""
+        return 1000.0 / float(np.mean(np.diff(self.spikes))) if self.spike_count > 1 else 0.0
+
     def table(self) -> np.ndarray:
         """The rows as one (rows, 9) array in the trace column order."""
         return np.column_stack([getattr(self, name) for name in COLUMNS])
 
-    def to_csv(self, path: str | Path) -> None:
-        """Write the rows as a trace CSV (§10.2)."""
-        write_trace(path, self.table().tolist())
+    def metadata(self) -> dict[str, Any]:
+        """What produced the rows: method, dt, temperature, parameters, mode, V0, threshold."""
+        case = self.case
+        return model_metadata(case.method, case.dt, case.temperature, case.params, mode=case.mode,
+                              steps=case.steps, record_every=case.record_every, V0=case.V0,
+                              spike_threshold=case.spike_threshold, voltage_convention="rest-relative (spec §2.2)",
+                              V_rest_absolute=V_REST_ABSOLUTE)
+
+    def columns(self, absolute: bool = False) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """The trace columns by name and their units; absolute=True gives V_absolute instead of V."""
+        columns = {name: getattr(self, name) for name in COLUMNS}
+        units = dict(TRACE_UNITS)
+        if absolute:
+            columns = {("V_absolute" if k == "V" else k): (v + V_REST_ABSOLUTE if k == "V" else v)
+                       for k, v in columns.items()}
+            units = {("V_absolute" if k == "V" else k): ("mV absolute" if k == "V" else v) for k, v in units.items()}
+        if self.case.clamp:
+            units["I_stim"] = "uA/cm^2 (the clamp current)"
+        return columns, units
+
+    def to_csv(self, path: str | Path, absolute: bool = False) -> Path:
+        """Write the rows as a trace CSV (the columns of spec §10.2, full precision) with its
+        units, parameters, method, dt and versions in the sidecar PATH.json (pyhh.files);
+        read it back with pyhh.read_csv. absolute=True writes V_absolute in place of V."""
+        columns, units = self.columns(absolute)
+        return write_csv(path, columns, units, "trace", self.metadata())
+
+    def spikes_to_csv(self, path: str | Path) -> Path:
+        """Write the spike times (ms), one per row, with the same sidecar as to_csv."""
+        return write_csv(path, {"spike_time": self.spikes}, {"spike_time": "ms"}, "spikes", self.metadata())
+
+    def to_dataframe(self, absolute: bool = False):
+        """The rows as a pandas DataFrame (needs pandas: pip install 'pyhh[pandas]'); the
+        metadata and units in .attrs."""
+        pd = require_pandas()
+        columns, units = self.columns(absolute)
+        frame = pd.DataFrame(columns)
+        frame.attrs.update(self.metadata(), units=units)
+        return frame
+
+
+#: Units of the trace columns (spec §2, §8.2).
+TRACE_UNITS = {"t": "ms", "V": "mV from rest", "m": "1", "h": "1", "n": "1", "I_Na": "uA/cm^2",
+               "I_K": "uA/cm^2", "I_L": "uA/cm^2", "I_stim": "uA/cm^2"}
 
 
 #: Bytes a recorded row costs: a (rows, 9) float64 array, and the reference's list of tuples.
@@ -205,6 +252,7 @@ def simulate(
     clamp: bool = False,
     spike_threshold: float = SPIKE_THRESHOLD_DEFAULT,
     backend: str = "python",
+    absolute: bool = False,
 ) -> Result:
     """Simulate one HH membrane patch.
 
@@ -218,13 +266,20 @@ def simulate(
         method: "staggered_cn" (the default: second order, NEURON's fixed step), "staggered_exp",
             "rk4" (fourth order, unstable at long steps), "euler" or "exp_euler" (first order); spec §7.6.
         temperature: degC; rates scale by 3 ** ((temperature - 6.3) / 10).
-        V0: initial voltage (holding voltage under clamp), mV from rest.
+        V0: initial voltage (holding voltage under clamp), mV from rest (absolute with absolute=True).
         record_every: keep every r-th row.
         params: a Parameters, or a mapping of overrides such as {"g_K": 30}.
         clamp: voltage-clamp mode: V = V0 + the stimulus value of each step.
-        spike_threshold: mV from rest.
+        spike_threshold: mV from rest (absolute with absolute=True).
         backend: "python" (the reference) or "c" (the generated C kernel); the
             results are identical, the C kernel about two orders of magnitude faster.
+        absolute: V0 and spike_threshold are absolute voltages (NEURON's convention: rest at
+            V_rest_absolute = -65 mV, spec §2.2); the Result still holds V from rest (and V_absolute).
+
+    Warns:
+        RestRelativeWarning: V0 is about -65 mV without absolute=True (65 mV below rest).
+        StimulusWarning: a pulse runs past the end of the run, or V went beyond the
+            physiological range (pyhh.cautions.PHYSIOLOGICAL_V_ABSOLUTE).
 
     Raises:
         InvalidInputError: a bad value, named, before anything runs.
@@ -233,6 +288,9 @@ def simulate(
     dt = check_positive("dt", dt)
     n_steps = steps_for(stimulus, dt, steps, duration)
     params = Parameters.from_overrides(params)
+    V0 = to_rest_relative(check_real("V0", V0), absolute)
+    spike_threshold = to_rest_relative(check_real("spike_threshold", spike_threshold), absolute)
+    warn_rest_habit("V0", V0, absolute)
     case = Case(
         method=method,
         dt=dt,
@@ -245,4 +303,7 @@ def simulate(
         stimulus=to_stimulus(stimulus, dt, n_steps),
         spike_threshold=spike_threshold,
     )
-    return run_case(case, backend)
+    warn_past_end(case.stimulus.pulses, n_steps, dt)
+    result = run_case(case, backend)
+    warn_voltage_range(result.V, result.t, "the clamp command" if clamp else "the stimulus")
+    return result

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .api import StimulusLike, steps_for, to_stimulus
+from .cautions import REST_HABIT_MARGIN, warn_rest_habit
 from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -41,6 +42,7 @@ from .reference.parameters import (
     TEMPERATURE_RANGE,
     V0_DEFAULT,
     V0_RANGE,
+    V_REST_ABSOLUTE,
     Parameters,
     parameter_overrides,
 )
@@ -66,6 +68,7 @@ class BatchResult:
     traces: np.ndarray | None
     dt: float
     steps: int
+    metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -88,6 +91,20 @@ class BatchResult:
     def firing_rates(self) -> np.ndarray:
         """Spikes per second of each neuron over the whole run (Hz)."""
         return self.spike_counts / (self.steps * self.dt / 1000.0)
+
+    def to_csv(self, path, spikes_path=None):
+        """Write the batch with its sidecar PATH.json (pyhh.files): with traces, one row per
+        neuron and recorded row (neuron, then the trace columns); without, one row per neuron
+        (neuron, spike_count, rate). spikes_path: also the spike times, one row per spike."""
+        from .batch_files import batch_to_csv
+
+        return batch_to_csv(self, path, spikes_path)
+
+    def to_dataframe(self):
+        """The same table as to_csv as a pandas DataFrame (needs pandas: pip install 'pyhh[pandas]')."""
+        from .batch_files import batch_to_dataframe
+
+        return batch_to_dataframe(self)
 
 
 def per_neuron(name: str, value: Any, n: int, low: float = -math.inf, high: float = math.inf,
@@ -246,6 +263,7 @@ def simulate_batch(
     threads: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    absolute: bool = False,
 ) -> BatchResult:
     """Simulate n independent HH membranes in one call of the C kernel.
 
@@ -267,6 +285,8 @@ def simulate_batch(
     cores). executor: a concurrent.futures.Executor (a process pool, or a cluster
     client with the same submit/result interface) to run parts of the batch on.
     progress: called as progress(neurons done, n) when each part finishes.
+    absolute: V0 and spike_threshold are absolute voltages (rest at V_rest_absolute = -65 mV);
+    the traces still hold V from rest.
 
     Raises:
         InvalidInputError: bad input, naming it (and the neuron), before any step.
@@ -278,11 +298,17 @@ def simulate_batch(
         raise InvalidInputError(f"executor must have a submit method (a concurrent.futures.Executor), got {executor!r}")
     if progress is not None and not callable(progress):
         raise InvalidInputError(f"progress must be callable as progress(done, n), got {progress!r}")
+    if absolute:
+        V0 = real_array("V0", V0) - V_REST_ABSOLUTE
+        spike_threshold = check_real("spike_threshold", spike_threshold) - V_REST_ABSOLUTE
     inputs = batch_inputs(
         n=n, current=current, stimulus=stimulus, waveforms=waveforms, dt=dt, steps=steps, duration=duration,
         method=method, temperature=temperature, V0=V0, params=params, clamp=clamp, spike_threshold=spike_threshold,
         spike_capacity=spike_capacity, record_every=record_every, accuracy=accuracy,
     )
+    if not absolute and np.any(np.abs(inputs.arrays["V0"] - V_REST_ABSOLUTE) <= REST_HABIT_MARGIN):
+        i = int(np.argmax(np.abs(inputs.arrays["V0"] - V_REST_ABSOLUTE) <= REST_HABIT_MARGIN))
+        warn_rest_habit(f"V0[{i}]", float(inputs.arrays["V0"][i]), absolute)
     if executor is not None:
         outputs = run_on(executor, inputs, progress)
     else:
@@ -309,4 +335,19 @@ def finish(inputs: BatchInputs, outputs: dict[str, np.ndarray | None]) -> BatchR
             )
         table = outputs["spike_times"].reshape(inputs.n, inputs.spike_capacity)
         spikes = [table[i, : counts[i]] for i in range(inputs.n)]
-    return BatchResult(counts, spikes, outputs["traces"], inputs.dt, inputs.steps)
+    return BatchResult(counts, spikes, outputs["traces"], inputs.dt, inputs.steps, batch_metadata(inputs))
+
+
+def batch_metadata(inputs: BatchInputs) -> dict[str, Any]:
+    """The settings of a batch (per-neuron values as lists, shared ones as numbers), for files."""
+    from .files import model_metadata
+
+    def value(name: str) -> Any:
+        array = inputs.arrays[name]
+        return float(array[0]) if len(array) and np.all(array == array[0]) else array
+
+    return model_metadata(inputs.method, inputs.dt, value("temperature"),
+                          {name: value(name) for name in PARAMETER_TABLE}, steps=inputs.steps,
+                          record_every=inputs.record_every, V0=value("V0"), spike_threshold=inputs.spike_threshold,
+                          mode="clamp" if inputs.clamp else "current", accuracy=inputs.accuracy,
+                          voltage_convention="rest-relative (spec §2.2)")

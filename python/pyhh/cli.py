@@ -9,7 +9,13 @@
     pyhh golden    regenerate golden/ and report what changed
     pyhh export    write the model as a NEURON mechanism (NMODL)
 
-Voltages are mV from rest (add -65 for absolute), times ms, currents uA/cm^2.
+Voltages are mV from rest (add -65 for absolute; --absolute on run, fi and clamp
+takes and writes absolute voltages), times ms, currents uA/cm^2. Every CSV comes
+with a JSON sidecar NAME.csv.json holding its units, the parameters, the method,
+dt and the versions (pyhh.files; pyhh.read_csv reads both back); `pyhh trace`
+writes the port protocol's trace alone (spec §11.4). Warnings (a pulse past the
+end of the run, V beyond physiology, V0 about -65 without --absolute) print as
+"pyhh CMD: warning: ..." and do not stop the run.
 Errors print one line naming the bad value and exit with status 2; a run that
 leaves the finite range (spec §8.3) exits with status 3, and a request larger
 than the free memory with status 1 (the port protocol, spec §11.4).
@@ -18,8 +24,8 @@ than the free memory with status 1 (the port protocol, spec §11.4).
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +35,9 @@ from .api import BACKENDS, Pulse, run_case, simulate
 from .batch import ACCURACIES
 from .conformance import golden
 from .conformance.casefile import load_case
-from .conformance.trace import format_trace
+from .conformance.trace import format_trace, write_trace
+from .files import write_csv
+from .progress import progress_bar
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import check_choice, check_integer, check_positive, check_real
 from .reference.errors import InvalidInputError, NumericalInstabilityError, PyhhError, ResourceLimitError
@@ -113,29 +121,30 @@ def read_waveform(path: Path) -> np.ndarray:
     return np.array(values)
 
 
-def progress_printer(label: str):
-    """A progress callback that draws on a terminal and stays quiet otherwise."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        print(f"\r{label}: {done}/{total} ({100 * done // total}%)", end=end, file=sys.stderr, flush=True)
-
-    return show
+def wrote(path: Path) -> None:
+    """Say that a file (and its sidecar) was written."""
+    print(f"wrote {path} (units and settings in {path.name}.json)")
 
 
-def write_csv(path: Path, header: list[str], columns: list[np.ndarray]) -> None:
-    """A CSV of equal-length columns, every value at full precision."""
-    try:
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(header)
-            for row in zip(*columns):
-                writer.writerow([repr(float(x)) for x in row])
-    except OSError as e:
-        raise InvalidInputError(f"{path}: cannot write: {e.strerror}") from None
-    print(f"wrote {path}")
+def absolute_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """--absolute: the voltages given (and written) are absolute, rest at -65 mV."""
+    parser.add_argument("--absolute", action="store_true",
+                        help=f"{what} are absolute voltages, mV (rest at {V_REST_ABSOLUTE:g} mV, spec §2.2), "
+                        "and voltages written and plotted are absolute too (default: mV from rest)")
+
+
+def threshold_option(parser: argparse.ArgumentParser) -> None:
+    """--threshold: the spike threshold, wherever spikes are counted."""
+    parser.add_argument("--threshold", type=float,
+                        help=f"spike threshold, mV from rest (default {SPIKE_THRESHOLD_DEFAULT:g}; with --absolute "
+                        f"absolute, default {SPIKE_THRESHOLD_DEFAULT + V_REST_ABSOLUTE:g})")
+
+
+def given_voltage(value: float | None, default: float, absolute: bool) -> float:
+    """An optional voltage option's value, its default in the convention chosen."""
+    if value is not None:
+        return value
+    return default + V_REST_ABSOLUTE if absolute else default
 
 
 def common_model_options(parser: argparse.ArgumentParser) -> None:
@@ -153,6 +162,7 @@ def common_model_options(parser: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """pyhh run: simulate pulses or a waveform, report spikes."""
     check_output("--csv", args.csv)
+    check_output("--spikes", args.spikes)
     check_output("--plot", args.plot, plot=True)
     pulse_options = {"--amplitude": args.amplitude, "--start": args.start, "--stop": args.stop,
                      "--repeat": args.repeat, "--period": args.period, "--duration": args.duration}
@@ -177,8 +187,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                                     "repeated pulses would overlap")
         stimulus = [Pulse(start + i * period, stop + i * period, amplitude) for i in range(repeat)]
     result = simulate(stimulus, dt=args.dt, duration=duration, method=args.method, temperature=args.temperature,
-                      V0=args.V0, record_every=args.record_every, params=dict(args.set),
-                      spike_threshold=args.threshold, backend=args.backend)
+                      V0=given_voltage(args.V0, V0_DEFAULT, args.absolute), record_every=args.record_every,
+                      params=dict(args.set), spike_threshold=given_voltage(args.threshold, SPIKE_THRESHOLD_DEFAULT,
+                                                                           args.absolute),
+                      backend=args.backend, absolute=args.absolute)
     seconds = result.case.steps * result.case.dt
     times = ", ".join(f"{t:.3f}" for t in result.spikes)
     mean_interval = float(np.mean(np.diff(result.spikes))) if result.spike_count > 1 else None
@@ -187,16 +199,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"{result.spike_count} spike(s) in {seconds:g} ms ({result.firing_rate:.1f} Hz over the run{interval})"
           + (f" at {times} ms" if times else ""))
     if args.csv:
-        if args.absolute:
-            table = result.table()
-            table[:, 1] += V_REST_ABSOLUTE
-            try:
-                args.csv.write_text(format_trace(table.tolist()).replace("t,V,", "t,V_absolute,", 1))
-            except OSError as e:
-                raise InvalidInputError(f"{args.csv}: cannot write: {e.strerror}") from None
-        else:
-            result.to_csv(args.csv)
-        print(f"wrote {args.csv}")
+        wrote(result.to_csv(args.csv, absolute=args.absolute))
+    if args.spikes:
+        wrote(result.spikes_to_csv(args.spikes))
     if args.plot:
         from .plotting import demo_figure
 
@@ -220,53 +225,69 @@ def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
 
 def cmd_fi(args: argparse.Namespace) -> int:
     """pyhh fi: the F-I curve."""
-    check_output("--csv", args.csv)
+    for option in ("csv", "spikes"):
+        check_output(f"--{option}", getattr(args, option))
     check_output("--plot", args.plot, plot=True)
-    from .fi import fi_curve
+    from .fi import fi_curve, summary
 
     currents = sweep(args.start, args.stop, args.step, "uA/cm^2")
+    threads = None if args.threads is None else check_integer("--threads", args.threads)
     curve = fi_curve(currents, duration=args.duration, transient=args.transient, dt=args.dt, method=args.method,
                      temperature=args.temperature, params=dict(args.set), accuracy=args.accuracy,
-                     progress=progress_printer("fi"))
-    onset = f"{curve.onset:g} uA/cm^2" if curve.onset is not None else "none in this range"
+                     threshold=given_voltage(args.threshold, SPIKE_THRESHOLD_DEFAULT, args.absolute),
+                     absolute=args.absolute, onset_tolerance=args.onset_tolerance, threads=threads,
+                     progress=progress_bar("fi", "current"))
     print(f"{len(currents)} currents from {currents[0]:g} to {currents[-1]:g} uA/cm^2; "
-          f"onset of repetitive firing: {onset}; largest rate {curve.rates.max():.1f} Hz")
+          f"largest rate {curve.rates.max():.1f} Hz")
+    for line in summary(curve, absolute=args.absolute):
+        print(line)
     if args.csv:
-        write_csv(args.csv, ["current", "rate_hz", "spikes_after_transient"],
-                  [curve.currents, curve.rates, curve.spike_counts])
+        wrote(curve.to_csv(args.csv))
+    if args.spikes:
+        wrote(curve.spikes_to_csv(args.spikes))
     if args.plot:
         from .plotting import fi_figure
 
-        print(f"wrote {fi_figure(curve, args.plot)}")
+        print(f"wrote {fi_figure(curve, args.plot, absolute=args.absolute)}")
     return 0
 
 
 def cmd_clamp(args: argparse.Namespace) -> int:
     """pyhh clamp: the voltage-clamp family."""
-    check_output("--csv", args.csv)
+    for option in ("csv", "traces"):
+        check_output(f"--{option}", getattr(args, option))
     check_output("--plot", args.plot, plot=True)
     from .experiments import clamp_family
 
-    levels = sweep(args.start, args.stop, args.step, "mV")
-    family = clamp_family(levels, holding=args.holding, step_ms=args.step_ms, dt=args.dt, method=args.method,
-                          temperature=args.temperature, params=dict(args.set))
+    start = given_voltage(args.start, -30.0, args.absolute)
+    stop = given_voltage(args.stop, 140.0, args.absolute)
+    levels = sweep(start, stop, args.step, "mV")
+    threads = None if args.threads is None else check_integer("--threads", args.threads)
+    family = clamp_family(levels, holding=given_voltage(args.holding, 0.0, args.absolute), step_ms=args.step_ms,
+                          dt=args.dt, method=args.method, temperature=args.temperature, params=dict(args.set),
+                          absolute=args.absolute, threads=threads)
     reversal = family.reversal_I_Na()
-    print(f"{len(levels)} steps from {levels[0]:g} to {levels[-1]:g} mV; largest inward I_Na "
-          f"{family.peak_I_Na.min():.1f} uA/cm^2 at {levels[np.argmin(family.peak_I_Na)]:g} mV; "
-          + (f"I_Na reverses at {reversal:.1f} mV" if reversal is not None else "I_Na does not reverse in this range"))
+    shift = V_REST_ABSOLUTE if args.absolute else 0.0
+    scale = "mV absolute" if args.absolute else "mV from rest"
+    print(f"{len(levels)} steps from {levels[0]:g} to {levels[-1]:g} {scale}; largest inward I_Na "
+          f"{family.peak_I_Na.min():.1f} uA/cm^2 at {family.levels[np.argmin(family.peak_I_Na)] + shift:g} mV; "
+          + (f"I_Na reverses at {reversal + shift:.1f} mV" if reversal is not None
+             else "I_Na does not reverse in this range"))
     if args.csv:
-        write_csv(args.csv, ["level_mV", "peak_I_Na", "steady_I_K"], [family.levels, family.peak_I_Na,
-                                                                        family.steady_I_K])
+        wrote(family.to_csv(args.csv))
+    if args.traces:
+        wrote(family.traces_to_csv(args.traces))
     if args.plot:
         from .plotting import clamp_figure
 
-        print(f"wrote {clamp_figure(family, args.plot)}")
+        print(f"wrote {clamp_figure(family, args.plot, absolute=args.absolute)}")
     return 0
 
 
 def cmd_methods(args: argparse.Namespace) -> int:
     """pyhh methods: each method's errors against dt, and its cost."""
     check_output("--csv", args.csv)
+    check_output("--spikes", args.spikes)
     check_output("--plot", args.plot, plot=True)
     from .experiments import method_errors
 
@@ -286,10 +307,27 @@ def cmd_methods(args: argparse.Namespace) -> int:
     print("observed order (V): " + ", ".join(f"{m} {study.order(m):.2f}" for m in study.errors))
     print("observed order (spike times): " + ", ".join(f"{m} {study.order(m, 'spikes'):.2f}" for m in study.errors))
     if args.csv:
-        names = list(study.errors)
-        header = ["dt"] + [f"{m}_{what}" for m in names for what in ("V_error", "spike_error", "cost")]
-        columns = [study.dts] + [table[m] for m in names for table in (study.errors, study.spike_errors, study.costs)]
-        write_csv(args.csv, header, columns)
+        units = {"V_error": "mV", "spike_error": "ms", "cost": "ms of computing per simulated s"}
+        columns, column_units = {"dt": study.dts}, {"dt": "ms"}
+        for m in study.errors:
+            for what, table in (("V_error", study.errors), ("spike_error", study.spike_errors),
+                                ("cost", study.costs)):
+                columns[f"{m}_{what}"], column_units[f"{m}_{what}"] = table[m], units[what]
+        wrote(write_csv(args.csv, columns, column_units, "methods", {
+            "current": args.current, "current_unit": "uA/cm^2", "duration": args.duration,
+            "reference": f"rk4 at dt = {study.reference_dt:g} ms", "backend": args.backend,
+            "methods": list(study.errors), "nan": "the method blew up", "inf": "wrong spike count"}))
+    if args.spikes:
+        names = list(study.spikes)
+        rows = [(-1.0, study.reference_dt, t) for t in study.reference_spikes.tolist()]
+        rows += [(float(j), float(dt), t) for j, m in enumerate(names) for dt, train in zip(study.dts, study.spikes[m])
+                 for t in train.tolist()]
+        code, dt_column, times = (np.array(c, dtype=np.float64) for c in zip(*rows)) if rows else ([], [], [])
+        wrote(write_csv(args.spikes, {"method": code, "dt": dt_column, "spike_time": times},
+                        {"method": "code: -1 the rk4 reference, " + ", ".join(f"{j} {m}" for j, m in enumerate(names)),
+                         "dt": "ms", "spike_time": "ms"}, "spikes",
+                        {"current": args.current, "current_unit": "uA/cm^2", "duration": args.duration,
+                         "backend": args.backend}))
     if args.plot:
         from .plotting import methods_figure
 
@@ -302,8 +340,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     result = run_case(load_case(args.case), args.backend)
     if args.spikes:
         args.spikes.write_text("".join(f"{t!r}\n" for t in result.spikes.tolist()), encoding="utf-8")
-    if args.out:
-        result.to_csv(args.out)
+    if args.out:  # the protocol's trace alone, no sidecar (pyhh.files)
+        write_trace(args.out, result.table().tolist())
     else:
         sys.stdout.write(format_trace(result.table().tolist()))
     return 0
@@ -349,15 +387,15 @@ def add_run(sub) -> None:
     run.add_argument("--waveform", type=Path, help="instead of pulses: a file with one current (uA/cm^2) per "
                      "step, one per line; the run has one step per value")
     common_model_options(run)
-    run.add_argument("--V0", type=float, default=V0_DEFAULT, help=f"initial voltage, mV from rest (default {V0_DEFAULT:g})")
+    run.add_argument("--V0", type=float, help=f"initial voltage, mV from rest (default {V0_DEFAULT:g}; with "
+                     f"--absolute absolute, default {V0_DEFAULT + V_REST_ABSOLUTE:g})")
     run.add_argument("--record-every", type=int, default=1, help="keep every r-th row (default 1)")
-    run.add_argument("--threshold", type=float, default=SPIKE_THRESHOLD_DEFAULT,
-                     help=f"spike threshold, mV from rest (default {SPIKE_THRESHOLD_DEFAULT:g})")
+    threshold_option(run)
     run.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                      help=f"the C kernel or the Python reference (default {DEFAULT_BACKEND})")
-    run.add_argument("--absolute", action="store_true",
-                     help=f"write and plot absolute voltages (rest at {V_REST_ABSOLUTE:g} mV; CSV column V_absolute)")
-    run.add_argument("--csv", type=Path, help="write the trace here")
+    absolute_option(run, "--V0 and --threshold")
+    run.add_argument("--csv", type=Path, help="write the trace here (CSV; with --absolute the column V_absolute)")
+    run.add_argument("--spikes", type=Path, help="write the spike times here (CSV, ms)")
     run.add_argument("--plot", type=Path, help="draw the figure here (PNG)")
     run.set_defaults(func=cmd_run)
 
@@ -373,8 +411,15 @@ def add_fi(sub) -> None:
     fi.add_argument("--duration", type=float, default=500.0, help="length of each run, ms (default 500)")
     fi.add_argument("--transient", type=float, default=100.0, help="spikes before this are not counted, ms (default 100)")
     common_model_options(fi)
+    threshold_option(fi)
+    absolute_option(fi, "--threshold")
+    fi.add_argument("--onset-tolerance", type=float, metavar="UA_CM2",
+                    help="refine the onset bracket by bisection until it is at most this wide, uA/cm^2 "
+                    "(default: the bracket of the grid)")
     fi.add_argument("--accuracy", choices=ACCURACIES, default="exact", help="batch kernel mode (default exact)")
-    fi.add_argument("--csv", type=Path, help="write current, rate, spikes here")
+    fi.add_argument("--threads", type=int, help="threads of the batch kernel (default: all cores)")
+    fi.add_argument("--csv", type=Path, help="write current, rate, spikes, class, amplitude, peak here")
+    fi.add_argument("--spikes", type=Path, help="write every spike time here (CSV: current, spike_time)")
     fi.add_argument("--plot", type=Path, help="draw the F-I curve here (PNG)")
     fi.set_defaults(func=cmd_fi)
 
@@ -383,13 +428,16 @@ def add_clamp(sub) -> None:
     """pyhh clamp's options."""
     clamp = sub.add_parser("clamp", help="voltage-clamp step family and I-V curve (HH 1952)",
                            description="Step from the holding voltage to each level and record I_Na and I_K.")
-    clamp.add_argument("--start", type=float, default=-30.0, help="lowest level, mV from rest (default -30)")
-    clamp.add_argument("--stop", type=float, default=140.0, help="highest level, mV from rest (default 140)")
+    clamp.add_argument("--start", type=float, help="lowest level, mV from rest (default -30; -95 with --absolute)")
+    clamp.add_argument("--stop", type=float, help="highest level, mV from rest (default 140; 75 with --absolute)")
     clamp.add_argument("--step", type=float, default=10.0, help="level spacing, mV (default 10)")
-    clamp.add_argument("--holding", type=float, default=0.0, help="holding voltage, mV from rest (default 0)")
+    clamp.add_argument("--holding", type=float, help="holding voltage, mV from rest (default 0; -65 with --absolute)")
+    absolute_option(clamp, "--start, --stop and --holding")
+    clamp.add_argument("--threads", type=int, help="threads of the batch kernel (default: all cores)")
     clamp.add_argument("--step-ms", type=float, default=10.0, help="length of each step, ms (default 10)")
     common_model_options(clamp)
     clamp.add_argument("--csv", type=Path, help="write level, peak I_Na, steady I_K here")
+    clamp.add_argument("--traces", type=Path, help="write the traces here (CSV: level, t, I_Na, I_K)")
     clamp.add_argument("--plot", type=Path, help="draw the family and the I-V curve here (PNG)")
     clamp.set_defaults(func=cmd_clamp)
 
@@ -407,6 +455,7 @@ def add_methods(sub) -> None:
     methods.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                          help=f"implementation (default {DEFAULT_BACKEND})")
     methods.add_argument("--csv", type=Path, help="write dt and each method's errors and cost here")
+    methods.add_argument("--spikes", type=Path, help="write every run's spike times here (CSV: method, dt, spike_time)")
     methods.add_argument("--plot", type=Path, help="draw accuracy against cost here (PNG)")
     methods.set_defaults(func=cmd_methods)
 
@@ -503,7 +552,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = lambda message, category, *_: print(
+                f"pyhh {args.command}: warning: {message}", file=sys.stderr)
+            return args.func(args)
     except NumericalInstabilityError as e:  # spec §11.4: status 3, the run left the finite range
         print(f"pyhh {args.command}: error: {e}", file=sys.stderr)
         return 3

@@ -20,8 +20,10 @@ import numpy as np
 
 from .api import StimulusLike, simulate
 from .batch import simulate_batch
+from .cautions import to_rest_relative, warn_rest_habit, warn_voltage_range
+from .files import model_metadata, require_pandas, write_csv
 from .reference.case import DEFAULT_METHOD, METHODS
-from .reference.checks import check_positive
+from .reference.checks import check_positive, check_real
 from .reference.errors import InvalidInputError, NumericalInstabilityError
 from .reference.parameters import DT_DEFAULT, TEMPERATURE_DEFAULT
 
@@ -38,6 +40,7 @@ class ClampFamily:
     I_Na: np.ndarray
     I_K: np.ndarray
     holding: float
+    metadata: dict = dataclasses.field(default_factory=dict)
 
     @property
     def peak_I_Na(self) -> np.ndarray:
@@ -48,6 +51,33 @@ class ClampFamily:
     def steady_I_K(self) -> np.ndarray:
         """At each level, the potassium current at the end of the step (uA/cm^2)."""
         return self.I_K[:, -1]
+
+    def to_csv(self, path):
+        """The I-V summary, one row per level (level, peak_I_Na, steady_I_K), with its
+        sidecar PATH.json (pyhh.files)."""
+        return write_csv(path, {"level": self.levels, "peak_I_Na": self.peak_I_Na, "steady_I_K": self.steady_I_K},
+                         {"level": "mV from rest", "peak_I_Na": "uA/cm^2", "steady_I_K": "uA/cm^2"},
+                         "clamp", self.metadata)
+
+    def trace_columns(self) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """The traces in long form: one row per level and time (level, t, I_Na, I_K)."""
+        rows = len(self.t)
+        return ({"level": np.repeat(self.levels, rows), "t": np.tile(self.t, len(self.levels)),
+                 "I_Na": self.I_Na.ravel(), "I_K": self.I_K.ravel()},
+                {"level": "mV from rest", "t": "ms from the step onset", "I_Na": "uA/cm^2", "I_K": "uA/cm^2"})
+
+    def traces_to_csv(self, path):
+        """The traces (level, t, I_Na, I_K; one row per level and time) with the sidecar."""
+        columns, units = self.trace_columns()
+        return write_csv(path, columns, units, "clamp_traces", self.metadata)
+
+    def to_dataframe(self):
+        """The traces in long form as a pandas DataFrame (needs pandas)."""
+        pd = require_pandas()
+        columns, units = self.trace_columns()
+        frame = pd.DataFrame(columns)
+        frame.attrs.update(self.metadata, units=units)
+        return frame
 
     def reversal_I_Na(self) -> float | None:
         """The level where the peak sodium current changes sign, interpolated (mV)."""
@@ -61,16 +91,27 @@ class ClampFamily:
 
 def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float = 0.0, step_ms: float = 10.0,
                  dt: float = DT_DEFAULT, temperature: float = TEMPERATURE_DEFAULT, method: str = DEFAULT_METHOD,
-                 params=None) -> ClampFamily:
-    """Step from `holding` to each level for `step_ms` ms (the gates start at rest at `holding`)."""
+                 params=None, absolute: bool = False, threads: int | None = None) -> ClampFamily:
+    """Step from `holding` to each level for `step_ms` ms (the gates start at rest at `holding`).
+
+    Levels and holding are mV from rest, or absolute with absolute=True (rest at -65 mV);
+    the family holds them from rest. threads: as for simulate_batch.
+    """
     levels = np.asarray(levels, dtype=np.float64)
     if levels.ndim != 1 or len(levels) == 0:
         raise InvalidInputError("levels must be a non-empty one-dimensional array of voltages (mV)")
+    levels = to_rest_relative(levels, absolute)
+    holding = to_rest_relative(check_real("holding", holding), absolute)
+    warn_rest_habit("holding", holding, absolute)
+    warn_voltage_range(levels, None, "the clamp command")
     dt, step_ms = check_positive("dt", dt), check_positive("step_ms", step_ms)
     steps = max(1, round(step_ms / dt))
     result = simulate_batch(current=levels - holding, V0=holding, clamp=True, dt=dt, steps=steps, method=method,
-                            temperature=temperature, params=params, record_every=1)
-    return ClampFamily(levels, result.t, result.column("I_Na").copy(), result.column("I_K").copy(), holding)
+                            temperature=temperature, params=params, record_every=1, threads=threads)
+    metadata = model_metadata(method, dt, temperature, params, mode="clamp", holding=holding, step_ms=step_ms,
+                              voltage_convention="rest-relative (spec §2.2)")
+    return ClampFamily(levels, result.t, result.column("I_Na").copy(), result.column("I_K").copy(), holding,
+                       metadata)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,7 +122,7 @@ class MethodErrors:
     spike_errors[method]: the largest |t - t_reference| (ms) over the spikes, compared
     one by one (inf where the spike count is wrong); costs[method]: milliseconds of
     computing per simulated second (C backend, the fastest of a few runs). Each is
-    nan where the method blew up.
+    nan where the method blew up. spikes[method]: each run's spike times (ms; empty where it blew up).
     """
 
     dts: np.ndarray
@@ -90,6 +131,7 @@ class MethodErrors:
     costs: dict[str, np.ndarray]
     reference_dt: float
     reference_spikes: np.ndarray
+    spikes: dict[str, list[np.ndarray]] = dataclasses.field(default_factory=dict)
 
     def order(self, method: str, which: str = "V") -> float:
         """The slope of log(error) against log(dt) in the asymptotic range: the
@@ -132,20 +174,22 @@ def method_errors(dts: Sequence[float], *, stimulus: StimulusLike = 10.0, durati
             raise InvalidInputError(f"dt = {dt!r} ms must divide sample_every = {sample_every!r} ms")
     reference = simulate(stimulus, dt=reference_dt, duration=duration, method="rk4",
                          record_every=round(sample_every / reference_dt), backend=backend)
-    errors, spike_errors, costs = {}, {}, {}
+    errors, spike_errors, costs, spikes = {}, {}, {}, {}
     for method in METHODS:
-        V_row, spike_row, cost_row = [], [], []
+        V_row, spike_row, cost_row, spikes[method] = [], [], [], []
         for dt in dts:
             try:
                 run, seconds = timed_run(repeats, stimulus=stimulus, dt=float(dt), duration=duration, method=method,
                                          record_every=round(sample_every / dt), backend=backend)
             except NumericalInstabilityError:
                 V_row.append(np.nan), spike_row.append(np.nan), cost_row.append(np.nan)
+                spikes[method].append(np.empty(0))
                 continue
+            spikes[method].append(run.spikes)
             V_row.append(float(np.max(np.abs(run.V - reference.V))))
             same_count = len(run.spikes) == len(reference.spikes)
             spike_row.append(float(np.max(np.abs(run.spikes - reference.spikes), initial=0.0)) if same_count
                              else math.inf)
             cost_row.append(1e3 * seconds / (duration / 1e3))
         errors[method], spike_errors[method], costs[method] = np.array(V_row), np.array(spike_row), np.array(cost_row)
-    return MethodErrors(dts, errors, spike_errors, costs, reference_dt, reference.spikes)
+    return MethodErrors(dts, errors, spike_errors, costs, reference_dt, reference.spikes, spikes)
