@@ -187,7 +187,7 @@ function typed(key, v, type) {
 /* Every key of `obj` is one of `keys` (name -> type); the required ones are present. */
 function fields(where, obj, keys, required = []) {
     for (const key of obj.keys())
-        if (!(key in keys))
+        if (!Object.hasOwn(keys, key))
             throw new CaseFileError(`${where}unknown key '${key}'; the keys are ${Object.keys(keys).join(", ")}`);
     for (const key of required)
         if (!obj.has(key))
