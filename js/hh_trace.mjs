@@ -7,7 +7,7 @@
  * The JavaScript port's conformance-protocol command (spec §11.4), the twin of
  * c/hh_trace.c: it reads a case file (spec §10.1, js/case_file.mjs), runs it
  * with js/pyhh.mjs, and writes the header t,V,m,h,n,I_Na,I_K,I_L,I_stim and one
- * line per recorded row, each value as JavaScript's shortest round-trip text;
+ * line per recorded row (js/trace.mjs);
  * with --spikes, also the every-step spike times, one per line.
  * Exit status (spec §11.4): 0 success; 2 a usage error, a case file that cannot
  * be read or is invalid (the message names the key); 3 the run left the finite
@@ -19,18 +19,10 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 
 import { CaseFileError, read_case_bytes } from "./case_file.mjs";
-import { COLUMNS, InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
+import { InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
+import { trace_text } from "./trace.mjs";
 
 const USAGE = "usage: node js/hh_trace.mjs [--spikes SPIKES.txt] CASE.json [OUT.csv]";
-
-/* §10.2: the header and one line per row; String(x) is the shortest text that reads back as x. */
-function trace_text(result) {
-    const width = COLUMNS.length;
-    const lines = [COLUMNS.join(",")];
-    for (let i = 0; i < result.n_rows; i++)
-        lines.push(Array.from(result.rows.subarray(i * width, (i + 1) * width), String).join(","));
-    return lines.join("\n") + "\n";
-}
 
 /* The command line: { spikes, casePath, outPath }, or null if it is not understood. */
 function parse_arguments(args) {
