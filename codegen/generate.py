@@ -360,17 +360,22 @@ def js_context(model: dict, spec_text: str) -> dict:
     }
 
 
-def render() -> dict[Path, str]:
-    """The text of every generated file."""
-    with open(MODEL, "rb") as f:
-        model = tomllib.load(f)
-    env = jinja2.Environment(
+def environment() -> jinja2.Environment:
+    """The templates' jinja2 environment: undefined names are errors, blocks leave no blank lines."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def render() -> dict[Path, str]:
+    """The text of every generated file."""
+    with open(MODEL, "rb") as f:
+        model = tomllib.load(f)
+    env = environment()
     ctx = context(model) | nmodl_context(model) | js_context(model, SPEC.read_text())
     return {path: env.get_template(name).render(ctx) for name, path in OUTPUTS.items()}
 
