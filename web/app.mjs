@@ -53,14 +53,22 @@ export function case_of(state, method = state.method, amplitude = state.p1a) {
     };
 }
 
-/* A run that may leave the finite range: { result } or { error }. */
+/* A run that may leave the finite range: { result }, or { error, partial }: to draw, the
+   rows before it failed (the run again, to the state before the one that failed). */
 function attempt(c, observe) {
     try {
         return { result: run(c, observe) };
     } catch (error) {
-        if (error instanceof NumericalInstabilityError)
-            return { error };
-        throw error;
+        if (!(error instanceof NumericalInstabilityError))
+            throw error;
+        const steps = error.step - 1;
+        if (steps < 1 || observe)
+            return { error, partial: null };
+        try {
+            return { error, partial: run({ ...c, steps, record_every: Math.min(c.record_every, steps) }) };
+        } catch {
+            return { error, partial: null };
+        }
     }
 }
 
@@ -74,7 +82,7 @@ function family_amplitudes(state) {
     return out;
 }
 
-const page = { state: null, result: null, runs: [], timings: { compute_ms: NaN, draw_ms: NaN }, error: "" };
+const page = { state: null, result: null, partial: null, runs: [], timings: { compute_ms: NaN, draw_ms: NaN }, error: "" };
 window.pyhhPage = page;
 
 /* ---- the controls ---- */
@@ -160,11 +168,13 @@ function update(state, simulate) {
     if (simulate) {
         page.error = "";
         page.result = null;
+        page.partial = null;
         page.runs = [];
         try {
             if (state.view === "single") {
                 const outcome = attempt(case_of(state));
                 page.result = outcome.result ?? null;
+                page.partial = outcome.partial ?? null;
                 page.error = outcome.error?.message ?? "";
             } else if (state.view === "methods") {
                 page.runs = METHODS.map((m) => ({ label: m, ...attempt(case_of(state, m)) }));
@@ -202,10 +212,10 @@ function draw() {
 }
 
 function draw_single(state, cV, cStim, cGates, cCurrents, cPhase) {
-    const r = page.result;
+    const r = page.result ?? page.partial;
     const k = Math.min(Math.max(0, state.k), Math.round(state.T / state.dt) - 1);
     const cursor = Number.isFinite(k * state.dt) ? k * state.dt : undefined;
-    $("spike-count").textContent = r ? String(r.spikes.length) : "–";
+    $("spike-count").textContent = page.result ? String(r.spikes.length) : "–";
     $("spike-times").textContent = r ? r.spikes.map((t) => t.toFixed(2)).join(", ") : "";
     if (!r) {
         for (const c of [cV, cStim, cGates, cCurrents, cPhase])
@@ -239,23 +249,33 @@ function draw_single(state, cV, cStim, cGates, cCurrents, cPhase) {
 
 function draw_many(state, cV, cStim, cGates) {
     const ok = page.runs.filter((run) => run.result);
+    const drawn = page.runs.filter((run) => run.result || run.partial);
     const clamp = state.mode === "clamp";
     const shift = state.abs ? V_REST_ABSOLUTE : 0;
-    const lines = (name, add = 0) => ok.map((run, i) => ({
-        x: column(run.result, "t"), y: column(run.result, name).map((v) => v + add), color: COLORS[i % COLORS.length],
-        label: state.view === "methods" ? `${run.label}: ${run.result.spikes.length} spikes` : `${run.label}${clamp ? " mV" : " µA/cm²"}`,
-    }));
+    const name_of = (run) => run.result === undefined ? `${run.label}: left the finite range at step ${run.error.step}`
+        : state.view === "methods" ? `${run.label}: ${run.result.spikes.length} spikes`
+        : `${run.label}${clamp ? " mV" : " µA/cm²"}`;
+    const lines = (name, add = 0) => drawn.map((run) => {
+        const r = run.result ?? run.partial;
+        return { x: column(r, "t"), y: column(r, name).map((v) => v + add), label: name_of(run),
+                 color: COLORS[page.runs.indexOf(run) % COLORS.length], width: run.result ? 1.5 : 2.5 };
+    });
     const failed = page.runs.filter((run) => run.error).map((run) => `${run.label}: ${run.error.message}`);
     page.error = page.error || failed.join("; ");
     $("spike-count").textContent = clamp ? "none under clamp (§9)" : state.view === "methods" ? ok.map((run) => `${run.label} ${run.result.spikes.length}`).join(", ")
         : ok.map((run) => run.result.spikes.length).join(", ");
     $("spike-times").textContent = "";
-    plot(cV, clamp ? lines("I_stim") : lines("V", shift), {
+    /* a run that blew up is drawn to where it left, off the scale of those that did not */
+    const finished = (series) => series.filter((_, i) => drawn[i].result);
+    const first = clamp ? lines("I_stim") : lines("V", shift);
+    plot(cV, first, {
         ...time_axis(state), ylabel: clamp ? "I_clamp (µA/cm²)" : state.abs ? "V (mV, absolute)" : "V (mV from rest)",
-        hline: clamp ? 0 : state.theta + shift,
+        hline: clamp ? 0 : state.theta + shift, range_of: ok.length > 0 ? finished(first) : first,
     });
-    plot(cStim, clamp ? lines("V", shift) : lines("I_stim"), {
+    const second = clamp ? lines("V", shift) : lines("I_stim");
+    plot(cStim, second, {
         ...time_axis(state), ylabel: clamp ? "command V (mV)" : "I_stim (µA/cm²)", legend: false,
+        range_of: ok.length > 0 ? finished(second) : second,
     });
     if (state.view === "family" && clamp) {
         /* the I–V curves: the peak inward (or smallest) current over the step, and the current at its end */

@@ -51,7 +51,7 @@ function extent(series, key) {
 /* Draw on `canvas`: series [{x, y, color, label, width}] against x; options:
    xlabel, ylabel, y2 ({ shift, label }: a right axis at y + shift), marks (x positions
    drawn as ticks at the top, with mark_color), hline (a dashed level), cursor (an x),
-   xrange, yrange, legend, ordered (x never decreases: many points are drawn a pixel column at a time). */
+   xrange, yrange (or range_of: the series whose values set it), legend, ordered (x never decreases: many points are drawn a pixel column at a time). */
 export function plot(canvas, series, options = {}) {
     const ratio = window.devicePixelRatio || 1;
     const width = canvas.clientWidth;
@@ -64,7 +64,7 @@ export function plot(canvas, series, options = {}) {
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.clearRect(0, 0, width, height);
     const [x0, x1] = options.xrange ?? extent(series, "x");
-    const [y0, y1] = options.yrange ?? extent(series, "y");
+    const [y0, y1] = options.yrange ?? extent(options.range_of ?? series, "y");
     const left = MARGIN.left;
     const right = width - MARGIN.right;
     const top = MARGIN.top;
