@@ -413,10 +413,15 @@ export function spike_time(ta, tb, ya, yb, u, p, theta) {
 
 /* ---- §8.4: the input checks, worded as pyhh/reference/checks.py words them ---- */
 
+/* A value as a message shows it: a number as JavaScript writes it (NaN too), anything else as JSON. */
+function shown(value) {
+    return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
 /* A finite number; else an error naming `name`. */
 function check_real(name, value) {
     if (typeof value !== "number")
-        throw new InvalidInputError(`${name} must be a real number, got ${JSON.stringify(value)}`);
+        throw new InvalidInputError(`${name} must be a real number, got ${shown(value)}`);
     if (!Number.isFinite(value))
         throw new InvalidInputError(`${name} must be finite, got ${value}`);
     return value;
@@ -433,7 +438,7 @@ function check_range(name, value, low, high, low_excluded, unit) {
 /* A whole number from `minimum` to 2^53. */
 function check_integer(name, value, minimum) {
     if (!Number.isInteger(value))
-        throw new InvalidInputError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+        throw new InvalidInputError(`${name} must be a whole number, got ${shown(value)}`);
     if (value < minimum)
         throw new InvalidInputError(`${name} = ${value} must be at least ${minimum}`);
     if (value > MAX_INTEGER)
@@ -444,7 +449,7 @@ function check_integer(name, value, minimum) {
 /* One of the named choices (a method, a mode, a parameter name). */
 function check_choice(what, value, choices, plural) {
     if (!choices.includes(value))
-        throw new InvalidInputError(`unknown ${what} ${JSON.stringify(value)}; the ${plural} are ${choices.join(", ")}`);
+        throw new InvalidInputError(`unknown ${what} ${shown(value)}; the ${plural} are ${choices.join(", ")}`);
     return value;
 }
 
@@ -471,7 +476,9 @@ export function check_stimulus(stimulus = {}, steps) {
     let waveform = null;
     if (stimulus.waveform !== undefined && stimulus.waveform !== null) {
         waveform = Float64Array.from(stimulus.waveform, (value, k) => {
-            if (typeof value !== "number" || !Number.isFinite(value))
+            if (typeof value !== "number")
+                throw new InvalidInputError(`stimulus waveform[${k}] = ${shown(value)} is not a number`);
+            if (!Number.isFinite(value))
                 throw new InvalidInputError(`stimulus waveform[${k}] = ${value} is not finite`);
             return value;
         });
