@@ -13,7 +13,7 @@ BUILD    := build/c
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy neuron bench crossover clean
+.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy neuron bench crossover web clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -25,6 +25,13 @@ figures: $(BUILT)
 	$(PY) -m pyhh fi --start 0 --stop 200 --step 2.5 --onset-tolerance 0.01 --plot figures/fi.png
 	$(PY) -m pyhh clamp --start -30 --stop 140 --step 10 --plot figures/clamp.png
 	$(PY) -m pyhh methods --plot figures/methods.png
+	$(PY) tests/web_browser.py figures/web.png
+
+# The interactive page (web/, spec/SPEC.md in a browser), served from this checkout.
+WEB_PORT ?= 8000
+web:
+	@echo "pyhh's page: http://127.0.0.1:$(WEB_PORT)/web/  (Ctrl-C stops the server)"
+	$(PYTHON) -m http.server $(WEB_PORT) --bind 127.0.0.1
 
 # Conformance of both implementations against golden/, plus unit tests.
 test: $(BUILT)

@@ -1,8 +1,10 @@
 """Render every generated target from spec/model.toml: the C port (c/pyhh.h,
-c/pyhh.c, c/pyhh_fast.c) and the NEURON mechanism (python/pyhh/nmodl/pyhh.mod).
+c/pyhh.c, c/pyhh_fast.c), the NEURON mechanism (python/pyhh/nmodl/pyhh.mod) and
+the JavaScript port (js/pyhh.mjs, with js/spec_methods.mjs, the methods' steps
+of SPEC.md §7 for the web page's step panel).
 
-    python codegen/generate.py            # write c/
-    python codegen/generate.py --check    # exit 1 if c/ is not what would be written
+    python codegen/generate.py            # write c/, js/ and the NEURON mechanism
+    python codegen/generate.py --check    # exit 1 if any is not what would be written
 
 What comes from where. This script reads the model file and computes every C
 snippet that depends on the model: the literal of each constant, each rate's
@@ -34,13 +36,22 @@ rendered twice: with the C library's exp in pyhh.c and with the vectorisable
 one in pyhh_fast.c. Code that depends neither on the model nor on the spec's
 operation order (the fast kernel's polynomial exp) is hand-written plain C in
 c/hh_fast_math.h.
+
+The JavaScript port is a second language from the same snippets (in
+JavaScript's syntax, js_context): one ES module, js/pyhh.mjs, with the model,
+the methods, the run and the checks, which node (js/hh_trace.mjs) and the web
+page (web/) both import. Its step panel shows each method's steps as SPEC.md
+words them; js/spec_methods.mjs carries that text, cut from SPEC.md §7 here, so
+that the page cannot drift from the spec either.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import math
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -49,12 +60,15 @@ import jinja2
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "spec" / "model.toml"
+SPEC = ROOT / "spec" / "SPEC.md"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OUTPUTS = {
     "pyhh.h.j2": ROOT / "c" / "pyhh.h",
     "pyhh.c.j2": ROOT / "c" / "pyhh.c",
     "pyhh_fast.c.j2": ROOT / "c" / "pyhh_fast.c",
     "pyhh.mod.j2": ROOT / "python" / "pyhh" / "nmodl" / "pyhh.mod",
+    "pyhh.mjs.j2": ROOT / "js" / "pyhh.mjs",
+    "spec_methods.mjs.j2": ROOT / "js" / "spec_methods.mjs",
 }
 
 #: The NMODL mechanism's SUFFIX in the committed file; `pyhh export nmodl` replaces it.
@@ -65,6 +79,13 @@ FORMS = {
     "exponential": "{A} * exp({x})",
     "exp_linear": "{A} / exprel({x})",
     "sigmoid": "{A} / (exp({x}) + 1.0)",
+}
+
+#: §4.2 in JavaScript (Math.exp, and exprel of js/pyhh.mjs).
+JS_FORMS = {
+    "exponential": "{A} * Math.exp({x})",
+    "exp_linear": "{A} / exprel({x})",
+    "sigmoid": "{A} / (Math.exp({x}) + 1.0)",
 }
 
 #: The other two forms in the fast kernel, given E = exp(x).
@@ -273,24 +294,95 @@ def nmodl_context(model: dict) -> dict:
     }
 
 
-def render() -> dict[Path, str]:
-    """The text of every generated file."""
-    with open(MODEL, "rb") as f:
-        model = tomllib.load(f)
-    env = jinja2.Environment(
+def js_string_list(names) -> str:
+    """A JavaScript array's items: "a", "b"."""
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def method_sections(spec_text: str, model: dict) -> list[dict[str, str]]:
+    """§7.1-7.5 as the page's step panel shows them: each method's section of SPEC.md,
+    from its heading to the paragraph on its order of accuracy (which ends the steps)."""
+    sections = []
+    for name in model["methods"]["names"]:
+        match = re.search(rf"^### (7\.\d) `{name}`: (.*)$", spec_text, flags=re.M)
+        if match is None:
+            raise ValueError(f"SPEC.md has no section for method {name!r}")
+        body = spec_text[match.end():].split("\n### ", 1)[0]
+        paragraphs = []
+        for paragraph in body.strip().split("\n\n"):
+            if re.match(r"(First|Second|Fourth) order", paragraph):
+                break
+            paragraphs.append(paragraph)
+        sections.append({"name": name, "section": "§" + match.group(1), "title": match.group(2),
+                         "text": json.dumps("\n\n".join(paragraphs), ensure_ascii=False)})
+    return sections
+
+
+def js_context(model: dict, spec_text: str) -> dict:
+    """What the JavaScript templates place (js/pyhh.mjs, js/spec_methods.mjs): the same
+    snippets as the C context, in JavaScript's syntax."""
+    params = model["parameters"]
+    s = model["settings"]
+    t = model["temperature"]
+    chans = [
+        {"G": f"G_{name}", "I": f"I_{name}", "E": channel["E"],
+         "product": left_to_right("*", [f"p.{channel['g']}", *(f"y.{gate}" for gate in channel["gates"])])}
+        for name, channel in model["channels"].items()
+    ]
+    state = ["V", *model["gates"]]
+    ionic_sum = left_to_right("+", [f"I.{ch['I']}" for ch in chans])
+    return {
+        "js_columns": js_string_list(["t", *state, *(ch["I"] for ch in chans), "I_stim"]),
+        "js_state": js_string_list(state),
+        "js_gates": js_string_list(model["gates"]),
+        "js_methods": js_string_list(model["methods"]["names"]),
+        "js_staggered": js_string_list(model["methods"]["staggered"]),
+        "js_default_method": model["methods"]["default"],
+        "js_params": [{"name": n, "default": c_double(p["default"]), "min": c_double(p["min"]), "max": c_double(p["max"]),
+                       "min_exclusive": "true" if p.get("min_exclusive", False) else "false", "unit": p["unit"],
+                       "doc": p["doc"]} for n, p in params.items()],
+        "js_temperature_min": c_double(t["min"]),
+        "js_temperature_max": c_double(t["max"]),
+        "js_V0_min": c_double(s["V0_min"]),
+        "js_V0_max": c_double(s["V0_max"]),
+        "js_max_integer": f"2 ** {s['max_integer'].bit_length() - 1}" if s["max_integer"] & (s["max_integer"] - 1) == 0
+                          else str(s["max_integer"]),
+        "js_rates": [
+            {"name": name, "form": form["form"],
+             "expression": JS_FORMS[form["form"]].format(A=c_double(form["A"]), x=reduced_voltage(form["V_half"], form["s"]))}
+            for name, form in rate_forms(model)
+        ],
+        "js_channels": chans,
+        "js_recorded": ["k * dt", *(f"y.{x}" for x in state), *(f"I.{ch['I']}" for ch in chans),
+                        f"clamp ? {ionic_sum} : u"],
+        "js_finite_state": " && ".join(f"Number.isFinite(y.{x})" for x in state),
+        "js_method_sections": method_sections(spec_text, model),
+    }
+
+
+def environment() -> jinja2.Environment:
+    """The templates' jinja2 environment: undefined names are errors, blocks leave no blank lines."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    ctx = context(model) | nmodl_context(model)
+
+
+def render() -> dict[Path, str]:
+    """The text of every generated file."""
+    with open(MODEL, "rb") as f:
+        model = tomllib.load(f)
+    env = environment()
+    ctx = context(model) | nmodl_context(model) | js_context(model, SPEC.read_text())
     return {path: env.get_template(name).render(ctx) for name, path in OUTPUTS.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report whether c/ is up to date")
+    parser.add_argument("--check", action="store_true", help="only report whether the generated files are up to date")
     args = parser.parse_args(argv)
     stale = 0
     for path, text in render().items():

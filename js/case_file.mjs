@@ -1,0 +1,239 @@
+/*
+ * case_file.mjs: spec §10.1 case files, read strictly, for node and the browser.
+ *
+ * Hand-written (not generated), as c/hh_trace.c's reader is. JSON.parse cannot
+ * be used: it keeps the last of two equal keys, reads 5.0 and 5 alike, and
+ * rounds 9007199254740993 to 2^53. So this is a small RFC 8259 parser of its
+ * own that keeps each number's literal, and the mapping of a parsed file to the
+ * case object that js/pyhh.mjs runs (whose check_case then applies §8.4).
+ * Every error is a CaseFileError whose message names the key at fault.
+ */
+
+import { MAX_INTEGER, METHODS, MODES, PARAMETERS } from "./pyhh.mjs";
+
+/* §10.1: a case file that cannot be read, or is not a valid case. */
+export class CaseFileError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "CaseFileError";
+    }
+}
+
+/* A JSON number as written: its value, and whether its literal is an integer. */
+class JsonNumber {
+    constructor(text) {
+        this.value = Number(text);
+        this.integer = !/[.eE]/.test(text);
+        const digits = text.replace(/^-/, "");
+        /* an integer literal of magnitude above 2^53 cannot be read exactly (§10.1) */
+        this.beyond_2_53 = this.integer && (digits.length > 16 || (digits.length === 16 && digits > String(MAX_INTEGER)));
+    }
+}
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const MAX_DEPTH = 32;
+
+/* RFC 8259 JSON text -> values: objects as Maps (so a key such as __proto__ is only a
+   key, and a key given twice is seen), numbers as JsonNumber. */
+export function parse_json(text) {
+    let pos = 0;
+    const fail = (what) => {
+        throw new CaseFileError(`not valid JSON: ${what} at character ${pos}`);
+    };
+    const space = () => {
+        while (text[pos] === " " || text[pos] === "\t" || text[pos] === "\n" || text[pos] === "\r")
+            pos++;
+    };
+    const string = () => {
+        let out = "";
+        pos++;
+        for (;;) {
+            const c = text[pos];
+            if (c === undefined)
+                fail("an unterminated string");
+            if (c === '"')
+                break;
+            if (c < " ")
+                fail("a control character inside a string");
+            if (c !== "\\") {
+                out += c;
+                pos++;
+                continue;
+            }
+            const e = text[pos + 1];
+            if (e in ESCAPES) {
+                out += ESCAPES[e];
+                pos += 2;
+            } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
+                const unit = parseInt(text.slice(pos + 2, pos + 6), 16);
+                pos += 6;
+                if (unit >= 0xDC00 && unit <= 0xDFFF)
+                    fail("a lone low surrogate");
+                if (unit >= 0xD800 && unit <= 0xDBFF) { /* a high surrogate needs its low one */
+                    const low = /^\\u[dD][c-fC-F][0-9a-fA-F]{2}$/.test(text.slice(pos, pos + 6));
+                    if (!low)
+                        fail("a lone high surrogate");
+                    out += String.fromCharCode(unit, parseInt(text.slice(pos + 2, pos + 6), 16));
+                    pos += 6;
+                } else {
+                    out += String.fromCharCode(unit);
+                }
+            } else {
+                fail("a bad escape in a string");
+            }
+        }
+        pos++;
+        return out;
+    };
+    const value = (depth) => {
+        if (depth > MAX_DEPTH)
+            fail("nesting too deep");
+        space();
+        const c = text[pos];
+        if (c === "{" || c === "[") {
+            const close = c === "{" ? "}" : "]";
+            const out = c === "{" ? new Map() : [];
+            pos++;
+            space();
+            if (text[pos] === close) {
+                pos++;
+                return out;
+            }
+            for (;;) {
+                space();
+                if (close === "}") {
+                    if (text[pos] !== '"')
+                        fail("expected a key");
+                    const key = string();
+                    if (out.has(key))
+                        throw new CaseFileError(`duplicate key '${key}'`);
+                    space();
+                    if (text[pos] !== ":")
+                        fail("expected ':'");
+                    pos++;
+                    out.set(key, value(depth + 1));
+                } else {
+                    out.push(value(depth + 1));
+                }
+                space();
+                if (text[pos] === ",") {
+                    pos++;
+                    continue;
+                }
+                if (text[pos] === close) {
+                    pos++;
+                    return out;
+                }
+                fail("expected ',' or a closing bracket");
+            }
+        }
+        if (c === '"')
+            return string();
+        for (const [word, meaning] of [["true", true], ["false", false], ["null", null]])
+            if (text.startsWith(word, pos)) {
+                pos += word.length;
+                return meaning;
+            }
+        NUMBER.lastIndex = pos;
+        const match = NUMBER.exec(text);
+        if (match === null || /[0-9.eE+-]/.test(text[pos + match[0].length] ?? ""))
+            fail("a bad value");
+        pos += match[0].length;
+        return new JsonNumber(match[0]);
+    };
+    const result = value(0);
+    space();
+    if (pos !== text.length)
+        fail("content after the value");
+    return result;
+}
+
+/* §10.1: the bytes of a case file as text: UTF-8 without a byte-order mark, no NUL. */
+export function decode_case_bytes(bytes) {
+    let text;
+    try {
+        text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+        throw new CaseFileError("not UTF-8; a case file is UTF-8 JSON");
+    }
+    if (text.startsWith("\uFEFF"))
+        throw new CaseFileError("not valid JSON: it starts with a byte-order mark");
+    if (text.includes("\0"))
+        throw new CaseFileError("not valid JSON: a NUL byte");
+    return text;
+}
+
+const TYPE_NAMES = { string: "a string", number: "a number", integer: "an integer", object: "an object", array: "an array" };
+
+/* The value of `key` if it has the JSON type `type` (§10.1), as a JavaScript value. */
+function typed(key, v, type) {
+    const ok = type === "string" ? typeof v === "string"
+        : type === "object" ? v instanceof Map
+        : type === "array" ? Array.isArray(v)
+        : v instanceof JsonNumber && (type === "number" || v.integer);
+    if (!ok)
+        throw new CaseFileError(`'${key}' must be ${TYPE_NAMES[type]}`);
+    if (v instanceof JsonNumber) {
+        if (v.beyond_2_53)
+            throw new CaseFileError(`'${key}' is an integer larger than 2^53 (in a number field, write it with an exponent)`);
+        if (!Number.isFinite(v.value))
+            throw new CaseFileError(`'${key}' is beyond the largest double: it must be finite`);
+        return v.value;
+    }
+    return v;
+}
+
+/* Every key of `obj` is one of `keys` (name -> type); the required ones are present. */
+function fields(where, obj, keys, required = []) {
+    for (const key of obj.keys())
+        if (!Object.hasOwn(keys, key))
+            throw new CaseFileError(`${where}unknown key '${key}'; the keys are ${Object.keys(keys).join(", ")}`);
+    for (const key of required)
+        if (!obj.has(key))
+            throw new CaseFileError(`${where}missing key '${key}'`);
+    const out = {};
+    for (const [key, v] of obj)
+        out[key] = typed(key, v, keys[key]);
+    return out;
+}
+
+const CASE_KEYS = {
+    name: "string", description: "string", method: "string", dt: "number", steps: "integer",
+    record_every: "integer", temperature: "number", V0: "number", parameters: "object", mode: "string",
+    stimulus: "object", spike_threshold: "number",
+};
+const PULSE_KEYS = { start: "integer", stop: "integer", amplitude: "number" };
+
+/* §10.1: a parsed case file as the case object of js/pyhh.mjs (checked by its check_case). */
+export function case_from_json(root) {
+    if (!(root instanceof Map))
+        throw new CaseFileError("a case file must hold a JSON object");
+    const c = fields("", root, CASE_KEYS, ["name", "method", "dt", "steps"]);
+    if (!METHODS.includes(c.method))
+        throw new CaseFileError(`unknown method '${c.method}'; the methods are ${METHODS.join(", ")}`);
+    if (c.mode !== undefined && !MODES.includes(c.mode))
+        throw new CaseFileError(`unknown mode '${c.mode}'; the modes are ${MODES.join(", ")}`);
+    if (c.parameters !== undefined) {
+        const types = Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, "number"]));
+        c.parameters = fields("parameters: ", c.parameters, types);
+    }
+    if (c.stimulus !== undefined) {
+        const stimulus = fields("stimulus: ", c.stimulus, { pulses: "array", waveform: "array" });
+        if (stimulus.pulses !== undefined)
+            stimulus.pulses = stimulus.pulses.map((pulse, j) => {
+                if (!(pulse instanceof Map))
+                    throw new CaseFileError(`a 'pulse' must be an object (stimulus.pulses[${j}])`);
+                return fields(`stimulus.pulses[${j}]: `, pulse, PULSE_KEYS, Object.keys(PULSE_KEYS));
+            });
+        if (stimulus.waveform !== undefined)
+            stimulus.waveform = stimulus.waveform.map((value) => typed("waveform", value, "number"));
+        c.stimulus = stimulus;
+    }
+    return c;
+}
+
+/* §10.1: the bytes of a case file as a case object. */
+export function read_case_bytes(bytes) {
+    return case_from_json(parse_json(decode_case_bytes(bytes)));
+}

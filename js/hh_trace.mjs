@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/*
+ * hh_trace.mjs: run a case file on the JavaScript port and print its trace as CSV.
+ *
+ *     node js/hh_trace.mjs [--spikes SPIKES.txt] CASE.json [OUT.csv]
+ *
+ * The JavaScript port's conformance-protocol command (spec §11.4), the twin of
+ * c/hh_trace.c: it reads a case file (spec §10.1, js/case_file.mjs), runs it
+ * with js/pyhh.mjs, and writes the header t,V,m,h,n,I_Na,I_K,I_L,I_stim and one
+ * line per recorded row (js/trace.mjs);
+ * with --spikes, also the every-step spike times, one per line.
+ * Exit status (spec §11.4): 0 success; 2 a usage error, a case file that cannot
+ * be read or is invalid (the message names the key); 3 the run left the finite
+ * range (the message names the step); 1 an output that cannot be written.
+ *
+ * Grade it: .venv/bin/pyhh conform -- node js/hh_trace.mjs
+ */
+
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+
+import { CaseFileError, read_case_bytes } from "./case_file.mjs";
+import { InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
+import { trace_text } from "./trace.mjs";
+
+const USAGE = "usage: node js/hh_trace.mjs [--spikes SPIKES.txt] CASE.json [OUT.csv]";
+
+/* The command line: { spikes, casePath, outPath }, or null if it is not understood. */
+function parse_arguments(args) {
+    let spikes = null;
+    if (args.length >= 3 && args[0] === "--spikes") {
+        spikes = args[1];
+        args = args.slice(2);
+    }
+    if (args.length < 1 || args.length > 2 || args[0].startsWith("--"))
+        return null;
+    return { spikes, casePath: args[0], outPath: args[1] ?? null };
+}
+
+/* Read, run and write; returns the exit status. */
+function main(args) {
+    const command = parse_arguments(args);
+    if (command === null) {
+        process.stderr.write(USAGE + "\n");
+        return 2;
+    }
+    const { spikes, casePath, outPath } = command;
+    let result;
+    try {
+        if (!statSync(casePath).isFile())
+            throw new CaseFileError("cannot read the case file: not a regular file");
+        let bytes;
+        try {
+            bytes = readFileSync(casePath);
+        } catch (error) {
+            throw new CaseFileError(`cannot read the case file: ${error.code ?? error.message}`);
+        }
+        result = run(read_case_bytes(bytes));
+    } catch (error) {
+        if (error instanceof CaseFileError || error instanceof InvalidInputError) {
+            process.stderr.write(`${casePath}: ${error.message}\n`);
+            return 2;
+        }
+        if (error instanceof NumericalInstabilityError) {
+            process.stderr.write(`${casePath}: ${error.message}\n`);
+            return 3;
+        }
+        if (error.code === "ENOENT" || error.code === "EACCES") {
+            process.stderr.write(`${casePath}: cannot read the case file: ${error.code}\n`);
+            return 2;
+        }
+        throw error;
+    }
+    try {
+        if (spikes !== null)
+            writeFileSync(spikes, result.spikes.map((t) => String(t) + "\n").join(""));
+        if (outPath !== null)
+            writeFileSync(outPath, trace_text(result));
+        else
+            process.stdout.write(trace_text(result));
+    } catch (error) {
+        process.stderr.write(`${error.path ?? "output"}: cannot write: ${error.code ?? error.message}\n`);
+        return 1;
+    }
+    return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,144 @@
+"""The JavaScript port (js/): graded by `pyhh conform` through the port protocol
+(spec §11.4) on every golden case, its spike times and every negative case; its
+command's own exit statuses; and its JSON reader against the Python one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CASE_NAMES, GOLDEN, ROOT
+
+NODE = shutil.which("node")
+HH_TRACE = ROOT / "js" / "hh_trace.mjs"
+
+
+def require_node() -> None:
+    """node runs the port: skipped without it on a developer's machine, a failure under CI=true (.ci/run installs it)."""
+    if NODE is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is not installed, and the JavaScript port's tests must run under CI")
+        pytest.skip("node is not installed")
+
+
+@pytest.fixture(autouse=True)
+def node():
+    require_node()
+
+
+@pytest.fixture(scope="module")
+def graded():
+    """`pyhh conform -- node js/hh_trace.mjs --spikes {spikes} {case}` on everything, once."""
+    require_node()
+    from pyhh.conformance.runner import conform
+
+    return conform([NODE, str(HH_TRACE), "--spikes", "{spikes}", "{case}"])
+
+
+def test_conform_grades_every_golden_case_float64_or_better(graded):
+    # given {spikes}, conform also grades a case `fail` whose every-step spike times are off (§11.2)
+    levels = {o.case: o.level for o in graded.outcomes}
+    assert sorted(levels) == CASE_NAMES
+    assert all(level in ("exact", "float64") for level in levels.values()), levels
+    assert graded.level in ("exact", "float64")
+
+
+def test_every_negative_case_is_strict(graded):
+    names = {o.case for o in graded.errors}
+    assert len(names) == len(json.loads((GOLDEN / "invalid.json").read_text())["cases"]) + len(
+        list((GOLDEN / "unstable").glob("*.json")))
+    assert all(o.level == "strict" for o in graded.errors), [o for o in graded.errors if o.level != "strict"]
+
+
+def test_the_command_line_through_the_cli():
+    done = subprocess.run([sys.executable, "-m", "pyhh", "conform", "--case", "single_spike", "--case", "dt_zero",
+                           "--", NODE, str(HH_TRACE)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Conformance level: " in done.stdout and "Error handling: strict" in done.stdout
+
+
+def trace(*args, cwd=ROOT):
+    return subprocess.run([NODE, str(HH_TRACE), *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.mark.parametrize("args", [[], ["--spikes"], ["a.json", "b.csv", "c"], ["--frobnicate", "a.json"]])
+def test_a_command_line_it_does_not_understand_is_status_2(args):
+    done = trace(*args)
+    assert done.returncode == 2 and "usage" in done.stderr and done.stdout == ""
+
+
+def test_unreadable_case_files_are_status_2(tmp_path):
+    for path in (tmp_path / "missing.json", tmp_path):
+        done = trace(path)
+        assert done.returncode == 2 and "cannot read" in done.stderr and done.stdout == "", done.stderr
+
+
+def test_an_output_it_cannot_write_is_status_1(tmp_path):
+    done = trace(GOLDEN / "cases" / "rest.json", tmp_path / "no" / "such" / "folder.csv")
+    assert done.returncode == 1 and "cannot write" in done.stderr
+
+
+def test_the_trace_goes_to_out_and_the_spikes_to_their_file(tmp_path, manifest):
+    out, spikes = tmp_path / "t.csv", tmp_path / "s.txt"
+    done = trace("--spikes", spikes, GOLDEN / "cases" / "single_spike.json", out)
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    assert out.read_text().splitlines()[0] == "t,V,m,h,n,I_Na,I_K,I_L,I_stim"
+    expected = next(entry.spikes for entry in manifest if entry.name == "single_spike")
+    assert [float(t) for t in spikes.read_text().split()] == pytest.approx(list(expected), abs=1e-9)
+
+
+@pytest.mark.parametrize("text, names", [
+    ('{"name": "x", "method": "rk4", "dt": 0.01, "steps": 10, "__proto__": 1}', "__proto__"),
+    ('{"name": "x", "method": "rk4", "dt": 0.01, "steps": 10, "parameters": {"constructor": 1}}', "constructor"),
+    ('{"name": "x", "method": "rk4", "dt": 0.01, "steps": 10, "stimulus": {"pulses": [{"start": 0, "stop": 1}]}}',
+     "amplitude"),
+    ('{"name": "x", "method": "rk4", "dt": 0.01, "steps": 10}   x', None),
+    ('{"name": "x", "method": "rk4", "dt": -0, "steps": 10}', "dt"),
+    ('{"name": "x", "method": "rk4", "dt": 0.01, "steps": 10, "V0": 1E+400}', "V0"),
+    ("[" * 100 + "]" * 100, None),
+])
+def test_the_reader_rejects_what_the_python_reader_rejects(tmp_path, text, names):
+    from pyhh.conformance.casefile import load_case
+    from pyhh.reference.errors import CaseFileError
+
+    path = tmp_path / "case.json"
+    path.write_text(text)
+    with pytest.raises(CaseFileError):
+        load_case(path)
+    done = trace(path)
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    if names is not None:
+        assert f"'{names}'" in done.stderr or f"{names} =" in done.stderr, done.stderr
+
+
+def test_the_reader_rejects_a_lone_surrogate_as_the_c_reader_does(tmp_path):
+    # "\ud800" is no Unicode text (RFC 8259 §8.2 leaves it to the reader); c/hh_trace.c rejects it
+    # too, while Python's json module accepts it.
+    path = tmp_path / "case.json"
+    path.write_text('{"name": "x\\ud800", "method": "rk4", "dt": 0.01, "steps": 10}')
+    done = trace(path)
+    assert done.returncode == 2 and "surrogate" in done.stderr
+
+
+def test_the_reader_accepts_what_the_python_reader_accepts(tmp_path):
+    # escapes, a surrogate pair, exponents, integers written as numbers, white space everywhere
+    text = ('\r\n{ "name" : "\\u00e9\\ud83d\\ude00\\n\\"", "method":"euler", "dt": 1E-2, "steps" :5,'
+            ' "temperature": 6, "parameters": {"g_K": 36}, "stimulus": {"pulses": [], "waveform": [0, 1e0, -2.5, 0, 0]}}\t')
+    path = tmp_path / "case.json"
+    path.write_text(text)
+    from pyhh.conformance.casefile import load_case
+    from pyhh.conformance.grading import compare
+    from pyhh.conformance.trace import parse_trace
+    from pyhh.reference.run import run
+
+    done = trace(path)
+    assert done.returncode == 0, done.stderr
+    golden = run(load_case(path)).rows
+    import numpy as np
+
+    assert compare(parse_trace(done.stdout), np.array(golden), 50.0, spikes=False).level in ("exact", "float64")

@@ -1,0 +1,220 @@
+"""The web page (web/) in a real headless Chromium (tests/web_browser.py): it loads
+with no console error, draws the spikes the Python reference finds, reacts to its
+controls as the model says, its numbers for golden cases equal the golden traces
+at the float64 level, its URL reproduces its state, its step panel shows the
+numbers of the step, and every preset draws (a screenshot each, in build/web/).
+
+Without chromium, chromium-driver or selenium these tests skip on a developer's
+machine, and fail under CI=true (.ci/run installs what they need)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+from urllib.parse import urlencode
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, golden_case, golden_trace
+from web_browser import Server, missing, open_page, screenshot, start_browser, stop_browser, wait_until
+
+SHOTS = ROOT / "build" / "web"
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    problem = missing()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser tests must run under CI: {problem}")
+        pytest.skip(problem)
+    driver = start_browser()
+    yield driver
+    stop_browser(driver)
+
+
+def console_errors(driver) -> list[str]:
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def page_value(driver, expression: str):
+    return driver.execute_script(f"return {expression};")
+
+
+def reference_spikes(**case) -> list[float]:
+    """The Python reference's spike times of a case given as js/pyhh.mjs's case keys."""
+    import pyhh
+    from pyhh.reference.run import run
+
+    pulses = tuple(pyhh.StepPulse(**p) for p in case.pop("pulses"))
+    return run(pyhh.Case(stimulus=pyhh.Stimulus(pulses), **case)).spikes
+
+
+def demo_spikes(amplitude: float) -> list[float]:
+    """The default preset (pyHH's demo: 10 to 90 ms, 100 ms, staggered_cn at dt = 0.01) at an amplitude."""
+    return reference_spikes(method="staggered_cn", dt=0.01, steps=10000,
+                            pulses=[{"start": 1000, "stop": 9000, "amplitude": amplitude}])
+
+
+def set_control(driver, element_id: str, value) -> None:
+    """Type a value into a control as a user does (select it all, type), and wait for the rerun."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.execute_script("window.pyhhPage.result = undefined;")
+    element = driver.find_element(By.ID, element_id)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(str(value))
+    wait_until(driver, "return window.pyhhPage.result !== undefined")
+
+
+def test_the_page_loads_with_no_console_error(browser, server):
+    open_page(browser, server.url)
+    assert console_errors(browser) == []
+    assert page_value(browser, "window.pyhhPage.error") == ""
+    assert page_value(browser, "location.hash") == "#preset=demo"
+
+
+def test_the_default_preset_draws_the_expected_spike_count(browser, server):
+    open_page(browser, server.url)
+    expected = demo_spikes(10.0)
+    assert len(expected) == 6
+    assert int(page_value(browser, "document.getElementById('spike-count').textContent")) == len(expected)
+    spikes = page_value(browser, "window.pyhhPage.result.spikes")
+    assert spikes == pytest.approx(expected, abs=1e-9)  # §11.2's float64 level for spike times
+
+
+def test_more_current_gives_more_spikes_as_the_model_says(browser, server):
+    open_page(browser, server.url)
+    counts = {}
+    for amplitude in (5, 10, 20, 40):
+        set_control(browser, "p1a", amplitude)
+        counts[amplitude] = int(page_value(browser, "document.getElementById('spike-count').textContent"))
+        assert counts[amplitude] == len(demo_spikes(float(amplitude))), amplitude
+    assert counts[5] < counts[10] < counts[20] < counts[40], counts
+    assert console_errors(browser) == []
+
+
+def golden_url(server, name: str) -> str:
+    """The page's URL for golden case NAME (current mode, at most two pulses), times in ms."""
+    case = golden_case(name)
+    dt = case.dt
+    state = {"preset": "demo", "method": case.method, "dt": dt, "T": case.steps * dt, "every": case.record_every,
+             "temperature": case.temperature, "V0": case.V0, "theta": case.spike_threshold, "mode": case.mode,
+             "p1a": 0, "p2a": 0, **{name: getattr(case.params, name) for name in ("C_m", "g_Na", "g_K", "g_L",
+                                                                                  "E_Na", "E_K", "E_L")}}
+    assert case.stimulus.waveform is None and len(case.stimulus.pulses) <= 2
+    for j, pulse in enumerate(case.stimulus.pulses, start=1):
+        state |= {f"p{j}s": pulse.start * dt, f"p{j}d": (pulse.stop - pulse.start) * dt, f"p{j}a": pulse.amplitude}
+    return server.url + "#" + urlencode(state)
+
+
+@pytest.mark.parametrize("name", ["pyhh_demo", "single_spike", "staggered_cn_anode_break", "clamp_at_25"])
+def test_the_page_numbers_equal_the_golden_trace(browser, server, name):
+    from pyhh.conformance.grading import compare
+    from pyhh.conformance.trace import parse_trace
+
+    open_page(browser, golden_url(server, name))
+    assert page_value(browser, "window.pyhhPage.error") == ""
+    # the download link's own file, fetched from its blob: URL as the browser saves it
+    text = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const link = document.getElementById('download');
+        link.click();
+        fetch(link.href).then((r) => r.text()).then(done);
+    """)
+    assert text == page_value(browser, "window.pyhhPage.csv()")
+    case = golden_case(name)
+    comparison = compare(parse_trace(text), golden_trace(name), case.spike_threshold, spikes=not case.clamp)
+    assert comparison.level in ("exact", "float64"), comparison.detail
+
+
+def test_the_url_reproduces_the_figure(browser, server):
+    open_page(browser, server.url + "#preset=refractory")
+    set_control(browser, "p2s", 25)
+    set_control(browser, "g_K", 30)
+    url, csv = page_value(browser, "location.href"), page_value(browser, "window.pyhhPage.csv()")
+    assert "p2s=25" in url and "g_K=30" in url
+    open_page(browser, url)
+    assert page_value(browser, "document.getElementById('g_K').value") == "30"
+    assert page_value(browser, "window.pyhhPage.csv()") == csv
+
+
+def test_a_bad_value_is_named_on_the_page_not_thrown(browser, server):
+    open_page(browser, server.url)
+    set_control(browser, "C_m", 0)
+    assert "C_m" in page_value(browser, "window.pyhhPage.error")
+    assert page_value(browser, "document.getElementById('error').textContent").startswith("C_m")
+    assert console_errors(browser) == []
+
+
+def test_the_step_panel_shows_the_numbers_of_that_step(browser, server):
+    # rk4 at step 600 of single_spike, on the rising phase: the panel's state after the step
+    # is row 601 of the reference's run at record_every 1.
+    import pyhh
+    from pyhh.reference.run import run
+
+    open_page(browser, golden_url(server, "single_spike").replace("every=5", "every=1") + "&k=600")
+    assert "§7.3" in page_value(browser, "document.getElementById('spec-title').textContent")
+    assert "F4" in page_value(browser, "document.getElementById('spec-text').textContent")
+    tables = page_value(browser, """[...document.querySelectorAll('#step-numbers table')].map((t) =>
+        Object.fromEntries([...t.rows].map((r) => [r.cells[0].textContent, Number(r.cells[1].textContent)])))""")
+    case = pyhh.Case(method="rk4", dt=0.01, steps=602, stimulus=pyhh.Stimulus((pyhh.StepPulse(500, 600, 10.0),)))
+    rows = run(case).rows
+    before, after = tables[0], tables[-1]
+    for j, column in enumerate(("V", "m", "h", "n"), start=1):
+        assert before[column] == pytest.approx(rows[600][j], abs=1e-10)
+        assert after[column] == pytest.approx(rows[601][j], abs=1e-10)
+    assert after["V"] != before["V"]
+
+
+def test_every_preset_draws_and_is_photographed(browser, server):
+    open_page(browser, server.url)
+    names = page_value(browser, "[...document.getElementById('preset').options].map((o) => o.value)")
+    assert len(names) == 7
+    from matplotlib.image import imread
+
+    for name in names:
+        open_page(browser, f"{server.url}#preset={name}")
+        error = page_value(browser, "window.pyhhPage.error")
+        if name == "methods":  # euler and rk4 leave the finite range at dt = 0.1, the bounded methods do not
+            assert error.count("left the finite range") == 2 and error.startswith("euler:") and "; rk4:" in error
+            assert page_value(browser, "window.pyhhPage.runs.filter((r) => r.result).map((r) => r.label)") == [
+                "exp_euler", "staggered_cn", "staggered_exp"]
+        else:
+            assert error == "", (name, error)
+        path = SHOTS / f"{name}.png"
+        path.unlink(missing_ok=True)
+        screenshot(browser, path)
+        pixels = imread(path)
+        assert path.stat().st_size > 10_000 and pixels.shape[0] > 500 and float(np.std(pixels)) > 0.05, name
+    assert console_errors(browser) == []
+
+
+def test_a_100_ms_run_redraws_at_interactive_speed_measured(browser, server):
+    # Measured, not asserted (no timing assertions in tests): the median compute and draw
+    # times of ten reruns of the default 100 ms run as the amplitude control moves, kept in
+    # build/web/timings.json for the README.
+    open_page(browser, server.url)
+    compute, draw = [], []
+    for amplitude in (9, 11, 12, 13, 14, 15, 16, 17, 18, 19):
+        set_control(browser, "p1a", amplitude)
+        timings = page_value(browser, "window.pyhhPage.timings")
+        compute.append(timings["compute_ms"])
+        draw.append(timings["draw_ms"])
+    assert all(math.isfinite(t) and t >= 0 for t in compute + draw)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    result = {"compute_ms_median": statistics.median(compute), "draw_ms_median": statistics.median(draw),
+              "compute_ms": compute, "draw_ms": draw}
+    (SHOTS / "timings.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"\n100 ms run in Chromium: compute {result['compute_ms_median']:.1f} ms, draw {result['draw_ms_median']:.1f} ms")
