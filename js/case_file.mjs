@@ -68,6 +68,8 @@ export function parse_json(text) {
             } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
                 const unit = parseInt(text.slice(pos + 2, pos + 6), 16);
                 pos += 6;
+                if (unit === 0) /* spec §10.1: a C reader would end the string here */
+                    fail("a \\u0000 (NUL) escape in a string");
                 if (unit >= 0xDC00 && unit <= 0xDFFF)
                     fail("a lone low surrogate");
                 if (unit >= 0xD800 && unit <= 0xDBFF) { /* a high surrogate needs its low one */

@@ -4,6 +4,7 @@ case (once per test run), the C programs, and the spec's model file."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -23,6 +24,18 @@ GOLDEN = ROOT / "golden"
 SPEC = ROOT / "spec"
 BUILD = ROOT / "build" / "c"
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ports
+
+#: node, which runs the JavaScript port (js/), or None.
+NODE = shutil.which("node")
+
+
+def require_node() -> None:
+    """node runs the port: skipped without it on a developer's machine, a failure under CI=true (.ci/run installs it)."""
+    if NODE is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is not installed, and the JavaScript port's tests must run under CI")
+        pytest.skip("node is not installed")
+
 
 #: Every golden case, by name (golden/cases/NAME.json, golden/traces/NAME.csv).
 CASE_NAMES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))

@@ -1,7 +1,8 @@
-"""The attack corpus (tests/attacks, issue 17): hostile case files through both
-readers, Python's (`pyhh trace`, with either backend) and C's (`hh_trace`,
-plain and under AddressSanitizer and UndefinedBehaviorSanitizer), which must
-agree on every file; and hostile command lines, which must fail cleanly.
+"""The attack corpus (tests/attacks, issue 17): hostile case files through every
+reader, Python's (`pyhh trace`, with either backend), C's (`hh_trace`, plain
+and under AddressSanitizer and UndefinedBehaviorSanitizer) and JavaScript's
+(`node js/hh_trace.mjs`), which must agree on every file; and hostile command
+lines, which must fail cleanly.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import NODE, ROOT, require_node
 from pyhh.cli import main
+from pyhh.conformance.grading import compare
 from pyhh.conformance.trace import parse_trace
 
 CORPUS = ROOT / "tests" / "attacks"
@@ -45,9 +47,11 @@ def test_both_readers_agree_on_every_hostile_case_file(entry, c_programs, capsys
     path = CORPUS / entry["file"]
     expected = STATUS[entry["expect"]]
     outcomes = {backend: python_reader(path, backend, capsys) for backend in ("python", "c")}
-    for program in ("hh_trace", "hh_trace_asan"):
-        done = subprocess.run([c_programs / program, path], capture_output=True, text=True, errors="replace",
-                              timeout=120)
+    require_node()
+    commands = {program: [c_programs / program] for program in ("hh_trace", "hh_trace_asan")}
+    commands["node"] = [NODE, ROOT / "js" / "hh_trace.mjs"]
+    for program, command in commands.items():
+        done = subprocess.run([*command, path], capture_output=True, text=True, errors="replace", timeout=120)
         assert "Sanitizer" not in done.stderr and "runtime error" not in done.stderr, done.stderr[-2000:]
         outcomes[program] = (done.returncode, done.stdout, done.stderr)
     for reader, (status, out, err) in outcomes.items():
@@ -55,9 +59,10 @@ def test_both_readers_agree_on_every_hostile_case_file(entry, c_programs, capsys
         assert "Traceback" not in err
         if entry["names"] is not None:
             assert entry["names"] in err, (reader, err)
-    if expected == 0:  # the same trace from every reader, value for value
+    if expected == 0:  # the same trace from every reader: C's value for value, JavaScript's at float64
         traces = {reader: parse_trace(out) for reader, (_, out, _) in outcomes.items()}
         first = traces.pop("python")
+        assert compare(traces.pop("node"), first, 50.0, spikes=False).level in ("exact", "float64")
         for reader, trace in traces.items():
             assert np.array_equal(trace, first), reader
 

@@ -5,25 +5,14 @@ command's own exit statuses; and its JSON reader against the Python one."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from conftest import CASE_NAMES, GOLDEN, ROOT
+from conftest import CASE_NAMES, GOLDEN, NODE, ROOT, require_node
 
-NODE = shutil.which("node")
 HH_TRACE = ROOT / "js" / "hh_trace.mjs"
-
-
-def require_node() -> None:
-    """node runs the port: skipped without it on a developer's machine, a failure under CI=true (.ci/run installs it)."""
-    if NODE is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is not installed, and the JavaScript port's tests must run under CI")
-        pytest.skip("node is not installed")
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from . import cbackend
-from .api import simulate
+from .api import simulate, whole_steps
 from .batch import real_array, simulate_batch
 from .cautions import to_rest_relative, warn_voltage_range
 from .files import model_metadata, require_pandas, spike_columns, write_csv
@@ -204,7 +204,8 @@ def fi_curve(
     duration, transient = check_real("duration", duration), check_real("transient", transient)
     if not 0.0 <= transient < duration:
         raise InvalidInputError(f"transient = {transient!r} ms must lie in [0, duration = {duration!r} ms)")
-    sample = max(1, round(SAMPLE_MS / check_positive("dt", dt))) * dt
+    whole_steps("duration", duration, check_positive("dt", dt))  # before any step count is rounded
+    sample = max(1, round(SAMPLE_MS / dt)) * dt
     if duration - transient < 4 * sample:
         raise InvalidInputError(f"the window from transient = {transient!r} ms to duration = {duration!r} ms is too "
                                 f"short to classify the membrane (at least {4 * sample:g} ms)")
