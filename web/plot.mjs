@@ -135,22 +135,23 @@ export function plot(canvas, series, options = {}) {
     for (const s of series) {
         g.strokeStyle = s.color;
         g.lineWidth = s.width ?? 1.5;
+        g.lineJoin = "round"; /* a column's line turns back on itself: a mitred join would stick out */
         g.beginPath();
         let pen = false;
         const n = Math.min(s.x.length, s.y.length);
-        /* x in order (a time axis) and many points a pixel: draw each pixel column's
-           first, lowest, highest and last point, which looks the same as drawing all */
+        /* x in order (a time axis) and many points a pixel: of each pixel column draw
+           only the first, lowest, highest and last point, in the order they come,
+           a subsequence of the line that looks the same as drawing all of it */
         const columnwise = options.ordered && n > 4 * (right - left);
         let column = NaN;
-        let lo = 0;
-        let hi = 0;
-        let last = 0;
+        let lo = [0, 0]; /* [x, y] of the column's lowest point */
+        let hi = [0, 0];
+        let last = [0, 0];
+        let lowFirst = true; /* the lowest point came before the highest */
         const flush = () => {
-            if (!Number.isNaN(column)) {
-                g.lineTo(column, Y(lo));
-                g.lineTo(column, Y(hi));
-                g.lineTo(column, Y(last));
-            }
+            if (!Number.isNaN(column))
+                for (const [x, y] of lowFirst ? [lo, hi, last] : [hi, lo, last])
+                    g.lineTo(x, Y(y));
         };
         for (let i = 0; i < n; i++) {
             const y = s.y[i];
@@ -162,15 +163,21 @@ export function plot(canvas, series, options = {}) {
             }
             const px = X(s.x[i]);
             if (columnwise && pen && Math.floor(px) === column) {
-                lo = Math.min(lo, y);
-                hi = Math.max(hi, y);
-                last = y;
+                if (y < lo[1]) {
+                    lo = [px, y];
+                    lowFirst = false;
+                }
+                if (y > hi[1]) {
+                    hi = [px, y];
+                    lowFirst = true;
+                }
+                last = [px, y];
                 continue;
             }
             if (columnwise) {
                 flush();
                 column = Math.floor(px);
-                lo = hi = last = y;
+                lo = hi = last = [px, y];
             }
             if (pen)
                 g.lineTo(px, Y(y));
