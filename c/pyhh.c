@@ -841,7 +841,34 @@ static int run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t firs
     return HH_OK;
 }
 
-int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy)
+int hh_isa_available(int isa)
+{
+    switch (isa) {
+    case HH_ISA_BEST:
+    case HH_ISA_PORTABLE:
+        return 1;
+#if HH_X86_CLONES
+    case HH_ISA_AVX2:
+        return __builtin_cpu_supports("x86-64-v3") != 0;
+    case HH_ISA_AVX512:
+        return __builtin_cpu_supports("x86-64-v4") != 0;
+#endif
+    default:
+        return 0;
+    }
+}
+
+/* The widest instruction set available: what HH_ISA_BEST means on this CPU. */
+static int best_isa(void)
+{
+    if (hh_isa_available(HH_ISA_AVX512))
+        return HH_ISA_AVX512;
+    if (hh_isa_available(HH_ISA_AVX2))
+        return HH_ISA_AVX2;
+    return HH_ISA_PORTABLE;
+}
+
+int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy, int isa)
 {
     int status;
     int64_t start;
@@ -857,12 +884,22 @@ int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t
                     (long long)first, (long long)(first + count - 1), (long long)(b->n - 1));
     if (accuracy != HH_EXACT && accuracy != HH_FAST)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "unknown accuracy %d", accuracy);
+    if (!hh_isa_available(isa))
+        return fail(HH_ERROR_INVALID, out->message, sizeof out->message,
+                    "instruction set %d is not available in this build on this CPU", isa);
+    if (isa == HH_ISA_BEST)
+        isa = best_isa();
     for (start = first; start < first + count; start += HH_BLOCK) {
         int64_t size = first + count - start < HH_BLOCK ? first + count - start : HH_BLOCK;
-        status = accuracy == HH_FAST ? hh_run_block_fast(b, out, start, size) : run_block_exact(b, out, start, size);
+        status = accuracy == HH_FAST ? hh_run_block_fast(b, out, start, size, isa) : run_block_exact(b, out, start, size);
         if (status == HH_CANCELLED)
             return fail(HH_CANCELLED, out->message, sizeof out->message, "cancelled in neurons %lld .. %lld",
                         (long long)start, (long long)(start + size - 1));
     }
     return HH_OK;
+}
+
+int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy)
+{
+    return hh_run_batch_isa(b, out, first, count, accuracy, HH_ISA_BEST);
 }

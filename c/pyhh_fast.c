@@ -9,8 +9,8 @@
  * that let the compiler vectorise the neuron loop: exp and expm1 are inline
  * polynomials (hh_fast_math.h, no library calls), and exprel has no branch.
  * Results are within the spec's float64 tolerance (spec §11.2), not
- * bit-identical. On x86-64 with GCC the block loop is also compiled for
- * AVX2 + FMA and chosen at run time.
+ * bit-identical. On x86-64 with GCC 12 or newer the block loop is also
+ * compiled for AVX2 + FMA and for AVX-512; hh_run_batch chooses at run time.
  */
 #include "pyhh.h"
 
@@ -18,12 +18,6 @@
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=fast", "no-trapping-math")
-#endif
-
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
-#define HH_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define HH_CLONES
 #endif
 
 #include "hh_fast_math.h"
@@ -52,17 +46,18 @@ typedef struct {
    whose reduced voltages differ by a constant share one exp times that
    constant's exp; rates whose scales are whole multiples share a power of
    one exp; an exp_linear rate that shares its expm1 switches to a series
-   near its removable singularity, where the shared value cancels. */
+   near its removable singularity, where the shared value cancels. The
+   reduced voltages multiply by 1 / s rather than divide by s. */
 HH_INLINE hh_rates rates(double V, double phi)
 {
     hh_rates r;
-    double x_alpha_m = (25.0 - V) / 10.0;
+    double x_alpha_m = (25.0 - V) * 0.1;
     x_alpha_m = x_alpha_m == 0.0 ? 1e-300 : x_alpha_m; /* x / expm1(x) is 1 at 0 */
     double em1_alpha_m = fast_expm1(x_alpha_m);
-    double x_alpha_n = (10.0 - V) / 10.0;
+    double x_alpha_n = (10.0 - V) * 0.1;
     double em1_alpha_n = 0.22313016014842982 * (em1_alpha_m + 1.0) - 1.0;
-    double e_beta_n = fast_exp(-V / 80.0);
-    double e_beta_m = fast_exp(-V / 18.0);
+    double e_beta_n = fast_exp(V * -0.0125);
+    double e_beta_m = fast_exp(V * -0.05555555555555555);
     r.alpha_m = phi * (1.0 * x_alpha_m / em1_alpha_m);
     r.beta_m = phi * (4.0 * e_beta_m);
     r.alpha_h = phi * (0.07 * e_beta_n * e_beta_n * e_beta_n * e_beta_n);
@@ -590,9 +585,9 @@ static void record_block(const hh_batch *b, hh_batch_output *out, block_params q
 /* §8.1 in HH_FAST mode for neurons first .. first + size - 1 (size <= HH_BLOCK):
    each step, the method's vectorised neuron loop, then, if any neuron had
    one, the events neuron by neuron. The three blocks hold each neuron's
-   method state z at steps k - 1 (before), k and k + 1 (next). */
-HH_CLONES
-int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+   method state z at steps k - 1 (before), k and k + 1 (next). Inlined into
+   one function per instruction set (below). */
+HH_INLINE int run_block(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
 {
     block_state states[3];
     block_state *before = &states[0], *z = &states[1], *next = &states[2], *swap;
@@ -658,4 +653,42 @@ int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, in
         next = swap;
     }
     return HH_OK;
+}
+
+#if HH_X86_CLONES
+/* The block loop compiled for AVX-512 (x86-64-v4, 512-bit vectors) and for
+   AVX2 + FMA (x86-64-v3); hh_run_batch picks one the CPU runs (hh_isa_available).
+   Tuned for an Intel core, because GCC's generic tuning does not emit the
+   gather loads of fast_exp's table, and then vectorises nothing. */
+__attribute__((target("arch=x86-64-v4,tune=icelake-server,prefer-vector-width=512")))
+static int run_block_avx512(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+{
+    return run_block(b, out, first, size);
+}
+
+__attribute__((target("arch=x86-64-v3,tune=skylake")))
+static int run_block_avx2(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+{
+    return run_block(b, out, first, size);
+}
+#endif
+
+/* The block loop for the compiler's baseline instruction set (SSE2 on x86-64). */
+static int run_block_portable(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+{
+    return run_block(b, out, first, size);
+}
+
+int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa)
+{
+    switch (isa) {
+#if HH_X86_CLONES
+    case HH_ISA_AVX512:
+        return run_block_avx512(b, out, first, size);
+    case HH_ISA_AVX2:
+        return run_block_avx2(b, out, first, size);
+#endif
+    default:
+        return run_block_portable(b, out, first, size);
+    }
 }

@@ -89,6 +89,14 @@ def reduced_voltage(V_half: float, s: float) -> str:
     return f"({c_double(V_half)} - V) / {c_double(s)}"
 
 
+def fast_reduced_voltage(V_half: float, s: float) -> str:
+    """x = (V_half - V) / s as the fast kernel computes it: times 1 / s (one rounding more, no division)."""
+    scale = c_double(1.0 / s)
+    if V_half == 0.0:
+        return f"V * -{scale}"
+    return f"({c_double(V_half)} - V) * {scale}"
+
+
 def rate_forms(model: dict) -> list[tuple[str, dict]]:
     """§4.4's order: (name, form) for alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n."""
     return [(f"{which}_{gate}", model["gates"][gate][which]) for gate in model["gates"] for which in ("alpha", "beta")]
@@ -135,7 +143,7 @@ def fast_rate_plan(model: dict) -> tuple[list[str], list[dict[str, str]]]:
         if f["form"] != "exp_linear":
             continue
         x, em1, A = f"x_{name}", f"em1_{name}", c_double(f["A"])
-        lines.append(f"double {x} = {reduced_voltage(f['V_half'], f['s'])};")
+        lines.append(f"double {x} = {fast_reduced_voltage(f['V_half'], f['s'])};")
         E = shared(f["V_half"], f["s"])
         if E is None:
             lines.append(f"{x} = {x} == 0.0 ? 1e-300 : {x}; /* x / expm1(x) is 1 at 0 */")
@@ -149,7 +157,7 @@ def fast_rate_plan(model: dict) -> tuple[list[str], list[dict[str, str]]]:
         E = shared(f["V_half"], f["s"])
         if E is None:
             E = f"e_{name}"
-            lines.append(f"double {E} = fast_exp({reduced_voltage(f['V_half'], f['s'])});")
+            lines.append(f"double {E} = fast_exp({fast_reduced_voltage(f['V_half'], f['s'])});")
             bases.append((E, f["V_half"], f["s"]))
         expressions[name] = FAST_FORMS[f["form"]].format(A=c_double(f["A"]), E=E)
     return lines, [{"name": name, "expression": expressions[name]} for name, _ in forms]
