@@ -1,5 +1,6 @@
 /*
- * hh_fast_math.h: exp and expm1 for the vectorised batch kernel (c/pyhh_fast.c).
+ * hh_fast_math.h: exp and expm1 for the vectorised batch kernels (c/pyhh_fast.c,
+ * in double, and c/pyhh_fast32.c, in float: the same names with an f).
  *
  * Hand-written, not generated: nothing here depends on the model file or on
  * the spec's operation order. Every function is inlined into the neuron loop,
@@ -125,6 +126,64 @@ HH_INLINE double x_over_expm1(double x, double em1)
 {
     double series = 1.0 + x * (-0.5 + x * (1.0 / 12 + x * x * (-1.0 / 720 + x * x * (1.0 / 30240))));
     return x < 0.01 && x > -0.01 ? series : x / em1;
+}
+
+/* ---- float versions, for the float32 kernel (c/pyhh_fast32.c) ---- */
+
+/* expf(x) = 2^k exp(r), k = round(x / ln 2), |r| <= ln 2 / 2; returns exp(r) - 1
+   from its Taylor series to r^7 (truncation below 6e-9, a tenth of a float's
+   ulp; no table, so it vectorises on every instruction set) and sets *scale =
+   2^k. The argument is clamped to [-87, 88], so no result is 0 or inf. */
+HH_INLINE float fast_expm1f_reduced(float x, float *scale)
+{
+    const float shifter = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
+    float kf, r, r2, r4, p;
+    int32_t bits;
+    uint32_t e;
+    x = x < -87.0f ? -87.0f : x;
+    x = x > 88.0f ? 88.0f : x;
+    kf = x * 1.44269504f + shifter;
+    memcpy(&bits, &kf, sizeof bits);
+    kf = kf - shifter;
+    r = x - kf * 0.693145751953125f; /* ln 2, high part: kf times it is exact */
+    r = r - kf * 1.42860677e-6f;     /* ln 2, low part */
+    r2 = r * r;
+    r4 = r2 * r2;
+    p = ((1.0f / 2 + r * (1.0f / 6)) + r2 * (1.0f / 24 + r * (1.0f / 120)))
+        + r4 * (1.0f / 720 + r * (1.0f / 5040));
+    p = r + r2 * p;
+    e = (uint32_t)(bits - (int32_t)0x4B400000 + 127) << 23;
+    memcpy(scale, &e, sizeof *scale);
+    return p;
+}
+
+HH_INLINE float fast_expf(float x)
+{
+    float scale;
+    float p = fast_expm1f_reduced(x, &scale);
+    return scale * p + scale;
+}
+
+HH_INLINE float fast_expm1f(float x)
+{
+    float scale;
+    float p = fast_expm1f_reduced(x, &scale);
+    return scale * p + (scale - 1.0f);
+}
+
+/* exprel in float: at x = 0 it divides expm1f(1e-30) = 1e-30 by 1e-30. */
+HH_INLINE float exprelf(float x)
+{
+    float nonzero = x == 0.0f ? 1e-30f : x;
+    return fast_expm1f(nonzero) / nonzero;
+}
+
+/* x_over_expm1 in float: the series for |x| < 0.1 (truncation below 1e-14),
+   where a float's cancellation in em1 would cost more than 1e-6. */
+HH_INLINE float x_over_expm1f(float x, float em1)
+{
+    float series = 1.0f + x * (-0.5f + x * (1.0f / 12 + x * x * (-1.0f / 720 + x * x * (1.0f / 30240))));
+    return x < 0.1f && x > -0.1f ? series : x / em1;
 }
 
 #endif /* HH_FAST_MATH_H */

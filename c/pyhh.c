@@ -882,7 +882,7 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
     if (first < 0 || count < 0 || first > b->n - count)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "neurons %lld .. %lld are not in 0 .. %lld",
                     (long long)first, (long long)(first + count - 1), (long long)(b->n - 1));
-    if (accuracy != HH_EXACT && accuracy != HH_FAST)
+    if (accuracy != HH_EXACT && accuracy != HH_FAST && accuracy != HH_FLOAT32)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "unknown accuracy %d", accuracy);
     if (!hh_isa_available(isa))
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message,
@@ -891,7 +891,12 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
         isa = best_isa();
     for (start = first; start < first + count; start += HH_BLOCK) {
         int64_t size = first + count - start < HH_BLOCK ? first + count - start : HH_BLOCK;
-        status = accuracy == HH_FAST ? hh_run_block_fast(b, out, start, size, isa) : run_block_exact(b, out, start, size);
+        if (accuracy == HH_FAST)
+            status = hh_run_block_fast(b, out, start, size, isa);
+        else if (accuracy == HH_FLOAT32)
+            status = hh_run_block_float32(b, out, start, size, isa);
+        else
+            status = run_block_exact(b, out, start, size);
         if (status == HH_CANCELLED)
             return fail(HH_CANCELLED, out->message, sizeof out->message, "cancelled in neurons %lld .. %lld",
                         (long long)start, (long long)(start + size - 1));

@@ -137,10 +137,11 @@ int hh_run(const hh_case *c, hh_output *out);
 /* Accuracy modes of hh_run_batch. */
 enum hh_accuracy {
     HH_EXACT = 0, /* the spec's operation order: bit-identical to hh_run and the reference */
-    HH_FAST = 1   /* vectorised exp and reordered arithmetic, within the float64 tolerance (spec §11.2) */
+    HH_FAST = 1,  /* vectorised exp and reordered arithmetic, within the float64 tolerance (spec §11.2) */
+    HH_FLOAT32 = 2 /* HH_FAST in float arithmetic (twice the vector lanes), within the float32 tolerance */
 };
 
-/* Instruction sets of the HH_FAST kernel: hh_run_batch uses the widest this
+/* Instruction sets of the HH_FAST and HH_FLOAT32 kernels: hh_run_batch uses the widest this
    CPU runs (HH_ISA_BEST); hh_run_batch_isa may force one, e.g. to test it. */
 enum hh_isa {
     HH_ISA_BEST = 0,     /* the widest of the three below that this build and CPU run */
@@ -219,7 +220,8 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
 #define HH_IS_STAGGERED(method) ((method) == HH_STAGGERED_CN || (method) == HH_STAGGERED_EXP)
 
 /* Internal, not for callers: hh_run_batch advances neurons in blocks of
-   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c.
+   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c,
+   the HH_FLOAT32 one in pyhh_fast32.c.
    Both look at the cancel flag with hh_cancelled and return HH_OK or HH_CANCELLED. */
 #define HH_BLOCK 256
 
@@ -233,6 +235,7 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
 
 int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every);
 int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);
+int hh_run_block_float32(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,8 @@
  * that let the compiler vectorise the neuron loop: exp and expm1 are inline
  * polynomials (hh_fast_math.h, no library calls), and exprel has no branch.
  * Results are within the spec's float64 tolerance (spec §11.2), not
- * bit-identical. On x86-64 with GCC 12 or newer the block loop is also
+ * bit-identical.
+ * On x86-64 with GCC 12 or newer the block loop is also
  * compiled for AVX2 + FMA and for AVX-512; hh_run_batch chooses at run time.
  */
 #include "pyhh.h"
@@ -348,27 +349,27 @@ HH_INLINE int spike_time(double ta, double tb, hh_state ya, hh_state yb, double 
     return 1;
 }
 
-/* Neuron j's parameters; the arrays are offset to the block's first neuron. */
+/* The parameters of a block's neurons, copied from the batch's arrays once per block. */
 typedef struct {
-    const double *restrict C_m;
-    const double *restrict g_Na;
-    const double *restrict g_K;
-    const double *restrict g_L;
-    const double *restrict E_Na;
-    const double *restrict E_K;
-    const double *restrict E_L;
+    double C_m[HH_BLOCK];
+    double g_Na[HH_BLOCK];
+    double g_K[HH_BLOCK];
+    double g_L[HH_BLOCK];
+    double E_Na[HH_BLOCK];
+    double E_K[HH_BLOCK];
+    double E_L[HH_BLOCK];
 } block_params;
 
-HH_INLINE hh_params params_of(block_params q, int64_t j)
+HH_INLINE hh_params params_of(const block_params *q, int64_t j)
 {
     hh_params p;
-    p.C_m = q.C_m[j];
-    p.g_Na = q.g_Na[j];
-    p.g_K = q.g_K[j];
-    p.g_L = q.g_L[j];
-    p.E_Na = q.E_Na[j];
-    p.E_K = q.E_K[j];
-    p.E_L = q.E_L[j];
+    p.C_m = q->C_m[j];
+    p.g_Na = q->g_Na[j];
+    p.g_K = q->g_K[j];
+    p.g_L = q->g_L[j];
+    p.E_Na = q->E_Na[j];
+    p.E_K = q->E_K[j];
+    p.E_L = q->E_L[j];
     return p;
 }
 
@@ -401,9 +402,9 @@ HH_INLINE void set_state(block_state *s, int64_t j, hh_state y)
 /* One euler step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see euler_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int euler_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                            const block_state *restrict z, block_state *restrict next, double dt,
-                            double threshold, int clamp)
+HH_INLINE int euler_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                            const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                            double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -417,7 +418,7 @@ HH_INLINE int euler_neurons(block_params q, int64_t size, const double *restrict
     return events;
 }
 
-HH_INLINE int euler_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int euler_block(const block_params *q, int64_t size, const double *u, const double *phi,
                           const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -428,9 +429,9 @@ HH_INLINE int euler_block(block_params q, int64_t size, const double *u, const d
 /* One exp_euler step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see exp_euler_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int exp_euler_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                                const block_state *restrict z, block_state *restrict next, double dt,
-                                double threshold, int clamp)
+HH_INLINE int exp_euler_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                                const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                                double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -444,7 +445,7 @@ HH_INLINE int exp_euler_neurons(block_params q, int64_t size, const double *rest
     return events;
 }
 
-HH_INLINE int exp_euler_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int exp_euler_block(const block_params *q, int64_t size, const double *u, const double *phi,
                               const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -455,9 +456,9 @@ HH_INLINE int exp_euler_block(block_params q, int64_t size, const double *u, con
 /* One rk4 step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see rk4_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int rk4_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                          const block_state *restrict z, block_state *restrict next, double dt,
-                          double threshold, int clamp)
+HH_INLINE int rk4_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                          const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                          double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -471,7 +472,7 @@ HH_INLINE int rk4_neurons(block_params q, int64_t size, const double *restrict u
     return events;
 }
 
-HH_INLINE int rk4_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int rk4_block(const block_params *q, int64_t size, const double *u, const double *phi,
                         const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -482,9 +483,9 @@ HH_INLINE int rk4_block(block_params q, int64_t size, const double *u, const dou
 /* One staggered_cn step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see staggered_cn_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int staggered_cn_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                                   const block_state *restrict z, block_state *restrict next, double dt,
-                                   double threshold, int clamp)
+HH_INLINE int staggered_cn_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                                   const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                                   double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -498,7 +499,7 @@ HH_INLINE int staggered_cn_neurons(block_params q, int64_t size, const double *r
     return events;
 }
 
-HH_INLINE int staggered_cn_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int staggered_cn_block(const block_params *q, int64_t size, const double *u, const double *phi,
                                  const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -509,9 +510,9 @@ HH_INLINE int staggered_cn_block(block_params q, int64_t size, const double *u, 
 /* One staggered_exp step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see staggered_exp_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int staggered_exp_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                                    const block_state *restrict z, block_state *restrict next, double dt,
-                                    double threshold, int clamp)
+HH_INLINE int staggered_exp_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                                    const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                                    double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -525,7 +526,7 @@ HH_INLINE int staggered_exp_neurons(block_params q, int64_t size, const double *
     return events;
 }
 
-HH_INLINE int staggered_exp_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int staggered_exp_block(const block_params *q, int64_t size, const double *u, const double *phi,
                                   const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -536,11 +537,12 @@ HH_INLINE int staggered_exp_block(block_params q, int64_t size, const double *u,
 /* The rare events of step k, neuron by neuron: a state that left the finite
    range stops its neuron (it keeps its last finite state); a crossing is a
    spike, located between the states at t_k and t_(k+1) (§8.1, §9). */
-static void handle_events(const hh_batch *b, hh_batch_output *out, block_params q, int64_t first, int64_t size,
-                          int64_t k, const double *u, const block_state *before, const block_state *z,
-                          block_state *next)
+static void handle_events(const hh_batch *b, hh_batch_output *out, const block_params *q, int64_t first,
+                          int64_t size, int64_t k, const double *u, const block_state *before,
+                          const block_state *z, block_state *next)
 {
     int staggered = HH_IS_STAGGERED(b->method);
+    double threshold = (double)b->spike_threshold; /* as the neuron loop compares */
     int64_t i, j;
     double t;
     for (j = 0; j < size; j++) {
@@ -554,11 +556,11 @@ static void handle_events(const hh_batch *b, hh_batch_output *out, block_params 
             set_state(next, j, state_of(z, j));
             continue;
         }
-        if (b->mode == HH_CLAMP || !(z->V[j] < b->spike_threshold && b->spike_threshold <= y_next.V))
+        if (b->mode == HH_CLAMP || !(z->V[j] < threshold && threshold <= y_next.V))
             continue; /* the common case: no crossing, nothing more to compute */
         y = state_at(state_of(z, j), state_of(before, j), staggered);
         p = params_of(q, j);
-        if (spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y, y_next, u[j], &p, b->spike_threshold, &t)) {
+        if (spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y, y_next, u[j], &p, threshold, &t)) {
             if (out->spike_counts[i] < out->spike_capacity)
                 out->spike_times[i * out->spike_capacity + out->spike_counts[i]] = t;
             out->spike_counts[i]++;
@@ -567,8 +569,8 @@ static void handle_events(const hh_batch *b, hh_batch_output *out, block_params 
 }
 
 /* §8.2 for a block: row k / record_every of each neuron's trace, from the state at t_k. */
-static void record_block(const hh_batch *b, hh_batch_output *out, block_params q, int64_t first, int64_t size,
-                         int64_t k, const double *u, const block_state *before, const block_state *z)
+static void record_block(const hh_batch *b, hh_batch_output *out, const block_params *q, int64_t first,
+                         int64_t size, int64_t k, const double *u, const block_state *before, const block_state *z)
 {
     int staggered = HH_IS_STAGGERED(b->method);
     int64_t j;
@@ -591,20 +593,21 @@ HH_INLINE int run_block(const hh_batch *b, hh_batch_output *out, int64_t first, 
 {
     block_state states[3];
     block_state *before = &states[0], *z = &states[1], *next = &states[2], *swap;
+    block_params q;
     double phi[HH_BLOCK], u[HH_BLOCK];
+    double dt = (double)b->dt, threshold = (double)b->spike_threshold;
     int clamp = b->mode == HH_CLAMP;
     int events = 0;
     int64_t i, j, k;
-    block_params q;
-    q.C_m = b->C_m + first;
-    q.g_Na = b->g_Na + first;
-    q.g_K = b->g_K + first;
-    q.g_L = b->g_L + first;
-    q.E_Na = b->E_Na + first;
-    q.E_K = b->E_K + first;
-    q.E_L = b->E_L + first;
     for (j = 0; j < size; j++) {
         i = first + j;
+        q.C_m[j] = (double)b->C_m[i];
+        q.g_Na[j] = (double)b->g_Na[i];
+        q.g_K[j] = (double)b->g_K[i];
+        q.g_L[j] = (double)b->g_L[i];
+        q.E_Na[j] = (double)b->E_Na[i];
+        q.E_K[j] = (double)b->E_K[i];
+        q.E_L[j] = (double)b->E_L[i];
         phi[j] = temperature_factor(b->temperature[i]);
         set_state(z, j, initial_state(b->V0[i], phi[j]));
         set_state(before, j, state_of(z, j));
@@ -625,28 +628,28 @@ HH_INLINE int run_block(const hh_batch *b, hh_batch_output *out, int64_t first, 
             for (j = 0; j < size; j++)
                 z->V[j] = b->V0[first + j] + u[j];
         if (out->traces != NULL && k % b->record_every == 0)
-            record_block(b, out, q, first, size, k, u, before, z);
+            record_block(b, out, &q, first, size, k, u, before, z);
         switch (b->method) {
         case HH_EULER:
-            events = euler_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = euler_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_EXP_EULER:
-            events = exp_euler_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = exp_euler_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_RK4:
-            events = rk4_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = rk4_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_STAGGERED_CN:
-            events = staggered_cn_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = staggered_cn_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_STAGGERED_EXP:
-            events = staggered_exp_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = staggered_exp_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         default:
             return HH_ERROR_INVALID;
         }
         if (events)
-            handle_events(b, out, q, first, size, k, u, before, z, next);
+            handle_events(b, out, &q, first, size, k, u, before, z, next);
         swap = before;
         before = z;
         z = next;

@@ -77,7 +77,7 @@ def test_c_example_compiles_and_prints_spikes(tmp_path):
     source = tmp_path / "minimal.c"
     source.write_text(code)
     build = subprocess.run(["cc", "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O2", "-ffp-contract=off",
-                            f"-I{ROOT / 'c'}", str(source), str(ROOT / "c" / "pyhh.c"), str(ROOT / "c" / "pyhh_fast.c"),
+                            f"-I{ROOT / 'c'}", str(source), str(ROOT / "c" / "pyhh.c"), str(ROOT / "c" / "pyhh_fast.c"), str(ROOT / "c" / "pyhh_fast32.c"),
                             "-lm", "-o", str(tmp_path / "minimal")],
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr

@@ -8,7 +8,9 @@ neurons x steps is allocated unless the caller asks for traces or gives
 per-neuron waveforms.
 
 accuracy="exact" runs every neuron exactly as pyhh.simulate does (bit for bit);
-accuracy="fast" vectorises exp and stays within the spec's float64 tolerance.
+accuracy="fast" vectorises exp and stays within the spec's float64 tolerance;
+accuracy="float32" does the same in float arithmetic (twice the vector lanes)
+and stays within the spec's float32 tolerance.
 Neurons are split across threads (the GIL is released in C), or across any
 concurrent.futures.Executor; the results never depend on how they are split.
 
@@ -47,7 +49,7 @@ from .reference.parameters import (
 from .reference.run import COLUMNS
 from .reference.stimulus import drive
 
-ACCURACIES = ("exact", "fast")
+ACCURACIES = ("exact", "fast", "float32")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -262,8 +264,9 @@ def simulate_batch(
     Outputs: spike_counts always; spike_capacity > 0 also keeps up to that many
     spike times per neuron (more is an InvalidInputError naming the neuron);
     record_every keeps traces of every r-th step (memory: rows x 9 x n doubles).
-    accuracy: "exact" (bit-identical to pyhh.simulate) or "fast" (vectorised, within
-    the spec's float64 tolerance). threads: threads in this process (default: all
+    accuracy: "exact" (bit-identical to pyhh.simulate), "fast" (vectorised, within
+    the spec's float64 tolerance) or "float32" (vectorised in float, within the
+    float32 tolerance: for large sweeps of spike counts and rates, README "Performance"). threads: threads in this process (default: all
     cores). executor: a concurrent.futures.Executor (a process pool, or a cluster
     client with the same submit/result interface) to run parts of the batch on.
     progress: called as progress(neurons done, n) when each part finishes.

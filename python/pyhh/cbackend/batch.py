@@ -141,7 +141,7 @@ def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None]
     if outputs["traces"] is not None:
         out.traces = ffi.from_buffer("double[]", outputs["traces"], require_writable=True)
         out.rows_capacity = outputs["traces"].shape[0]
-    accuracy = lib.HH_FAST if inputs.accuracy == "fast" else lib.HH_EXACT
+    accuracy = {"exact": lib.HH_EXACT, "fast": lib.HH_FAST, "float32": lib.HH_FLOAT32}[inputs.accuracy]
     status = lib.hh_run_batch_isa(b, out, first, count, accuracy, chosen_isa())
     if status == lib.HH_CANCELLED:
         raise KeyboardInterrupt(ffi.string(out.message).decode())
