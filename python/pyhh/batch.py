@@ -47,7 +47,7 @@ from .reference.parameters import (
     parameter_overrides,
 )
 from .reference.run import COLUMNS
-from .reference.stimulus import drive
+from .reference.stimulus import Stimulus
 
 ACCURACIES = ("exact", "fast", "float32")
 
@@ -223,8 +223,17 @@ def batch_inputs(
     if stimulus is not None:
         shared = to_stimulus(stimulus, dt, n_steps)
         shared.check_length(n_steps)
-        inputs.drive_shared = np.array([drive(shared, k) for k in range(n_steps)])
+        inputs.drive_shared = drive_array(shared, n_steps)
     return inputs
+
+
+def drive_array(stimulus: Stimulus, steps: int) -> np.ndarray:
+    """§6.2 for every step at once: u_k = w_k (or 0) plus each pulse on at step k, added in
+    listed order, so each u_k is the double reference/stimulus.py's drive(stimulus, k) gives."""
+    u = np.zeros(steps) if stimulus.waveform is None else np.array(stimulus.waveform, dtype=np.float64)
+    for pulse in stimulus.pulses:
+        u[pulse.start:pulse.stop] += pulse.amplitude
+    return u
 
 
 def simulate_batch(
