@@ -615,10 +615,11 @@ static int check_output(const hh_case *c, hh_output *out)
 }
 
 /* Nonzero when the caller has asked, through *cancel, for the run to stop before
-   step k; the flag is read at every `every`-th step only. */
+   step k; the flag is read at every `every`-th step only, `every` a power of
+   two (a mask, not a division, in every step's test). */
 int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every)
 {
-    return cancel != NULL && k % every == 0 && *cancel != 0;
+    return cancel != NULL && (k & (every - 1)) == 0 && *cancel != 0;
 }
 
 /* §8.1: step the case from its initial state, recording rows and spikes. */
@@ -627,7 +628,7 @@ int hh_run(const hh_case *c, hh_output *out)
     int status;
     double phi, u, t;
     int clamp, staggered;
-    int64_t k;
+    int64_t k, next_row = 0;
     hh_state z, z_before, z_next, y, y_next;
     hh_step_function step;
 
@@ -657,8 +658,9 @@ int hh_run(const hh_case *c, hh_output *out)
         if (clamp)
             z.V = c->V0 + u;
         y = state_at(z, z_before, staggered);
-        if (k % c->record_every == 0) {
+        if (k == next_row) { /* k % record_every == 0, without a division each step */
             double *row = out->rows + out->n_rows++ * HH_COLUMNS;
+            next_row += c->record_every;
             record_row(row, 1, k, c->dt, y, u, &c->params, clamp);
             if (!is_finite_row(row, 1))
                 return nonfinite(out, k, y);
@@ -667,8 +669,9 @@ int hh_run(const hh_case *c, hh_output *out)
         y_next = state_at(z_next, z, staggered);
         if (!is_finite_state(y_next))
             return nonfinite(out, k + 1, y_next);
-        if (!clamp && spike_time((double)k * c->dt, (double)(k + 1) * c->dt, y, y_next, u, &c->params,
-                                 c->spike_threshold, &t)) {
+        /* §9 step 1 is tested here first, so that a step without a crossing costs no call */
+        if (!clamp && y.V < c->spike_threshold && c->spike_threshold <= y_next.V
+            && spike_time((double)k * c->dt, (double)(k + 1) * c->dt, y, y_next, u, &c->params, c->spike_threshold, &t)) {
             if (out->n_spikes < out->spikes_capacity)
                 out->spikes[out->n_spikes] = t;
             out->n_spikes++;

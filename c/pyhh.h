@@ -28,7 +28,8 @@ extern "C" {
 /* The largest step count and step index (spec §8.4): every k and k * dt is exact in a double. */
 #define HH_MAX_INTEGER ((int64_t)1 << 53)
 
-/* How often a run looks at its cancel flag: every this many neuron-steps (a few ms at most). */
+/* How often a run looks at its cancel flag: every this many neuron-steps (a few ms at most);
+   a power of two, as is HH_CANCEL_EVERY / HH_BLOCK. */
 #define HH_CANCEL_EVERY 4096
 
 /* cffi-begin: the declarations below are also read by the Python binding. */

@@ -49,11 +49,18 @@ def check_pyhh(code: str, ns: dict) -> None:
     assert sim.Vm.max() > 50.0  # the 50 uA/cm^2 pulse fires
 
 
+def check_cluster(code: str, ns: dict) -> None:
+    remote, here = ns["remote"], ns["here"]
+    assert remote.n == 5000 and remote.spike_counts.sum() > 0
+    assert np.array_equal(remote.spike_counts, here.spike_counts)  # "True: the arrays of a run here"
+
+
 #: Each README block, known by a line it contains, and the check of its promises.
 CHECKS = {
     "# 10 uA/cm^2 from 10 ms to 90 ms": check_quickstart,
     "sweep = pyhh.simulate_batch(": check_batch,
     "sim = pyhh.Simulation(model)": check_pyhh,
+    "executor=client, progress=": check_cluster,
 }
 
 
