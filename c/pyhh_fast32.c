@@ -62,7 +62,7 @@ HH_INLINE hh_rates rates(float V, float phi)
 {
     hh_rates r;
     float x_alpha_m = (25.0f - V) * 0.1f;
-    x_alpha_m = x_alpha_m == 0.0f ? 1e-30f : x_alpha_m; /* x / expm1(x) is 1 at 0 */
+    x_alpha_m = x_alpha_m == 0.0f ? 1e-20f : x_alpha_m; /* x / expm1(x) is 1 at 0 */
     float em1_alpha_m = fast_expm1f(x_alpha_m);
     float x_alpha_n = (10.0f - V) * 0.1f;
     float em1_alpha_n = 0.22313016014842982f * (em1_alpha_m + 1.0f) - 1.0f;

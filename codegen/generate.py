@@ -64,7 +64,7 @@ OUTPUTS = {
 #: name (hh_run_block_<kernel>), and the argument exprel uses at 0 (a normal number of the type).
 PRECISIONS = {
     "double": {"real": "double", "f": "", "params_type": "hh_params", "kernel": "fast", "tiny": "1e-300"},
-    "float": {"real": "float", "f": "f", "params_type": "hh_params32", "kernel": "float32", "tiny": "1e-30f"},
+    "float": {"real": "float", "f": "f", "params_type": "hh_params32", "kernel": "float32", "tiny": "1e-20f"},
 }
 
 #: The NMODL mechanism's SUFFIX in the committed file; `pyhh export nmodl` replaces it.
