@@ -45,7 +45,7 @@ fuzz: $(BUILT)
 golden: $(BUILT)
 	$(PY) -m pyhh golden
 
-# Regenerate the generated C (c/pyhh.h, c/pyhh.c, c/pyhh_fast.c) from spec/model.toml and
+# Regenerate the generated C (c/pyhh.h, c/pyhh.c, c/pyhh_fast.c, c/pyhh_fast32.c) from spec/model.toml and
 # codegen/templates; the next `make test` or `make demo` rebuilds the extension from it.
 codegen: $(READY)
 	$(PY) codegen/generate.py
@@ -56,7 +56,7 @@ c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
 $(BUILD)/%.o: c/%.c c/pyhh.h c/hh_fast_math.h | $(BUILD)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_fast.o
+$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o
 	ar rcs $@ $^
 
 $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
@@ -65,7 +65,7 @@ $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
 # The same, built with AddressSanitizer and UndefinedBehaviorSanitizer (tests/test_c.py runs them).
 sanitize: $(BUILD)/hh_trace_asan $(BUILD)/test_c_api_asan
 
-C_SOURCES := c/pyhh.c c/pyhh_fast.c
+C_SOURCES := c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c
 C_HEADERS := c/pyhh.h c/hh_fast_math.h
 
 $(BUILD)/hh_trace_asan: c/hh_trace.c $(C_SOURCES) $(C_HEADERS) | $(BUILD)
@@ -111,7 +111,7 @@ $(READY): pyproject.toml setup.py
 	touch $@
 
 # The cffi extension, rebuilt whenever the C port changes.
-$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh.h c/hh_fast_math.h python/pyhh/cbackend/build.py
+$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c c/pyhh.h c/hh_fast_math.h python/pyhh/cbackend/build.py
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

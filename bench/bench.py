@@ -7,8 +7,11 @@ W2: 10,000 neurons, neuron k at constant 20 k / 9999 uA/cm^2, 100 ms at
 
 Forward Euler throughout (pyHH's method). Prints a table of times, throughput,
 ratios to the Python reference and to numpy, and the peak memory allocated
-through Python (numpy arrays included) where measured; writes the same as JSON
-(build/bench.json) for tracking. The machine is shared and noisy: each time is
+through Python (numpy arrays included) where measured; then the ratios of
+issue 15 against two plain C loops written for the bench (bench/plain_w1.c,
+strict IEEE, every column recorded; bench/plain_w2.c, compiled here with
+-O3 -march=native -ffast-math and OpenMP on every core); writes the same as
+JSON (build/bench.json) for tracking. The machine is shared and noisy: each time is
 the median of several runs, and the ratios, measured in the same run, are
 what count. Slow implementations run on a subset of W2 and are extrapolated;
 the table says so.
@@ -19,6 +22,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
+import tempfile
 import resource
 import statistics
 import sys
@@ -30,12 +35,46 @@ import numpy as np
 
 import pyhh
 from pyhh import cbackend
+from pyhh.cbackend.batch import ISAS, isa_available
 
 DT = 0.01
 W1_STEPS = 100_000
 W2_N, W2_STEPS = 10_000, 10_000
 W2_CURRENTS = 20.0 * np.arange(W2_N) / (W2_N - 1)
 CORES = os.cpu_count() or 1
+HERE = Path(__file__).resolve().parent
+
+#: The plain C loops: source, compiler flags, and the environment they run in.
+PLAIN = {
+    "W1": ("plain_w1.c", ["-std=c99", "-O2", "-ffp-contract=off", "-fno-fast-math"], {}),
+    "W2": ("plain_w2.c", ["-std=c99", "-O3", "-march=native", "-ffast-math", "-fopenmp"], {"OMP_NUM_THREADS": str(CORES)}),
+}
+
+
+def plain_loop(workload: str, folder: Path, repeats: int) -> tuple[float, str] | None:
+    """Compile and run the plain C loop of a workload: its median seconds and its other output, or None."""
+    source, flags, env = PLAIN[workload]
+    program = folder / source[:-2]
+    cc = os.environ.get("CC", "cc")
+    built = subprocess.run([cc, *flags, str(HERE / source), "-o", str(program), "-lm"], capture_output=True, text=True)
+    if built.returncode != 0:
+        print(f"could not build bench/{source} ({cc} {' '.join(flags)}): {built.stderr.strip()[:200]}", file=sys.stderr)
+        return None
+    done = subprocess.run([str(program), str(repeats)], capture_output=True, text=True, env=os.environ | env, check=True)
+    seconds, *rest = done.stdout.split()
+    return float(seconds), " ".join(rest)
+
+
+def vector_extensions() -> str:
+    """The CPU's model name and its vector extensions (x86 flags from /proc/cpuinfo), where Linux says."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or "unknown CPU"
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "")
+    flags = next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), [])
+    wanted = [f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512bw", "avx512vl") if f in flags]
+    return f"{model}; {' '.join(wanted)}"
 
 
 def timed(fn, repeats: int) -> tuple[float, object]:
@@ -116,6 +155,16 @@ def main() -> int:
     t, _ = timed(lambda: pyhh.simulate(10.0, **w1, backend="c"), 15)
     add("W1", "C scalar (simulate, backend c)", t, W1_STEPS,
         memory=peak_python_memory(lambda: pyhh.simulate(10.0, **w1, backend="c")))
+    pulse = pyhh.Pulse(0.0, W1_STEPS * DT, 10.0)
+    t, _ = timed(lambda: pyhh.simulate(pulse, **w1, backend="c"), 15)
+    add("W1", "C scalar, stimulus a Pulse", t, W1_STEPS)
+    array = np.full(W1_STEPS, 10.0)
+    t, _ = timed(lambda: pyhh.simulate(array, dt=DT, method="euler", backend="c"), 15)
+    add("W1", "C scalar, stimulus a numpy array", t, W1_STEPS)
+    folder = Path(tempfile.mkdtemp(prefix="pyhh-bench-"))
+    plain = plain_loop("W1", folder, 15)
+    if plain is not None:
+        add("W1", "plain C loop, strict, all columns", plain[0], W1_STEPS, "bench/plain_w1.c")
     for accuracy in ("exact", "fast"):
         t, _ = timed(lambda: pyhh.simulate_batch(current=10.0, n=1, **w1, record_every=1, accuracy=accuracy), 15)
         add("W1", f"C batch {accuracy}", t, W1_STEPS)
@@ -134,7 +183,7 @@ def main() -> int:
                                         backend="c") for I in W2_CURRENTS[::W2_N // subset]], 1)
     add("W2", "C scalar (simulate per neuron)", t * W2_N / subset, work, f"{subset} neurons, extrapolated")
     counts = {}
-    for accuracy in ("exact", "fast"):
+    for accuracy in ("exact", "fast", "float32"):
         for threads in sorted({1, CORES}):
             run = lambda: pyhh.simulate_batch(current=W2_CURRENTS, dt=DT, steps=W2_STEPS, method="euler",  # noqa: E731
                                               accuracy=accuracy, threads=threads)
@@ -142,6 +191,19 @@ def main() -> int:
             counts[accuracy] = result.spike_counts
             add("W2", f"C batch {accuracy}, {threads} thread{'s' if threads > 1 else ''}", t, work,
                 memory=peak_python_memory(run))
+    for isa in ISAS[1:]:  # each instruction set this machine runs, forced
+        if not isa_available(isa):
+            continue
+        os.environ["PYHH_ISA"] = isa
+        try:
+            t, _ = timed(lambda: pyhh.simulate_batch(current=W2_CURRENTS, dt=DT, steps=W2_STEPS, method="euler",
+                                                     accuracy="fast", threads=CORES), 3)
+        finally:
+            del os.environ["PYHH_ISA"]
+        add("W2", f"C batch fast, {CORES} threads, {isa}", t, work, "PYHH_ISA")
+    plain = plain_loop("W2", folder, 3)
+    if plain is not None:
+        add("W2", f"plain C loop, native, {CORES} threads", plain[0], work, "bench/plain_w2.c")
 
     # A long run: 10^7 steps, one row in 10,000 kept.
     long_run = lambda: pyhh.simulate(10.0, dt=DT, steps=10_000_000, method="euler", record_every=10_000,  # noqa: E731
@@ -155,6 +217,7 @@ def main() -> int:
     num = {w: next(r["seconds"] for r in rows if r["workload"] == w and r["implementation"].startswith("numpy"))
            for w in ("W1", "W2")}
     print(f"pyhh bench: {platform.machine()}, {CORES} cores, Python {platform.python_version()}, numpy {np.__version__}")
+    print(f"CPU: {vector_extensions()}")
     print(f"{'':3} {'implementation':36} {'time':>10} {'M steps/s':>10} {'vs Python':>10} {'vs numpy':>9} "
           f"{'py peak':>9}  note")
     for r in rows:
@@ -172,19 +235,39 @@ def main() -> int:
     call = empty_call_cost()
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     same = bool(np.array_equal(counts["exact"], counts["fast"]))
+    float32_differ = int(np.count_nonzero(counts["exact"] != counts["float32"]))
     print(f"one empty call from Python into C: {call * 1e9:.0f} ns; peak resident memory of this run: {maxrss / 2**20:.0f} MiB")
     print(f"W2 spike counts: fast equals exact for all {W2_N} neurons: {same}; "
           f"numpy baseline differs for {int(np.count_nonzero(numpy_counts != counts['exact']))} neurons "
-          f"(its own operation order)")
+          f"(its own operation order); float32 differs for {float32_differ}")
+    ratios = issue_ratios(rows)
+    for name, value in ratios.items():
+        print(f"{name}: {value:.2f}")
     out = Path(__file__).resolve().parents[1] / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": platform.machine(), "cores": CORES,
         "python": platform.python_version(), "numpy": np.__version__, "pyhh": pyhh.__version__,
-        "empty_call_seconds": call, "peak_resident_bytes": maxrss, "fast_counts_equal_exact": same, "results": rows,
+        "cpu": vector_extensions(), "empty_call_seconds": call, "peak_resident_bytes": maxrss,
+        "fast_counts_equal_exact": same, "float32_counts_differing": float32_differ, "ratios": ratios, "results": rows,
     }, indent=1) + "\n")
     print(f"wrote {out}")
     return 0
+
+
+def issue_ratios(rows: list[dict]) -> dict[str, float]:
+    """The ratios of issue 15's targets, from the rows of this run (those it could measure)."""
+    seconds = {(r["workload"], r["implementation"]): r["seconds"] for r in rows}
+    threads = f"{CORES} thread{'s' if CORES > 1 else ''}"
+    pairs = {
+        "W2 fast, all cores / plain C loop native (target <= 1.0)":
+            (("W2", f"C batch fast, {threads}"), ("W2", f"plain C loop, native, {CORES} threads")),
+        "W2 fast / float32, all cores (target >= 1.7)": (("W2", f"C batch fast, {threads}"), ("W2", f"C batch float32, {threads}")),
+        "W1 numpy array / Pulse (target <= 1.2)": (("W1", "C scalar, stimulus a numpy array"), ("W1", "C scalar, stimulus a Pulse")),
+        "W1 C scalar / plain strict C loop, all columns (target <= 1.5)":
+            (("W1", "C scalar, stimulus a Pulse"), ("W1", "plain C loop, strict, all columns")),
+    }
+    return {name: seconds[a] / seconds[b] for name, (a, b) in pairs.items() if a in seconds and b in seconds}
 
 
 if __name__ == "__main__":

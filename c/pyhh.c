@@ -615,10 +615,11 @@ static int check_output(const hh_case *c, hh_output *out)
 }
 
 /* Nonzero when the caller has asked, through *cancel, for the run to stop before
-   step k; the flag is read at every `every`-th step only. */
+   step k; the flag is read at every `every`-th step only, `every` a power of
+   two (a mask, not a division, in every step's test). */
 int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every)
 {
-    return cancel != NULL && k % every == 0 && *cancel != 0;
+    return cancel != NULL && (k & (every - 1)) == 0 && *cancel != 0;
 }
 
 /* §8.1: step the case from its initial state, recording rows and spikes. */
@@ -627,7 +628,7 @@ int hh_run(const hh_case *c, hh_output *out)
     int status;
     double phi, u, t;
     int clamp, staggered;
-    int64_t k;
+    int64_t k, next_row = 0;
     hh_state z, z_before, z_next, y, y_next;
     hh_step_function step;
 
@@ -657,8 +658,9 @@ int hh_run(const hh_case *c, hh_output *out)
         if (clamp)
             z.V = c->V0 + u;
         y = state_at(z, z_before, staggered);
-        if (k % c->record_every == 0) {
+        if (k == next_row) { /* k % record_every == 0, without a division each step */
             double *row = out->rows + out->n_rows++ * HH_COLUMNS;
+            next_row += c->record_every;
             record_row(row, 1, k, c->dt, y, u, &c->params, clamp);
             if (!is_finite_row(row, 1))
                 return nonfinite(out, k, y);
@@ -667,8 +669,9 @@ int hh_run(const hh_case *c, hh_output *out)
         y_next = state_at(z_next, z, staggered);
         if (!is_finite_state(y_next))
             return nonfinite(out, k + 1, y_next);
-        if (!clamp && spike_time((double)k * c->dt, (double)(k + 1) * c->dt, y, y_next, u, &c->params,
-                                 c->spike_threshold, &t)) {
+        /* §9 step 1 is tested here first, so that a step without a crossing costs no call */
+        if (!clamp && y.V < c->spike_threshold && c->spike_threshold <= y_next.V
+            && spike_time((double)k * c->dt, (double)(k + 1) * c->dt, y, y_next, u, &c->params, c->spike_threshold, &t)) {
             if (out->n_spikes < out->spikes_capacity)
                 out->spikes[out->n_spikes] = t;
             out->n_spikes++;
@@ -841,7 +844,34 @@ static int run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t firs
     return HH_OK;
 }
 
-int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy)
+int hh_isa_available(int isa)
+{
+    switch (isa) {
+    case HH_ISA_BEST:
+    case HH_ISA_PORTABLE:
+        return 1;
+#if HH_X86_CLONES
+    case HH_ISA_AVX2:
+        return __builtin_cpu_supports("x86-64-v3") != 0;
+    case HH_ISA_AVX512:
+        return __builtin_cpu_supports("x86-64-v4") != 0;
+#endif
+    default:
+        return 0;
+    }
+}
+
+/* The widest instruction set available: what HH_ISA_BEST means on this CPU. */
+static int best_isa(void)
+{
+    if (hh_isa_available(HH_ISA_AVX512))
+        return HH_ISA_AVX512;
+    if (hh_isa_available(HH_ISA_AVX2))
+        return HH_ISA_AVX2;
+    return HH_ISA_PORTABLE;
+}
+
+int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy, int isa)
 {
     int status;
     int64_t start;
@@ -855,14 +885,29 @@ int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t
     if (first < 0 || count < 0 || first > b->n - count)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "neurons %lld .. %lld are not in 0 .. %lld",
                     (long long)first, (long long)(first + count - 1), (long long)(b->n - 1));
-    if (accuracy != HH_EXACT && accuracy != HH_FAST)
+    if (accuracy != HH_EXACT && accuracy != HH_FAST && accuracy != HH_FLOAT32)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "unknown accuracy %d", accuracy);
+    if (!hh_isa_available(isa))
+        return fail(HH_ERROR_INVALID, out->message, sizeof out->message,
+                    "instruction set %d is not available in this build on this CPU", isa);
+    if (isa == HH_ISA_BEST)
+        isa = best_isa();
     for (start = first; start < first + count; start += HH_BLOCK) {
         int64_t size = first + count - start < HH_BLOCK ? first + count - start : HH_BLOCK;
-        status = accuracy == HH_FAST ? hh_run_block_fast(b, out, start, size) : run_block_exact(b, out, start, size);
+        if (accuracy == HH_FAST)
+            status = hh_run_block_fast(b, out, start, size, isa);
+        else if (accuracy == HH_FLOAT32)
+            status = hh_run_block_float32(b, out, start, size, isa);
+        else
+            status = run_block_exact(b, out, start, size);
         if (status == HH_CANCELLED)
             return fail(HH_CANCELLED, out->message, sizeof out->message, "cancelled in neurons %lld .. %lld",
                         (long long)start, (long long)(start + size - 1));
     }
     return HH_OK;
+}
+
+int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy)
+{
+    return hh_run_batch_isa(b, out, first, count, accuracy, HH_ISA_BEST);
 }

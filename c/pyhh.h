@@ -28,7 +28,8 @@ extern "C" {
 /* The largest step count and step index (spec §8.4): every k and k * dt is exact in a double. */
 #define HH_MAX_INTEGER ((int64_t)1 << 53)
 
-/* How often a run looks at its cancel flag: every this many neuron-steps (a few ms at most). */
+/* How often a run looks at its cancel flag: every this many neuron-steps (a few ms at most);
+   a power of two, as is HH_CANCEL_EVERY / HH_BLOCK. */
 #define HH_CANCEL_EVERY 4096
 
 /* cffi-begin: the declarations below are also read by the Python binding. */
@@ -137,7 +138,17 @@ int hh_run(const hh_case *c, hh_output *out);
 /* Accuracy modes of hh_run_batch. */
 enum hh_accuracy {
     HH_EXACT = 0, /* the spec's operation order: bit-identical to hh_run and the reference */
-    HH_FAST = 1   /* vectorised exp and reordered arithmetic, within the float64 tolerance (spec §11.2) */
+    HH_FAST = 1,  /* vectorised exp and reordered arithmetic, within the float64 tolerance (spec §11.2) */
+    HH_FLOAT32 = 2 /* HH_FAST in float arithmetic (twice the vector lanes), within the float32 tolerance */
+};
+
+/* Instruction sets of the HH_FAST and HH_FLOAT32 kernels: hh_run_batch uses the widest this
+   CPU runs (HH_ISA_BEST); hh_run_batch_isa may force one, e.g. to test it. */
+enum hh_isa {
+    HH_ISA_BEST = 0,     /* the widest of the three below that this build and CPU run */
+    HH_ISA_PORTABLE = 1, /* the compiler's baseline (SSE2 on x86-64); always available */
+    HH_ISA_AVX2 = 2,     /* x86-64-v3: AVX2 + FMA, 256-bit vectors */
+    HH_ISA_AVX512 = 3    /* x86-64-v4: AVX-512, 512-bit vectors */
 };
 
 /* N independent neurons sharing method, mode, dt, steps and record_every.
@@ -192,6 +203,14 @@ int hh_check_batch(const hh_batch *b, char *message, size_t message_size);
    arrays, so threads may run disjoint ranges at once. */
 int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy);
 
+/* 1 if this build has a kernel for `isa` (enum hh_isa) and this CPU runs it, else 0. */
+int hh_isa_available(int isa);
+
+/* hh_run_batch with the fast kernel's instruction set chosen by the caller;
+   one that is not available is an error (HH_ERROR_INVALID) before any step.
+   The exact kernel ignores isa. */
+int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy, int isa);
+
 /* cffi-end */
 
 /* The methods' names, indexed by enum hh_method (spec §7), and their number. */
@@ -202,12 +221,22 @@ int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t
 #define HH_IS_STAGGERED(method) ((method) == HH_STAGGERED_CN || (method) == HH_STAGGERED_EXP)
 
 /* Internal, not for callers: hh_run_batch advances neurons in blocks of
-   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c.
+   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c,
+   the HH_FLOAT32 one in pyhh_fast32.c.
    Both look at the cancel flag with hh_cancelled and return HH_OK or HH_CANCELLED. */
 #define HH_BLOCK 256
 
+/* Nonzero where the fast kernel is also compiled for x86-64-v3 and -v4 (GCC's
+   target attribute with those names, and __builtin_cpu_supports for them, came in GCC 12). */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && defined(__x86_64__)
+#define HH_X86_CLONES 1
+#else
+#define HH_X86_CLONES 0
+#endif
+
 int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every);
-int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size);
+int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);
+int hh_run_block_float32(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);
 
 #ifdef __cplusplus
 }

@@ -9,8 +9,9 @@
  * that let the compiler vectorise the neuron loop: exp and expm1 are inline
  * polynomials (hh_fast_math.h, no library calls), and exprel has no branch.
  * Results are within the spec's float64 tolerance (spec §11.2), not
- * bit-identical. On x86-64 with GCC the block loop is also compiled for
- * AVX2 + FMA and chosen at run time.
+ * bit-identical.
+ * On x86-64 with GCC 12 or newer the block loop is also
+ * compiled for AVX2 + FMA and for AVX-512; hh_run_batch chooses at run time.
  */
 #include "pyhh.h"
 
@@ -18,12 +19,6 @@
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=fast", "no-trapping-math")
-#endif
-
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
-#define HH_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define HH_CLONES
 #endif
 
 #include "hh_fast_math.h"
@@ -52,17 +47,18 @@ typedef struct {
    whose reduced voltages differ by a constant share one exp times that
    constant's exp; rates whose scales are whole multiples share a power of
    one exp; an exp_linear rate that shares its expm1 switches to a series
-   near its removable singularity, where the shared value cancels. */
+   near its removable singularity, where the shared value cancels. The
+   reduced voltages multiply by 1 / s rather than divide by s. */
 HH_INLINE hh_rates rates(double V, double phi)
 {
     hh_rates r;
-    double x_alpha_m = (25.0 - V) / 10.0;
+    double x_alpha_m = (25.0 - V) * 0.1;
     x_alpha_m = x_alpha_m == 0.0 ? 1e-300 : x_alpha_m; /* x / expm1(x) is 1 at 0 */
     double em1_alpha_m = fast_expm1(x_alpha_m);
-    double x_alpha_n = (10.0 - V) / 10.0;
+    double x_alpha_n = (10.0 - V) * 0.1;
     double em1_alpha_n = 0.22313016014842982 * (em1_alpha_m + 1.0) - 1.0;
-    double e_beta_n = fast_exp(-V / 80.0);
-    double e_beta_m = fast_exp(-V / 18.0);
+    double e_beta_n = fast_exp(V * -0.0125);
+    double e_beta_m = fast_exp(V * -0.05555555555555555);
     r.alpha_m = phi * (1.0 * x_alpha_m / em1_alpha_m);
     r.beta_m = phi * (4.0 * e_beta_m);
     r.alpha_h = phi * (0.07 * e_beta_n * e_beta_n * e_beta_n * e_beta_n);
@@ -353,27 +349,27 @@ HH_INLINE int spike_time(double ta, double tb, hh_state ya, hh_state yb, double 
     return 1;
 }
 
-/* Neuron j's parameters; the arrays are offset to the block's first neuron. */
+/* The parameters of a block's neurons, copied from the batch's arrays once per block. */
 typedef struct {
-    const double *restrict C_m;
-    const double *restrict g_Na;
-    const double *restrict g_K;
-    const double *restrict g_L;
-    const double *restrict E_Na;
-    const double *restrict E_K;
-    const double *restrict E_L;
+    double C_m[HH_BLOCK];
+    double g_Na[HH_BLOCK];
+    double g_K[HH_BLOCK];
+    double g_L[HH_BLOCK];
+    double E_Na[HH_BLOCK];
+    double E_K[HH_BLOCK];
+    double E_L[HH_BLOCK];
 } block_params;
 
-HH_INLINE hh_params params_of(block_params q, int64_t j)
+HH_INLINE hh_params params_of(const block_params *q, int64_t j)
 {
     hh_params p;
-    p.C_m = q.C_m[j];
-    p.g_Na = q.g_Na[j];
-    p.g_K = q.g_K[j];
-    p.g_L = q.g_L[j];
-    p.E_Na = q.E_Na[j];
-    p.E_K = q.E_K[j];
-    p.E_L = q.E_L[j];
+    p.C_m = q->C_m[j];
+    p.g_Na = q->g_Na[j];
+    p.g_K = q->g_K[j];
+    p.g_L = q->g_L[j];
+    p.E_Na = q->E_Na[j];
+    p.E_K = q->E_K[j];
+    p.E_L = q->E_L[j];
     return p;
 }
 
@@ -406,9 +402,9 @@ HH_INLINE void set_state(block_state *s, int64_t j, hh_state y)
 /* One euler step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see euler_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int euler_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                            const block_state *restrict z, block_state *restrict next, double dt,
-                            double threshold, int clamp)
+HH_INLINE int euler_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                            const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                            double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -422,7 +418,7 @@ HH_INLINE int euler_neurons(block_params q, int64_t size, const double *restrict
     return events;
 }
 
-HH_INLINE int euler_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int euler_block(const block_params *q, int64_t size, const double *u, const double *phi,
                           const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -433,9 +429,9 @@ HH_INLINE int euler_block(block_params q, int64_t size, const double *u, const d
 /* One exp_euler step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see exp_euler_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int exp_euler_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                                const block_state *restrict z, block_state *restrict next, double dt,
-                                double threshold, int clamp)
+HH_INLINE int exp_euler_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                                const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                                double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -449,7 +445,7 @@ HH_INLINE int exp_euler_neurons(block_params q, int64_t size, const double *rest
     return events;
 }
 
-HH_INLINE int exp_euler_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int exp_euler_block(const block_params *q, int64_t size, const double *u, const double *phi,
                               const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -460,9 +456,9 @@ HH_INLINE int exp_euler_block(block_params q, int64_t size, const double *u, con
 /* One rk4 step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see rk4_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int rk4_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                          const block_state *restrict z, block_state *restrict next, double dt,
-                          double threshold, int clamp)
+HH_INLINE int rk4_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                          const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                          double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -476,7 +472,7 @@ HH_INLINE int rk4_neurons(block_params q, int64_t size, const double *restrict u
     return events;
 }
 
-HH_INLINE int rk4_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int rk4_block(const block_params *q, int64_t size, const double *u, const double *phi,
                         const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -487,9 +483,9 @@ HH_INLINE int rk4_block(block_params q, int64_t size, const double *u, const dou
 /* One staggered_cn step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see staggered_cn_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int staggered_cn_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                                   const block_state *restrict z, block_state *restrict next, double dt,
-                                   double threshold, int clamp)
+HH_INLINE int staggered_cn_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                                   const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                                   double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -503,7 +499,7 @@ HH_INLINE int staggered_cn_neurons(block_params q, int64_t size, const double *r
     return events;
 }
 
-HH_INLINE int staggered_cn_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int staggered_cn_block(const block_params *q, int64_t size, const double *u, const double *phi,
                                  const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -514,9 +510,9 @@ HH_INLINE int staggered_cn_block(block_params q, int64_t size, const double *u, 
 /* One staggered_exp step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see staggered_exp_block).
    Returns whether any neuron crossed the threshold or left the finite range. */
-HH_INLINE int staggered_exp_neurons(block_params q, int64_t size, const double *restrict u, const double *restrict phi,
-                                    const block_state *restrict z, block_state *restrict next, double dt,
-                                    double threshold, int clamp)
+HH_INLINE int staggered_exp_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
+                                    const double *restrict phi, const block_state *restrict z, block_state *restrict next,
+                                    double dt, double threshold, int clamp)
 {
     int64_t j;
     int events = 0;
@@ -530,7 +526,7 @@ HH_INLINE int staggered_exp_neurons(block_params q, int64_t size, const double *
     return events;
 }
 
-HH_INLINE int staggered_exp_block(block_params q, int64_t size, const double *u, const double *phi,
+HH_INLINE int staggered_exp_block(const block_params *q, int64_t size, const double *u, const double *phi,
                                   const block_state *z, block_state *next, double dt, double threshold, int clamp)
 {
     if (clamp)
@@ -541,11 +537,12 @@ HH_INLINE int staggered_exp_block(block_params q, int64_t size, const double *u,
 /* The rare events of step k, neuron by neuron: a state that left the finite
    range stops its neuron (it keeps its last finite state); a crossing is a
    spike, located between the states at t_k and t_(k+1) (§8.1, §9). */
-static void handle_events(const hh_batch *b, hh_batch_output *out, block_params q, int64_t first, int64_t size,
-                          int64_t k, const double *u, const block_state *before, const block_state *z,
-                          block_state *next)
+static void handle_events(const hh_batch *b, hh_batch_output *out, const block_params *q, int64_t first,
+                          int64_t size, int64_t k, const double *u, const block_state *before,
+                          const block_state *z, block_state *next)
 {
     int staggered = HH_IS_STAGGERED(b->method);
+    double threshold = (double)b->spike_threshold; /* as the neuron loop compares */
     int64_t i, j;
     double t;
     for (j = 0; j < size; j++) {
@@ -559,11 +556,11 @@ static void handle_events(const hh_batch *b, hh_batch_output *out, block_params 
             set_state(next, j, state_of(z, j));
             continue;
         }
-        if (b->mode == HH_CLAMP || !(z->V[j] < b->spike_threshold && b->spike_threshold <= y_next.V))
+        if (b->mode == HH_CLAMP || !(z->V[j] < threshold && threshold <= y_next.V))
             continue; /* the common case: no crossing, nothing more to compute */
         y = state_at(state_of(z, j), state_of(before, j), staggered);
         p = params_of(q, j);
-        if (spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y, y_next, u[j], &p, b->spike_threshold, &t)) {
+        if (spike_time((double)k * b->dt, (double)(k + 1) * b->dt, y, y_next, u[j], &p, threshold, &t)) {
             if (out->spike_counts[i] < out->spike_capacity)
                 out->spike_times[i * out->spike_capacity + out->spike_counts[i]] = t;
             out->spike_counts[i]++;
@@ -572,8 +569,8 @@ static void handle_events(const hh_batch *b, hh_batch_output *out, block_params 
 }
 
 /* §8.2 for a block: row k / record_every of each neuron's trace, from the state at t_k. */
-static void record_block(const hh_batch *b, hh_batch_output *out, block_params q, int64_t first, int64_t size,
-                         int64_t k, const double *u, const block_state *before, const block_state *z)
+static void record_block(const hh_batch *b, hh_batch_output *out, const block_params *q, int64_t first,
+                         int64_t size, int64_t k, const double *u, const block_state *before, const block_state *z)
 {
     int staggered = HH_IS_STAGGERED(b->method);
     int64_t j;
@@ -590,26 +587,27 @@ static void record_block(const hh_batch *b, hh_batch_output *out, block_params q
 /* §8.1 in HH_FAST mode for neurons first .. first + size - 1 (size <= HH_BLOCK):
    each step, the method's vectorised neuron loop, then, if any neuron had
    one, the events neuron by neuron. The three blocks hold each neuron's
-   method state z at steps k - 1 (before), k and k + 1 (next). */
-HH_CLONES
-int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+   method state z at steps k - 1 (before), k and k + 1 (next). Inlined into
+   one function per instruction set (below). */
+HH_INLINE int run_block(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
 {
     block_state states[3];
     block_state *before = &states[0], *z = &states[1], *next = &states[2], *swap;
+    block_params q;
     double phi[HH_BLOCK], u[HH_BLOCK];
+    double dt = (double)b->dt, threshold = (double)b->spike_threshold;
     int clamp = b->mode == HH_CLAMP;
     int events = 0;
     int64_t i, j, k;
-    block_params q;
-    q.C_m = b->C_m + first;
-    q.g_Na = b->g_Na + first;
-    q.g_K = b->g_K + first;
-    q.g_L = b->g_L + first;
-    q.E_Na = b->E_Na + first;
-    q.E_K = b->E_K + first;
-    q.E_L = b->E_L + first;
     for (j = 0; j < size; j++) {
         i = first + j;
+        q.C_m[j] = (double)b->C_m[i];
+        q.g_Na[j] = (double)b->g_Na[i];
+        q.g_K[j] = (double)b->g_K[i];
+        q.g_L[j] = (double)b->g_L[i];
+        q.E_Na[j] = (double)b->E_Na[i];
+        q.E_K[j] = (double)b->E_K[i];
+        q.E_L[j] = (double)b->E_L[i];
         phi[j] = temperature_factor(b->temperature[i]);
         set_state(z, j, initial_state(b->V0[i], phi[j]));
         set_state(before, j, state_of(z, j));
@@ -630,32 +628,70 @@ int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, in
             for (j = 0; j < size; j++)
                 z->V[j] = b->V0[first + j] + u[j];
         if (out->traces != NULL && k % b->record_every == 0)
-            record_block(b, out, q, first, size, k, u, before, z);
+            record_block(b, out, &q, first, size, k, u, before, z);
         switch (b->method) {
         case HH_EULER:
-            events = euler_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = euler_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_EXP_EULER:
-            events = exp_euler_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = exp_euler_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_RK4:
-            events = rk4_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = rk4_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_STAGGERED_CN:
-            events = staggered_cn_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = staggered_cn_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         case HH_STAGGERED_EXP:
-            events = staggered_exp_block(q, size, u, phi, z, next, b->dt, b->spike_threshold, clamp);
+            events = staggered_exp_block(&q, size, u, phi, z, next, dt, threshold, clamp);
             break;
         default:
             return HH_ERROR_INVALID;
         }
         if (events)
-            handle_events(b, out, q, first, size, k, u, before, z, next);
+            handle_events(b, out, &q, first, size, k, u, before, z, next);
         swap = before;
         before = z;
         z = next;
         next = swap;
     }
     return HH_OK;
+}
+
+#if HH_X86_CLONES
+/* The block loop compiled for AVX-512 (x86-64-v4, 512-bit vectors) and for
+   AVX2 + FMA (x86-64-v3); hh_run_batch picks one the CPU runs (hh_isa_available).
+   Tuned for an Intel core, because GCC's generic tuning does not emit the
+   gather loads of fast_exp's table, and then vectorises nothing. */
+__attribute__((target("arch=x86-64-v4,tune=icelake-server,prefer-vector-width=512")))
+static int run_block_avx512(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+{
+    return run_block(b, out, first, size);
+}
+
+__attribute__((target("arch=x86-64-v3,tune=skylake")))
+static int run_block_avx2(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+{
+    return run_block(b, out, first, size);
+}
+#endif
+
+/* The block loop for the compiler's baseline instruction set (SSE2 on x86-64). */
+static int run_block_portable(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size)
+{
+    return run_block(b, out, first, size);
+}
+
+int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa)
+{
+    switch (isa) {
+#if HH_X86_CLONES
+    case HH_ISA_AVX512:
+        return run_block_avx512(b, out, first, size);
+    case HH_ISA_AVX2:
+        return run_block_avx2(b, out, first, size);
+#endif
+    default:
+        return run_block_portable(b, out, first, size);
+    }
 }

@@ -62,13 +62,23 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "spec" / "model.toml"
 SPEC = ROOT / "spec" / "SPEC.md"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: (template, precision) of each generated file: the fast kernel is rendered in double and in float.
 OUTPUTS = {
-    "pyhh.h.j2": ROOT / "c" / "pyhh.h",
-    "pyhh.c.j2": ROOT / "c" / "pyhh.c",
-    "pyhh_fast.c.j2": ROOT / "c" / "pyhh_fast.c",
-    "pyhh.mod.j2": ROOT / "python" / "pyhh" / "nmodl" / "pyhh.mod",
-    "pyhh.mjs.j2": ROOT / "js" / "pyhh.mjs",
-    "spec_methods.mjs.j2": ROOT / "js" / "spec_methods.mjs",
+    ROOT / "c" / "pyhh.h": ("pyhh.h.j2", "double"),
+    ROOT / "c" / "pyhh.c": ("pyhh.c.j2", "double"),
+    ROOT / "c" / "pyhh_fast.c": ("pyhh_fast.c.j2", "double"),
+    ROOT / "c" / "pyhh_fast32.c": ("pyhh_fast.c.j2", "float"),
+    ROOT / "python" / "pyhh" / "nmodl" / "pyhh.mod": ("pyhh.mod.j2", "double"),
+    ROOT / "js" / "pyhh.mjs": ("pyhh.mjs.j2", "double"),
+    ROOT / "js" / "spec_methods.mjs": ("spec_methods.mjs.j2", "double"),
+}
+
+#: What a precision changes in the templates: the C type, the suffix of literals and of the
+#: float versions of hh_fast_math.h's functions, the parameters' struct, the block function's
+#: name (hh_run_block_<kernel>), and the argument exprel uses at 0 (a normal number of the type).
+PRECISIONS = {
+    "double": {"real": "double", "f": "", "params_type": "hh_params", "kernel": "fast", "tiny": "1e-300"},
+    "float": {"real": "float", "f": "f", "params_type": "hh_params32", "kernel": "float32", "tiny": "1e-20f"},
 }
 
 #: The NMODL mechanism's SUFFIX in the committed file; `pyhh export nmodl` replaces it.
@@ -91,7 +101,7 @@ JS_FORMS = {
 #: The other two forms in the fast kernel, given E = exp(x).
 FAST_FORMS = {
     "exponential": "{A} * {E}",
-    "sigmoid": "{A} / ({E} + 1.0)",
+    "sigmoid": "{A} / ({E} + 1.0{f})",
 }
 
 
@@ -108,6 +118,14 @@ def reduced_voltage(V_half: float, s: float) -> str:
     if V_half == 0.0:
         return f"-V / {c_double(s)}"
     return f"({c_double(V_half)} - V) / {c_double(s)}"
+
+
+def fast_reduced_voltage(V_half: float, s: float, f: str = "") -> str:
+    """x = (V_half - V) / s as the fast kernel computes it: times 1 / s (one rounding more, no division)."""
+    scale = c_double(1.0 / s) + f
+    if V_half == 0.0:
+        return f"V * -{scale}"
+    return f"({c_double(V_half)}{f} - V) * {scale}"
 
 
 def rate_forms(model: dict) -> list[tuple[str, dict]]:
@@ -127,7 +145,7 @@ def rate_functions(model: dict) -> list[dict[str, str]]:
     ]
 
 
-def fast_rate_plan(model: dict) -> tuple[list[str], list[dict[str, str]]]:
+def fast_rate_plan(model: dict, precision: str = "double") -> tuple[list[str], list[dict[str, str]]]:
     """The fast kernel's rates with every exponential computed once.
 
     Two rates share an exponential when exp((Vh - V)/s) = exp((Vb - V)/s) *
@@ -137,8 +155,9 @@ def fast_rate_plan(model: dict) -> tuple[list[str], list[dict[str, str]]]:
     cancels near its own singularity, so there it uses the series
     x / expm1(x) = 1 - x/2 + x^2/12 - x^4/720 + x^6/30240 (|x| < 0.01,
     truncation below 1e-22). Returns the C statements that compute the
-    shared values, and each rate's expression.
+    shared values, and each rate's expression, in `precision` (PRECISIONS).
     """
+    real, f, tiny = (PRECISIONS[precision][key] for key in ("real", "f", "tiny"))
     lines: list[str] = []
     bases: list[tuple[str, float, float]] = []  # (C expression of exp(x), V_half, s)
     expressions: dict[str, str] = {}
@@ -147,32 +166,32 @@ def fast_rate_plan(model: dict) -> tuple[list[str], list[dict[str, str]]]:
     def shared(V_half: float, s: float) -> str | None:
         for base, base_V_half, base_s in bases:
             if base_s == s:
-                return f"{c_double(math.exp((V_half - base_V_half) / s))} * {base}"
+                return f"{c_double(math.exp((V_half - base_V_half) / s))}{f} * {base}"
             if base_V_half == V_half and base_s % s == 0 and base_s // s <= 4:
                 return " * ".join([base] * int(base_s // s))
         return None
 
-    for name, f in forms:
-        if f["form"] != "exp_linear":
+    for name, form in forms:
+        if form["form"] != "exp_linear":
             continue
-        x, em1, A = f"x_{name}", f"em1_{name}", c_double(f["A"])
-        lines.append(f"double {x} = {reduced_voltage(f['V_half'], f['s'])};")
-        E = shared(f["V_half"], f["s"])
+        x, em1, A = f"x_{name}", f"em1_{name}", c_double(form["A"]) + f
+        lines.append(f"{real} {x} = {fast_reduced_voltage(form['V_half'], form['s'], f)};")
+        E = shared(form["V_half"], form["s"])
         if E is None:
-            lines.append(f"{x} = {x} == 0.0 ? 1e-300 : {x}; /* x / expm1(x) is 1 at 0 */")
-            lines.append(f"double {em1} = fast_expm1({x});")
-            bases.append((f"({em1} + 1.0)", f["V_half"], f["s"]))
+            lines.append(f"{x} = {x} == 0.0{f} ? {tiny} : {x}; /* x / expm1(x) is 1 at 0 */")
+            lines.append(f"{real} {em1} = fast_expm1{f}({x});")
+            bases.append((f"({em1} + 1.0{f})", form["V_half"], form["s"]))
             expressions[name] = f"{A} * {x} / {em1}"
         else:
-            lines.append(f"double {em1} = {E} - 1.0;")
-            expressions[name] = f"{A} * x_over_expm1({x}, {em1})"
-    for name, f in sorted((nf for nf in forms if nf[1]["form"] != "exp_linear"), key=lambda nf: -nf[1]["s"]):
-        E = shared(f["V_half"], f["s"])
+            lines.append(f"{real} {em1} = {E} - 1.0{f};")
+            expressions[name] = f"{A} * x_over_expm1{f}({x}, {em1})"
+    for name, form in sorted((nf for nf in forms if nf[1]["form"] != "exp_linear"), key=lambda nf: -nf[1]["s"]):
+        E = shared(form["V_half"], form["s"])
         if E is None:
             E = f"e_{name}"
-            lines.append(f"double {E} = fast_exp({reduced_voltage(f['V_half'], f['s'])});")
-            bases.append((E, f["V_half"], f["s"]))
-        expressions[name] = FAST_FORMS[f["form"]].format(A=c_double(f["A"]), E=E)
+            lines.append(f"{real} {E} = fast_exp{f}({fast_reduced_voltage(form['V_half'], form['s'], f)});")
+            bases.append((E, form["V_half"], form["s"]))
+        expressions[name] = FAST_FORMS[form["form"]].format(A=c_double(form["A"]) + f, E=E, f=f)
     return lines, [{"name": name, "expression": expressions[name]} for name, _ in forms]
 
 
@@ -213,8 +232,8 @@ def c_integer(value: int) -> str:
     return f"INT64_C({value})"
 
 
-def context(model: dict) -> dict:
-    """Everything the templates place, computed from the model file."""
+def context(model: dict, precision: str = "double") -> dict:
+    """Everything the templates place, computed from the model file, for a precision (PRECISIONS)."""
     params = model["parameters"]
     t = model["temperature"]
     s = model["settings"]
@@ -227,13 +246,13 @@ def context(model: dict) -> dict:
     ]
     checks.append(range_check("temperature", "temperature", t["min"], t["max"], False, "degC"))
     checks.append(range_check("V0", "V0", s["V0_min"], s["V0_max"], False, "mV"))
-    fast_lines, fast_rates = fast_rate_plan(model)
+    fast_lines, fast_rates = fast_rate_plan(model, precision)
     methods = model["methods"]["names"]
     ionic_sum = left_to_right("+", [f"I.{ch['I']}" for ch in chans])
     columns = ["t", *state, *(ch["I"] for ch in chans), "I_stim"]
     recorded = ["(double)k * dt", *(f"y.{x}" for x in state), *(f"I.{ch['I']}" for ch in chans),
                 f"clamp ? {ionic_sum} : u"]
-    return {
+    return PRECISIONS[precision] | {
         "spec_version": model["spec"]["version"],
         "params": [{"name": n, "default": c_double(p["default"]), "unit": p["unit"], "doc": p["doc"]} for n, p in params.items()],
         "Q10": c_double(t["Q10"]),
@@ -376,8 +395,9 @@ def render() -> dict[Path, str]:
     with open(MODEL, "rb") as f:
         model = tomllib.load(f)
     env = environment()
-    ctx = context(model) | nmodl_context(model) | js_context(model, SPEC.read_text())
-    return {path: env.get_template(name).render(ctx) for name, path in OUTPUTS.items()}
+    shared = nmodl_context(model) | js_context(model, SPEC.read_text())
+    return {path: env.get_template(name).render(context(model, precision) | shared)
+            for path, (name, precision) in OUTPUTS.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

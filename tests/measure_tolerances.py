@@ -6,7 +6,8 @@ largest |difference| from the golden trace, plus the largest spike-time shift:
               (a float64 port that keeps the order, on another libm);
   reordered - tests/ports/reordered.py in float64 (another operation order);
   float32   - the same port in float32;
-  fast      - the C batch kernel's fast mode (accuracy="fast").
+  fast      - the C batch kernel's fast mode (accuracy="fast");
+  fast32    - the C batch kernel's float32 mode (accuracy="float32").
 The numbers are quoted in spec/SPEC.md §11.3; rerun this after changing the spec.
 """
 
@@ -54,11 +55,11 @@ def ordered_port(case, seed=1):
     return result.table(), result.spikes
 
 
-def fast_batch(case):
+def fast_batch(case, accuracy="fast"):
     result = simulate_batch(n=1, stimulus=case.stimulus, dt=case.dt, steps=case.steps, method=case.method,
                             temperature=case.temperature, V0=case.V0, params=case.params, clamp=case.clamp,
                             spike_threshold=case.spike_threshold, record_every=case.record_every,
-                            spike_capacity=1000, accuracy="fast")
+                            spike_capacity=1000, accuracy=accuracy)
     return result.traces[:, :, 0], result.spikes[0]
 
 
@@ -69,7 +70,7 @@ def spike_shift(a, b):
 
 
 def main() -> int:
-    worst = {kind: np.zeros(len(COLUMNS)) for kind in ("ordered", "reordered", "float32", "fast")}
+    worst = {kind: np.zeros(len(COLUMNS)) for kind in ("ordered", "reordered", "float32", "fast", "fast32")}
     shifts = {kind: 0.0 for kind in worst}
     print(f"{'case':22} {'port':10} " + " ".join(f"{c:>8}" for c in COLUMNS) + "  spike shift (ms)")
     for entry in load_manifest():
@@ -80,6 +81,7 @@ def main() -> int:
             "reordered": reordered(case_json, np.float64),
             "float32": reordered(case_json, np.float32),
             "fast": fast_batch(load_case(entry.case_path)),
+            "fast32": fast_batch(load_case(entry.case_path), "float32"),
         }
         for kind, (rows, spikes) in runs.items():
             d = np.max(np.abs(np.asarray(rows) - golden), axis=0)

@@ -52,7 +52,7 @@ def test_a_set_flag_stops_hh_run_before_its_first_step():
     assert ffi.string(out.message) == b"cancelled before step 0"
 
 
-@pytest.mark.parametrize("accuracy", ["HH_EXACT", "HH_FAST"])
+@pytest.mark.parametrize("accuracy", ["HH_EXACT", "HH_FAST", "HH_FLOAT32"])
 def test_a_set_flag_stops_hh_run_batch(accuracy):
     n = 300  # two blocks
     arrays = {name: np.full(n, getattr(pyhh.Parameters(), name)) for name in pyhh.Parameters.__dataclass_fields__}

@@ -83,6 +83,12 @@ def check_cffi(code: str, ns: dict) -> None:
     assert np.array_equal(spikes[:out.n_spikes], reference.spikes) and np.array_equal(rows, reference.table())
 
 
+def check_cluster(code: str, ns: dict) -> None:
+    remote, here = ns["remote"], ns["here"]
+    assert remote.n == 5000 and remote.spike_counts.sum() > 0
+    assert np.array_equal(remote.spike_counts, here.spike_counts)  # "True: the arrays of a run here"
+
+
 #: Each README block, known by a line it contains, and the check of its promises.
 CHECKS = {
     "spike_threshold=-15.0, absolute=True": check_saving,
@@ -91,6 +97,7 @@ CHECKS = {
     "# 10 uA/cm^2 from 10 ms to 90 ms": check_quickstart,
     "sweep = pyhh.simulate_batch(": check_batch,
     "sim = pyhh.Simulation(model)": check_pyhh,
+    "executor=client, progress=": check_cluster,
 }
 
 
@@ -114,7 +121,7 @@ def test_c_example_compiles_and_prints_spikes(tmp_path):
     source = tmp_path / "minimal.c"
     source.write_text(code)
     build = subprocess.run(["cc", "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O2", "-ffp-contract=off",
-                            f"-I{ROOT / 'c'}", str(source), str(ROOT / "c" / "pyhh.c"), str(ROOT / "c" / "pyhh_fast.c"),
+                            f"-I{ROOT / 'c'}", str(source), str(ROOT / "c" / "pyhh.c"), str(ROOT / "c" / "pyhh_fast.c"), str(ROOT / "c" / "pyhh_fast32.c"),
                             "-lm", "-o", str(tmp_path / "minimal")],
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr

@@ -117,10 +117,42 @@ def to_stimulus(stimulus: StimulusLike, dt: float, steps: int) -> Stimulus:
             raise InvalidInputError("a stimulus waveform must be one-dimensional, one value per step") from None
         if values.ndim != 1:
             raise InvalidInputError(f"a stimulus waveform must be one-dimensional, got shape {values.shape}")
-        return Stimulus(waveform=values.tolist())
+        if values.dtype.kind in "fiu":  # numbers: checked at numpy speed, kept as an array
+            return ArrayStimulus(waveform=values)
+        return Stimulus(waveform=values.tolist())  # strings, objects, ...: the reference names the bad value
     raise InvalidInputError(
         f"stimulus must be a number, an array (one value per step), a Pulse or a list of Pulses, got {stimulus!r}"
     )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ArrayStimulus(Stimulus):
+    """A §6.2 Stimulus whose waveform is a read-only float64 numpy array, checked
+    vectorised with the reference's messages (reference/stimulus.py checks value
+    by value, in the standard library); the C kernel reads the array in place."""
+
+    def __post_init__(self) -> None:
+        waveform = self.waveform
+        object.__setattr__(self, "waveform", None)
+        super().__post_init__()  # the pulses
+        object.__setattr__(self, "waveform", waveform_array(waveform))
+
+    def for_reference(self) -> Stimulus:
+        """The same stimulus in the reference's own form (a tuple of floats)."""
+        return Stimulus(self.pulses, tuple(self.waveform.tolist()))
+
+
+def waveform_array(values: np.ndarray) -> np.ndarray:
+    """§8.4: a numeric 1-d array as a read-only float64 copy; a NaN or infinity (also
+    an integer beyond the largest double) is an error naming its first index."""
+    with np.errstate(over="ignore"):
+        waveform = np.array(values, dtype=np.float64)
+    bad = ~np.isfinite(waveform)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise InvalidInputError(f"stimulus waveform[{k}] = {float(waveform[k])!r} is not finite")
+    waveform.flags.writeable = False
+    return waveform
 
 
 @dataclasses.dataclass(frozen=True)
@@ -231,6 +263,8 @@ def run_case(case: Case, backend: str = "python") -> Result:
     check_memory(f"{case.n_rows} recorded rows", case.n_rows * ROW_BYTES[backend],
                  "keep fewer rows with a larger record_every")
     if backend == "python":
+        if isinstance(case.stimulus, ArrayStimulus):
+            case = dataclasses.replace(case, stimulus=case.stimulus.for_reference())
         record = run(case)
         table = np.array(record.rows, dtype=np.float64).reshape(-1, len(COLUMNS))
         return Result.from_table(case, table, np.array(record.spikes, dtype=np.float64))

@@ -8,7 +8,9 @@ neurons x steps is allocated unless the caller asks for traces or gives
 per-neuron waveforms.
 
 accuracy="exact" runs every neuron exactly as pyhh.simulate does (bit for bit);
-accuracy="fast" vectorises exp and stays within the spec's float64 tolerance.
+accuracy="fast" vectorises exp and stays within the spec's float64 tolerance;
+accuracy="float32" does the same in float arithmetic (twice the vector lanes)
+and stays within the spec's float32 tolerance.
 Neurons are split across threads (the GIL is released in C), or across any
 concurrent.futures.Executor; the results never depend on how they are split.
 
@@ -47,9 +49,9 @@ from .reference.parameters import (
     parameter_overrides,
 )
 from .reference.run import COLUMNS
-from .reference.stimulus import drive
+from .reference.stimulus import Stimulus
 
-ACCURACIES = ("exact", "fast")
+ACCURACIES = ("exact", "fast", "float32")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,8 +240,17 @@ def batch_inputs(
     if stimulus is not None:
         shared = to_stimulus(stimulus, dt, n_steps)
         shared.check_length(n_steps)
-        inputs.drive_shared = np.array([drive(shared, k) for k in range(n_steps)])
+        inputs.drive_shared = drive_array(shared, n_steps)
     return inputs
+
+
+def drive_array(stimulus: Stimulus, steps: int) -> np.ndarray:
+    """§6.2 for every step at once: u_k = w_k (or 0) plus each pulse on at step k, added in
+    listed order, so each u_k is the double reference/stimulus.py's drive(stimulus, k) gives."""
+    u = np.zeros(steps) if stimulus.waveform is None else np.array(stimulus.waveform, dtype=np.float64)
+    for pulse in stimulus.pulses:
+        u[pulse.start:pulse.stop] += pulse.amplitude
+    return u
 
 
 def simulate_batch(
@@ -280,8 +291,9 @@ def simulate_batch(
     Outputs: spike_counts always; spike_capacity > 0 also keeps up to that many
     spike times per neuron (more is an InvalidInputError naming the neuron);
     record_every keeps traces of every r-th step (memory: rows x 9 x n doubles).
-    accuracy: "exact" (bit-identical to pyhh.simulate) or "fast" (vectorised, within
-    the spec's float64 tolerance). threads: threads in this process (default: all
+    accuracy: "exact" (bit-identical to pyhh.simulate), "fast" (vectorised, within
+    the spec's float64 tolerance) or "float32" (vectorised in float, within the
+    float32 tolerance: for large sweeps of spike counts and rates, README "Performance"). threads: threads in this process (default: all
     cores). executor: a concurrent.futures.Executor (a process pool, or a cluster
     client with the same submit/result interface) to run parts of the batch on.
     progress: called as progress(neurons done, n) when each part finishes.

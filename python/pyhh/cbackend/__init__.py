@@ -1,6 +1,6 @@
 """The C kernel: the C port in c/ (generated from the spec) called through cffi.
 
-    build.py    the cffi build script: compiles c/pyhh.c and c/pyhh_fast.c into _hh_c
+    build.py    the cffi build script: compiles c/pyhh.c, c/pyhh_fast.c and c/pyhh_fast32.c into _hh_c
     single.py   one validated Case through hh_run
     batch.py    validated batch inputs through hh_run_batch, on threads or an executor
 

@@ -6,11 +6,16 @@ process (cffi releases the GIL in C) or on any concurrent.futures.Executor,
 and write disjoint slices of the same output arrays, so the results never
 depend on how the neurons are split. Ctrl-C stops a run in this process within
 milliseconds (cancel.py); it cancels an executor's parts not yet started.
+
+The fast kernel runs the widest instruction set the CPU has (AVX-512, AVX2 +
+FMA, or the portable build); the environment variable PYHH_ISA (one of ISAS)
+forces one, in every process that reads it, for tests and benchmarks.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from typing import Any
@@ -25,6 +30,26 @@ from .cancel import interruptible, new_flag
 
 #: Neurons per C call when the work is split: a multiple of the C kernel's HH_BLOCK.
 CHUNK = 1024
+
+#: The fast kernel's instruction sets, indexed by enum hh_isa (c/pyhh.h); "best" picks at run time.
+ISAS = ("best", "portable", "avx2", "avx512")
+
+
+def isa_available(isa: str) -> bool:
+    """True if this build has a fast kernel for `isa` (one of ISAS) and this CPU runs it."""
+    require("the fast kernel")
+    return bool(lib.hh_isa_available(ISAS.index(isa)))
+
+
+def chosen_isa() -> int:
+    """The enum hh_isa that PYHH_ISA names (default "best"); an unknown or unavailable one is an error."""
+    name = os.environ.get("PYHH_ISA", "best")
+    if name not in ISAS:
+        raise InvalidInputError(f"PYHH_ISA = {name!r} is not one of {', '.join(ISAS)}")
+    if not isa_available(name):
+        raise InvalidInputError(f"PYHH_ISA = {name!r}: this build or this CPU has no {name} kernel")
+    return ISAS.index(name)
+
 
 #: progress(neurons done, n), called as parts finish.
 Progress = Callable[[int, int], None]
@@ -116,8 +141,8 @@ def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None]
     if outputs["traces"] is not None:
         out.traces = ffi.from_buffer("double[]", outputs["traces"], require_writable=True)
         out.rows_capacity = outputs["traces"].shape[0]
-    accuracy = lib.HH_FAST if inputs.accuracy == "fast" else lib.HH_EXACT
-    status = lib.hh_run_batch(b, out, first, count, accuracy)
+    accuracy = {"exact": lib.HH_EXACT, "fast": lib.HH_FAST, "float32": lib.HH_FLOAT32}[inputs.accuracy]
+    status = lib.hh_run_batch_isa(b, out, first, count, accuracy, chosen_isa())
     if status == lib.HH_CANCELLED:
         raise KeyboardInterrupt(ffi.string(out.message).decode())
     if status != lib.HH_OK:

@@ -1,7 +1,7 @@
 """cffi build script (API, out-of-line mode) for the C kernel in c/.
 
-setup.py names it in cffi_modules, so `pip install .` compiles c/pyhh.c and
-c/pyhh_fast.c into the extension module pyhh.cbackend._hh_c. The declarations come from c/pyhh.h itself
+setup.py names it in cffi_modules, so `pip install .` compiles c/pyhh.c,
+c/pyhh_fast.c and c/pyhh_fast32.c into the extension module pyhh.cbackend._hh_c. The declarations come from c/pyhh.h itself
 (the part between its cffi-begin and cffi-end markers), never retyped here.
 """
 
@@ -32,7 +32,7 @@ ffibuilder.set_source(
     "pyhh.cbackend._hh_c",
     '#include "pyhh.h"',
     # setuptools wants paths relative to setup.py's folder, the working directory of a build.
-    sources=[os.path.relpath(C_DIR / name) for name in ("pyhh.c", "pyhh_fast.c")],
+    sources=[os.path.relpath(C_DIR / name) for name in ("pyhh.c", "pyhh_fast.c", "pyhh_fast32.c")],
     include_dirs=[os.path.relpath(C_DIR)],
     extra_compile_args=COMPILE_ARGS,
     libraries=["m"],
