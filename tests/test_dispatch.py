@@ -42,6 +42,7 @@ def test_the_portable_kernel_is_always_there_and_an_unknown_isa_is_refused(monke
 ADMITTED = {"fast": ("exact", "float64"), "float32": ("exact", "float64", "float32")}
 
 
+@pytest.mark.filterwarnings("ignore::pyhh.StimulusWarning")  # the golden case pulse_after_end, on purpose
 @pytest.mark.parametrize("accuracy", ["fast", "float32"])
 @pytest.mark.parametrize("isa", RUNNABLE)
 def test_each_instruction_set_is_within_its_level_of_golden(isa, accuracy, monkeypatch):

@@ -85,6 +85,7 @@ def test_python_and_c_agree_bit_for_bit(case):
     assert same(outcome(lambda: pyhh.run_case(case, "python")), outcome(lambda: pyhh.run_case(case, "c")))
 
 
+@pytest.mark.filterwarnings("ignore::pyhh.StimulusWarning")  # random pulses run past the end, on purpose
 @given(cases(max_steps=150))
 def test_the_exact_batch_agrees_with_the_single_neuron_kernel(case):
     single = outcome(lambda: pyhh.run_case(case, "c"))

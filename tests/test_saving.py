@@ -97,6 +97,9 @@ def test_warnings_for_the_neuron_habit_pulses_past_the_end_and_unphysiological_v
         pyhh.simulate_batch(current=0.0, V0=[0.0, -64.0], duration=1.0)
     with pytest.warns(pyhh.StimulusWarning, match="runs to 8 ms, past the end of the run at 5 ms"):
         pyhh.simulate(pyhh.Pulse(1.0, 8.0, 10.0), duration=5.0)
+    with pytest.warns(pyhh.StimulusWarning, match="runs to 8 ms, past the end of the run at 5 ms") as caught:
+        pyhh.simulate_batch(n=2, stimulus=pyhh.Pulse(1.0, 8.0, 10.0), duration=5.0)
+    assert caught[0].filename == __file__  # the warning points at the caller's line
     # -60 uA/cm^2 drives V towards E_L + I / g_L, far below -150 mV absolute
     with pytest.warns(pyhh.StimulusWarning, match="beyond any physiological range"):
         pyhh.simulate(-60.0, duration=20.0)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .api import StimulusLike, steps_for, to_stimulus
-from .cautions import REST_HABIT_MARGIN, warn_rest_habit
+from .cautions import REST_HABIT_MARGIN, warn_past_end, warn_rest_habit
 from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -240,6 +240,7 @@ def batch_inputs(
     if stimulus is not None:
         shared = to_stimulus(stimulus, dt, n_steps)
         shared.check_length(n_steps)
+        warn_past_end(shared.pulses, n_steps, dt, stacklevel=4)  # warn_past_end < batch_inputs < simulate_batch
         inputs.drive_shared = drive_array(shared, n_steps)
     return inputs
 
