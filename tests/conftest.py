@@ -37,6 +37,19 @@ def require_node() -> None:
         pytest.skip("node is not installed")
 
 
+def python_reader(path, backend: str = "python") -> tuple[int, str, str]:
+    """`pyhh trace PATH` in this process: its exit status, standard output and standard error."""
+    import contextlib
+    import io
+
+    from pyhh.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["trace", "--backend", backend, str(path)])
+    return status, out.getvalue(), err.getvalue()
+
+
 #: Every golden case, by name (golden/cases/NAME.json, golden/traces/NAME.csv).
 CASE_NAMES = sorted(p.stem for p in (GOLDEN / "cases").glob("*.json"))
 

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import NODE, ROOT, require_node
+from conftest import NODE, ROOT, python_reader, require_node
 from pyhh.cli import main
 from pyhh.conformance.grading import compare
 from pyhh.conformance.trace import parse_trace
@@ -36,17 +36,11 @@ def test_the_corpus_is_what_its_script_writes():
     assert sorted(p.name for p in (CORPUS / "cases").iterdir()) == sorted(f"{e['name']}.json" for e in CASES)
 
 
-def python_reader(path, backend: str, capsys) -> tuple[int, str, str]:
-    status = main(["trace", "--backend", backend, str(path)])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
 @pytest.mark.parametrize("entry", CASES, ids=[e["name"] for e in CASES])
-def test_both_readers_agree_on_every_hostile_case_file(entry, c_programs, capsys):
+def test_both_readers_agree_on_every_hostile_case_file(entry, c_programs):
     path = CORPUS / entry["file"]
     expected = STATUS[entry["expect"]]
-    outcomes = {backend: python_reader(path, backend, capsys) for backend in ("python", "c")}
+    outcomes = {backend: python_reader(path, backend) for backend in ("python", "c")}
     require_node()
     commands = {program: [c_programs / program] for program in ("hh_trace", "hh_trace_asan")}
     commands["node"] = [NODE, ROOT / "js" / "hh_trace.mjs"]

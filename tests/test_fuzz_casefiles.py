@@ -12,18 +12,14 @@ equal to Python's; JavaScript's at the float64 level, V8's exp not being glibc's
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
 import subprocess
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import NODE, ROOT, require_node
-from pyhh.cli import main
+from conftest import NODE, ROOT, python_reader, require_node
 from pyhh.conformance.grading import compare
 from pyhh.conformance.trace import parse_trace
 from pyhh.reference.parameters import PARAMETER_TABLE
@@ -152,13 +148,6 @@ def case_files(draw) -> bytes:
 
 
 # ---- The two readers -------------------------------------------------------------
-
-def python_reader(path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(["trace", "--backend", "python", str(path)])
-    return status, out.getvalue(), err.getvalue()
-
 
 @pytest.fixture(scope="module")
 def ports(c_programs) -> dict[str, list]:
