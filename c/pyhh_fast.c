@@ -399,156 +399,193 @@ HH_INLINE void set_state(block_state *s, int64_t j, hh_state y)
     s->n[j] = y.n;
 }
 
+/* The neuron loop's cheap test of §8.3: a state is finite if the sum of its
+   values is. The sum is not finite if one value is not, and, rarely, when it
+   overflows: handle_events then checks each value, and finds them finite. */
+HH_INLINE int surely_finite(hh_state y)
+{
+    return isfinite((y.V + y.m) + (y.h + y.n));
+}
+
 /* One euler step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see euler_block).
-   Returns whether any neuron crossed the threshold or left the finite range. */
+   Flags each neuron that may have crossed the threshold or left the finite
+   range, and returns whether any did. The flags are 32-bit in both
+   precisions: in double, GCC then takes two vectors of neurons per iteration,
+   whose exp chains overlap (19 % faster on AVX-512 than 64-bit flags). */
 HH_INLINE int euler_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
                             const double *restrict phi, const block_state *restrict z, block_state *restrict next,
-                            double dt, double threshold, int clamp)
+                            double dt, double threshold, int clamp, int32_t *restrict flagged)
 {
     int64_t j;
-    int events = 0;
+    int32_t events = 0;
     for (j = 0; j < size; j++) {
         hh_params p = params_of(q, j);
         hh_state z_j = state_of(z, j);
         hh_state next_j = euler_step(z_j, u[j], &p, phi[j], dt, clamp);
         set_state(next, j, next_j);
-        events |= !is_finite_state(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        flagged[j] = !surely_finite(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        events |= flagged[j];
     }
-    return events;
+    return events != 0;
 }
 
 HH_INLINE int euler_block(const block_params *q, int64_t size, const double *u, const double *phi,
-                          const block_state *z, block_state *next, double dt, double threshold, int clamp)
+                          const block_state *z, block_state *next, double dt, double threshold, int clamp,
+                          int32_t *flagged)
 {
     if (clamp)
-        return euler_neurons(q, size, u, phi, z, next, dt, threshold, 1);
-    return euler_neurons(q, size, u, phi, z, next, dt, threshold, 0);
+        return euler_neurons(q, size, u, phi, z, next, dt, threshold, 1, flagged);
+    return euler_neurons(q, size, u, phi, z, next, dt, threshold, 0, flagged);
 }
 
 /* One exp_euler step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see exp_euler_block).
-   Returns whether any neuron crossed the threshold or left the finite range. */
+   Flags each neuron that may have crossed the threshold or left the finite
+   range, and returns whether any did. The flags are 32-bit in both
+   precisions: in double, GCC then takes two vectors of neurons per iteration,
+   whose exp chains overlap (19 % faster on AVX-512 than 64-bit flags). */
 HH_INLINE int exp_euler_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
                                 const double *restrict phi, const block_state *restrict z, block_state *restrict next,
-                                double dt, double threshold, int clamp)
+                                double dt, double threshold, int clamp, int32_t *restrict flagged)
 {
     int64_t j;
-    int events = 0;
+    int32_t events = 0;
     for (j = 0; j < size; j++) {
         hh_params p = params_of(q, j);
         hh_state z_j = state_of(z, j);
         hh_state next_j = exp_euler_step(z_j, u[j], &p, phi[j], dt, clamp);
         set_state(next, j, next_j);
-        events |= !is_finite_state(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        flagged[j] = !surely_finite(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        events |= flagged[j];
     }
-    return events;
+    return events != 0;
 }
 
 HH_INLINE int exp_euler_block(const block_params *q, int64_t size, const double *u, const double *phi,
-                              const block_state *z, block_state *next, double dt, double threshold, int clamp)
+                              const block_state *z, block_state *next, double dt, double threshold, int clamp,
+                              int32_t *flagged)
 {
     if (clamp)
-        return exp_euler_neurons(q, size, u, phi, z, next, dt, threshold, 1);
-    return exp_euler_neurons(q, size, u, phi, z, next, dt, threshold, 0);
+        return exp_euler_neurons(q, size, u, phi, z, next, dt, threshold, 1, flagged);
+    return exp_euler_neurons(q, size, u, phi, z, next, dt, threshold, 0, flagged);
 }
 
 /* One rk4 step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see rk4_block).
-   Returns whether any neuron crossed the threshold or left the finite range. */
+   Flags each neuron that may have crossed the threshold or left the finite
+   range, and returns whether any did. The flags are 32-bit in both
+   precisions: in double, GCC then takes two vectors of neurons per iteration,
+   whose exp chains overlap (19 % faster on AVX-512 than 64-bit flags). */
 HH_INLINE int rk4_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
                           const double *restrict phi, const block_state *restrict z, block_state *restrict next,
-                          double dt, double threshold, int clamp)
+                          double dt, double threshold, int clamp, int32_t *restrict flagged)
 {
     int64_t j;
-    int events = 0;
+    int32_t events = 0;
     for (j = 0; j < size; j++) {
         hh_params p = params_of(q, j);
         hh_state z_j = state_of(z, j);
         hh_state next_j = rk4_step(z_j, u[j], &p, phi[j], dt, clamp);
         set_state(next, j, next_j);
-        events |= !is_finite_state(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        flagged[j] = !surely_finite(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        events |= flagged[j];
     }
-    return events;
+    return events != 0;
 }
 
 HH_INLINE int rk4_block(const block_params *q, int64_t size, const double *u, const double *phi,
-                        const block_state *z, block_state *next, double dt, double threshold, int clamp)
+                        const block_state *z, block_state *next, double dt, double threshold, int clamp,
+                        int32_t *flagged)
 {
     if (clamp)
-        return rk4_neurons(q, size, u, phi, z, next, dt, threshold, 1);
-    return rk4_neurons(q, size, u, phi, z, next, dt, threshold, 0);
+        return rk4_neurons(q, size, u, phi, z, next, dt, threshold, 1, flagged);
+    return rk4_neurons(q, size, u, phi, z, next, dt, threshold, 0, flagged);
 }
 
 /* One staggered_cn step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see staggered_cn_block).
-   Returns whether any neuron crossed the threshold or left the finite range. */
+   Flags each neuron that may have crossed the threshold or left the finite
+   range, and returns whether any did. The flags are 32-bit in both
+   precisions: in double, GCC then takes two vectors of neurons per iteration,
+   whose exp chains overlap (19 % faster on AVX-512 than 64-bit flags). */
 HH_INLINE int staggered_cn_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
                                    const double *restrict phi, const block_state *restrict z, block_state *restrict next,
-                                   double dt, double threshold, int clamp)
+                                   double dt, double threshold, int clamp, int32_t *restrict flagged)
 {
     int64_t j;
-    int events = 0;
+    int32_t events = 0;
     for (j = 0; j < size; j++) {
         hh_params p = params_of(q, j);
         hh_state z_j = state_of(z, j);
         hh_state next_j = staggered_cn_step(z_j, u[j], &p, phi[j], dt, clamp);
         set_state(next, j, next_j);
-        events |= !is_finite_state(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        flagged[j] = !surely_finite(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        events |= flagged[j];
     }
-    return events;
+    return events != 0;
 }
 
 HH_INLINE int staggered_cn_block(const block_params *q, int64_t size, const double *u, const double *phi,
-                                 const block_state *z, block_state *next, double dt, double threshold, int clamp)
+                                 const block_state *z, block_state *next, double dt, double threshold, int clamp,
+                                 int32_t *flagged)
 {
     if (clamp)
-        return staggered_cn_neurons(q, size, u, phi, z, next, dt, threshold, 1);
-    return staggered_cn_neurons(q, size, u, phi, z, next, dt, threshold, 0);
+        return staggered_cn_neurons(q, size, u, phi, z, next, dt, threshold, 1, flagged);
+    return staggered_cn_neurons(q, size, u, phi, z, next, dt, threshold, 0, flagged);
 }
 
 /* One staggered_exp step for each neuron of a block: the loop the compiler
    vectorises. clamp is a constant after inlining (see staggered_exp_block).
-   Returns whether any neuron crossed the threshold or left the finite range. */
+   Flags each neuron that may have crossed the threshold or left the finite
+   range, and returns whether any did. The flags are 32-bit in both
+   precisions: in double, GCC then takes two vectors of neurons per iteration,
+   whose exp chains overlap (19 % faster on AVX-512 than 64-bit flags). */
 HH_INLINE int staggered_exp_neurons(const block_params *restrict q, int64_t size, const double *restrict u,
                                     const double *restrict phi, const block_state *restrict z, block_state *restrict next,
-                                    double dt, double threshold, int clamp)
+                                    double dt, double threshold, int clamp, int32_t *restrict flagged)
 {
     int64_t j;
-    int events = 0;
+    int32_t events = 0;
     for (j = 0; j < size; j++) {
         hh_params p = params_of(q, j);
         hh_state z_j = state_of(z, j);
         hh_state next_j = staggered_exp_step(z_j, u[j], &p, phi[j], dt, clamp);
         set_state(next, j, next_j);
-        events |= !is_finite_state(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        flagged[j] = !surely_finite(next_j) | (z_j.V < threshold && threshold <= next_j.V);
+        events |= flagged[j];
     }
-    return events;
+    return events != 0;
 }
 
 HH_INLINE int staggered_exp_block(const block_params *q, int64_t size, const double *u, const double *phi,
-                                  const block_state *z, block_state *next, double dt, double threshold, int clamp)
+                                  const block_state *z, block_state *next, double dt, double threshold, int clamp,
+                                  int32_t *flagged)
 {
     if (clamp)
-        return staggered_exp_neurons(q, size, u, phi, z, next, dt, threshold, 1);
-    return staggered_exp_neurons(q, size, u, phi, z, next, dt, threshold, 0);
+        return staggered_exp_neurons(q, size, u, phi, z, next, dt, threshold, 1, flagged);
+    return staggered_exp_neurons(q, size, u, phi, z, next, dt, threshold, 0, flagged);
 }
 
 /* The rare events of step k, neuron by neuron: a state that left the finite
    range stops its neuron (it keeps its last finite state); a crossing is a
-   spike, located between the states at t_k and t_(k+1) (§8.1, §9). */
+   spike, located between the states at t_k and t_(k+1) (§8.1, §9). Only the
+   neurons that the neuron loop flagged, and those already stopped, can have
+   one. */
 static void handle_events(const hh_batch *b, hh_batch_output *out, const block_params *q, int64_t first,
                           int64_t size, int64_t k, const double *u, const block_state *before,
-                          const block_state *z, block_state *next)
+                          const block_state *z, block_state *next, const int32_t *flagged)
 {
     int staggered = HH_IS_STAGGERED(b->method);
     double threshold = (double)b->spike_threshold; /* as the neuron loop compares */
     int64_t i, j;
     double t;
     for (j = 0; j < size; j++) {
-        hh_state y_next = state_at(state_of(next, j), state_of(z, j), staggered);
-        hh_state y;
+        hh_state y_next, y;
         hh_params p;
+        if (!flagged[j] && out->fail_steps[first + j] < 0)
+            continue;
+        y_next = state_at(state_of(next, j), state_of(z, j), staggered);
         i = first + j;
         if (out->fail_steps[i] < 0 && !is_finite_state(y_next))
             out->fail_steps[i] = k + 1;
@@ -595,6 +632,7 @@ HH_INLINE int run_block(const hh_batch *b, hh_batch_output *out, int64_t first, 
     block_state *before = &states[0], *z = &states[1], *next = &states[2], *swap;
     block_params q;
     double phi[HH_BLOCK], u[HH_BLOCK];
+    int32_t flagged[HH_BLOCK];
     double dt = (double)b->dt, threshold = (double)b->spike_threshold;
     int clamp = b->mode == HH_CLAMP;
     int events = 0;
@@ -631,25 +669,25 @@ HH_INLINE int run_block(const hh_batch *b, hh_batch_output *out, int64_t first, 
             record_block(b, out, &q, first, size, k, u, before, z);
         switch (b->method) {
         case HH_EULER:
-            events = euler_block(&q, size, u, phi, z, next, dt, threshold, clamp);
+            events = euler_block(&q, size, u, phi, z, next, dt, threshold, clamp, flagged);
             break;
         case HH_EXP_EULER:
-            events = exp_euler_block(&q, size, u, phi, z, next, dt, threshold, clamp);
+            events = exp_euler_block(&q, size, u, phi, z, next, dt, threshold, clamp, flagged);
             break;
         case HH_RK4:
-            events = rk4_block(&q, size, u, phi, z, next, dt, threshold, clamp);
+            events = rk4_block(&q, size, u, phi, z, next, dt, threshold, clamp, flagged);
             break;
         case HH_STAGGERED_CN:
-            events = staggered_cn_block(&q, size, u, phi, z, next, dt, threshold, clamp);
+            events = staggered_cn_block(&q, size, u, phi, z, next, dt, threshold, clamp, flagged);
             break;
         case HH_STAGGERED_EXP:
-            events = staggered_exp_block(&q, size, u, phi, z, next, dt, threshold, clamp);
+            events = staggered_exp_block(&q, size, u, phi, z, next, dt, threshold, clamp, flagged);
             break;
         default:
             return HH_ERROR_INVALID;
         }
         if (events)
-            handle_events(b, out, &q, first, size, k, u, before, z, next);
+            handle_events(b, out, &q, first, size, k, u, before, z, next, flagged);
         swap = before;
         before = z;
         z = next;

@@ -203,6 +203,13 @@ def left_to_right(operator: str, terms: list[str]) -> str:
     return expression
 
 
+def pairwise_sum(terms: list[str]) -> str:
+    """terms summed in pairs, (a + b) + (c + d), so that the additions do not wait on each other."""
+    while len(terms) > 1:
+        terms = [f"({terms[i]} + {terms[i + 1]})" if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
+    return terms[0][1:-1] if terms[0].startswith("(") else terms[0]
+
+
 def channels(model: dict) -> list[dict[str, str]]:
     """§5.1-5.2: each channel's conductance product (left to right) and reversal potential."""
     return [
@@ -273,6 +280,7 @@ def context(model: dict, precision: str = "double") -> dict:
         "state_list": ", ".join(state),
         "derivative_list": ", ".join(f"d{x}/dt" for x in state),
         "finite_state": " && ".join(f"isfinite(y.{x})" for x in state),
+        "state_sum": pairwise_sum([f"y.{x}" for x in state]),
         "channels": chans,
         "G_total": left_to_right("+", [f"G.{ch['G']}" for ch in chans]),
         "dV_numerator": left_to_right("-", ["I_stim", *(f"I.{ch['I']}" for ch in chans)]),
