@@ -13,7 +13,9 @@ strict IEEE, every column recorded; bench/plain_w2.c, compiled here with
 -O3 -march=native -ffast-math and OpenMP on every core); writes the same as
 JSON (build/bench.json) for tracking. The machine is shared and noisy: each time is
 the median of several runs, and the ratios, measured in the same run, are
-what count. Slow implementations run on a subset of W2 and are extrapolated;
+what count. The four ratios of issue 15 are measured in paired rounds (the
+two sides one after the other, the median of the rounds' ratios), so that a
+change in the machine's load between the table's rows does not move them. Slow implementations run on a subset of W2 and are extrapolated;
 the table says so.
 """
 
@@ -42,6 +44,8 @@ W1_STEPS = 100_000
 W2_N, W2_STEPS = 10_000, 10_000
 W2_CURRENTS = 20.0 * np.arange(W2_N) / (W2_N - 1)
 CORES = os.cpu_count() or 1
+#: Rounds of the paired measurements of issue 15's W2 ratios (W1's, 20 times shorter, take 15).
+PAIRED_ROUNDS = 7
 HERE = Path(__file__).resolve().parent
 
 #: The plain C loops: source, compiler flags, and the environment they run in.
@@ -51,18 +55,40 @@ PLAIN = {
 }
 
 
-def plain_loop(workload: str, folder: Path, repeats: int) -> tuple[float, str] | None:
-    """Compile and run the plain C loop of a workload: its median seconds and its other output, or None."""
-    source, flags, env = PLAIN[workload]
+def build_plain(workload: str, folder: Path) -> Path | None:
+    """Compile the plain C loop of a workload into folder: the program, or None if it does not build."""
+    source, flags, _ = PLAIN[workload]
     program = folder / source[:-2]
     cc = os.environ.get("CC", "cc")
     built = subprocess.run([cc, *flags, str(HERE / source), "-o", str(program), "-lm"], capture_output=True, text=True)
     if built.returncode != 0:
         print(f"could not build bench/{source} ({cc} {' '.join(flags)}): {built.stderr.strip()[:200]}", file=sys.stderr)
         return None
+    return program
+
+
+def run_plain(workload: str, program: Path, repeats: int) -> tuple[float, str]:
+    """Run a plain C loop: the median seconds it measured itself over `repeats` runs, and its other output."""
+    env = PLAIN[workload][2]
     done = subprocess.run([str(program), str(repeats)], capture_output=True, text=True, env=os.environ | env, check=True)
     seconds, *rest = done.stdout.split()
     return float(seconds), " ".join(rest)
+
+
+def paired_ratio(first, second, rounds: int = PAIRED_ROUNDS) -> tuple[float, list[float]]:
+    """first's time over second's, run one after the other in each round (in turn first or second
+    first), so that a change in the machine's load hits both alike: the median of the rounds'
+    ratios, and each round's. first and second return seconds."""
+    ratios = []
+    for k in range(rounds):
+        if k % 2 == 0:
+            a = first()
+            b = second()
+        else:
+            b = second()
+            a = first()
+        ratios.append(a / b)
+    return statistics.median(ratios), ratios
 
 
 def vector_extensions() -> str:
@@ -162,9 +188,16 @@ def main() -> int:
     t, _ = timed(lambda: pyhh.simulate(array, dt=DT, method="euler", backend="c"), 15)
     add("W1", "C scalar, stimulus a numpy array", t, W1_STEPS)
     folder = Path(tempfile.mkdtemp(prefix="pyhh-bench-"))
-    plain = plain_loop("W1", folder, 15)
+    program = build_plain("W1", folder)
+    plain = run_plain("W1", program, 15) if program is not None else None
+    paired = {"W1 numpy array / Pulse (target <= 1.2)": paired_ratio(
+        lambda: seconds_of(lambda: pyhh.simulate(array, dt=DT, method="euler", backend="c")),
+        lambda: seconds_of(lambda: pyhh.simulate(pulse, **w1, backend="c")), rounds=15)}
     if plain is not None:
         add("W1", "plain C loop, strict, all columns", plain[0], W1_STEPS, "bench/plain_w1.c")
+        paired["W1 C scalar / plain strict C loop, all columns (target <= 1.5)"] = paired_ratio(
+            lambda: seconds_of(lambda: pyhh.simulate(pulse, **w1, backend="c")),
+            lambda: run_plain("W1", program, 1)[0], rounds=15)
     for accuracy in ("exact", "fast"):
         t, _ = timed(lambda: pyhh.simulate_batch(current=10.0, n=1, **w1, record_every=1, accuracy=accuracy), 15)
         add("W1", f"C batch {accuracy}", t, W1_STEPS)
@@ -201,9 +234,13 @@ def main() -> int:
         finally:
             del os.environ["PYHH_ISA"]
         add("W2", f"C batch fast, {CORES} threads, {isa}", t, work, "PYHH_ISA")
-    plain = plain_loop("W2", folder, 3)
-    if plain is not None:
-        add("W2", f"plain C loop, native, {CORES} threads", plain[0], work, "bench/plain_w2.c")
+    program = build_plain("W2", folder)
+    if program is not None:
+        add("W2", f"plain C loop, native, {CORES} threads", run_plain("W2", program, 3)[0], work, "bench/plain_w2.c")
+        paired["W2 fast, all cores / plain C loop native (target <= 1.0)"] = paired_ratio(
+            lambda: w2_seconds("fast", CORES), lambda: run_plain("W2", program, 1)[0])
+    paired["W2 fast / float32, all cores (target >= 1.7)"] = paired_ratio(
+        lambda: w2_seconds("fast", CORES), lambda: w2_seconds("float32", CORES))
 
     # A long run: 10^7 steps, one row in 10,000 kept.
     long_run = lambda: pyhh.simulate(10.0, dt=DT, steps=10_000_000, method="euler", record_every=10_000,  # noqa: E731
@@ -241,18 +278,36 @@ def main() -> int:
           f"numpy baseline differs for {int(np.count_nonzero(numpy_counts != counts['exact']))} neurons "
           f"(its own operation order); float32 differs for {float32_differ}")
     ratios = issue_ratios(rows)
+    # The ratios come from the paired rounds, not from the table's rows, which ran up to minutes apart.
+    ratios |= {name: median for name, (median, _) in paired.items()}
     for name, value in ratios.items():
-        print(f"{name}: {value:.2f}")
+        rounds = paired[name][1] if name in paired else []
+        detail = f" (median of {len(rounds)} paired rounds: {', '.join(f'{r:.2f}' for r in rounds)})" if rounds else ""
+        print(f"{name}: {value:.2f}{detail}")
     out = Path(__file__).resolve().parents[1] / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": platform.machine(), "cores": CORES,
         "python": platform.python_version(), "numpy": np.__version__, "pyhh": pyhh.__version__,
         "cpu": vector_extensions(), "empty_call_seconds": call, "peak_resident_bytes": maxrss,
-        "fast_counts_equal_exact": same, "float32_counts_differing": float32_differ, "ratios": ratios, "results": rows,
+        "fast_counts_equal_exact": same, "float32_counts_differing": float32_differ, "ratios": ratios,
+        "paired_rounds": {name: rounds for name, (_, rounds) in paired.items()}, "results": rows,
     }, indent=1) + "\n")
     print(f"wrote {out}")
     return 0
+
+
+def seconds_of(fn) -> float:
+    """Wall time of one call."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def w2_seconds(accuracy: str, threads: int) -> float:
+    """Wall time of one W2 batch run."""
+    return seconds_of(lambda: pyhh.simulate_batch(current=W2_CURRENTS, dt=DT, steps=W2_STEPS, method="euler",
+                                                  accuracy=accuracy, threads=threads))
 
 
 def issue_ratios(rows: list[dict]) -> dict[str, float]:

@@ -713,8 +713,10 @@ static hh_params batch_params(const hh_batch *b, int64_t i)
     return p;
 }
 
-/* §8.4 for a batch: the shared settings, then every neuron's values. */
-int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
+/* §8.4 for neurons first .. first + count - 1 of a batch: the shared settings,
+   the arrays, then those neurons' values and drives (a neuron's name is
+   formatted only for the message of a bad one). */
+static int check_batch_neurons(const hh_batch *b, int64_t first, int64_t count, char *message, size_t message_size)
 {
     int64_t i, k, n_drives;
     int status;
@@ -729,6 +731,9 @@ int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
         return status;
     if (b->n < 1)
         return fail(HH_ERROR_INVALID, message, message_size, "n = %lld must be at least 1", (long long)b->n);
+    if (first < 0 || count < 0 || first > b->n - count)
+        return fail(HH_ERROR_INVALID, message, message_size, "neurons %lld .. %lld are not in 0 .. %lld",
+                    (long long)first, (long long)(first + count - 1), (long long)(b->n - 1));
     if (b->C_m == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "the C_m array is NULL");
     if (b->g_Na == NULL)
@@ -750,12 +755,12 @@ int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
     n_drives = (b->drive_per_neuron != NULL) + (b->drive_shared != NULL) + (b->drive_rows != NULL);
     if (n_drives > 1)
         return fail(HH_ERROR_INVALID, message, message_size, "give at most one drive form, not %lld", (long long)n_drives);
-    for (i = 0; i < b->n; i++) {
+    for (i = first; i < first + count; i++) {
         hh_params p = batch_params(b, i);
-        snprintf(neuron, sizeof neuron, "[%lld]", (long long)i);
-        status = check_values(&p, b->temperature[i], b->V0[i], neuron, message, message_size);
-        if (status != HH_OK)
-            return status;
+        if (check_values(&p, b->temperature[i], b->V0[i], "", NULL, 0) != HH_OK) {
+            snprintf(neuron, sizeof neuron, "[%lld]", (long long)i);
+            return check_values(&p, b->temperature[i], b->V0[i], neuron, message, message_size);
+        }
         if (b->drive_per_neuron != NULL && !isfinite(b->drive_per_neuron[i]))
             return fail(HH_ERROR_INVALID, message, message_size, "drive_per_neuron[%lld] must be finite, got %g",
                         (long long)i, b->drive_per_neuron[i]);
@@ -764,11 +769,17 @@ int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
         if (!isfinite(b->drive_shared[k]))
             return fail(HH_ERROR_INVALID, message, message_size, "drive_shared[%lld] must be finite, got %g",
                         (long long)k, b->drive_shared[k]);
-    for (k = 0; b->drive_rows != NULL && k < b->n * b->steps; k++)
+    for (k = first * b->steps; b->drive_rows != NULL && k < (first + count) * b->steps; k++)
         if (!isfinite(b->drive_rows[k]))
             return fail(HH_ERROR_INVALID, message, message_size, "drive_rows[%lld] must be finite, got %g",
                         (long long)k, b->drive_rows[k]);
     return HH_OK;
+}
+
+/* §8.4 for a batch: the shared settings, then every neuron's values. */
+int hh_check_batch(const hh_batch *b, char *message, size_t message_size)
+{
+    return check_batch_neurons(b, 0, b != NULL ? b->n : 0, message, message_size);
 }
 
 /* The output arrays a batch run needs. */
@@ -877,14 +888,11 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
     int64_t start;
     if (out == NULL)
         return HH_ERROR_NULL;
-    status = hh_check_batch(b, out->message, sizeof out->message);
+    status = check_batch_neurons(b, first, count, out->message, sizeof out->message);
     if (status == HH_OK)
         status = check_batch_output(b, out);
     if (status != HH_OK)
         return status;
-    if (first < 0 || count < 0 || first > b->n - count)
-        return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "neurons %lld .. %lld are not in 0 .. %lld",
-                    (long long)first, (long long)(first + count - 1), (long long)(b->n - 1));
     if (accuracy != HH_EXACT && accuracy != HH_FAST && accuracy != HH_FLOAT32)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "unknown accuracy %d", accuracy);
     if (!hh_isa_available(isa))

@@ -197,7 +197,8 @@ typedef struct {
 int hh_check_batch(const hh_batch *b, char *message, size_t message_size);
 
 /* Run neurons first .. first + count - 1 of a batch (all of them: 0, n).
-   Returns HH_OK (even if some neurons failed: see fail_steps), an error
+   Checks the shared settings and the chosen neurons (as hh_check_batch does
+   for all). Returns HH_OK (even if some neurons failed: see fail_steps), an error
    before any step, or HH_CANCELLED when *out->cancel was set (the outputs
    are then incomplete). Writes only the chosen neurons' entries of the output
    arrays, so threads may run disjoint ranges at once. */
