@@ -592,10 +592,10 @@ static void handle_events(const hh_batch *b, hh_batch_output *out, const block_p
     for (j = 0; j < size; j++) {
         hh_state y_next, y;
         hh_params32 p;
-        if (!flagged[j] && out->fail_steps[first + j] < 0)
+        i = first + j;
+        if (!flagged[j] && out->fail_steps[i] < 0)
             continue;
         y_next = state_at(state_of(next, j), state_of(z, j), staggered);
-        i = first + j;
         if (out->fail_steps[i] < 0 && !is_finite_state(y_next))
             out->fail_steps[i] = k + 1;
         if (out->fail_steps[i] >= 0) {

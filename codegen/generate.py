@@ -205,9 +205,9 @@ def left_to_right(operator: str, terms: list[str]) -> str:
 
 def pairwise_sum(terms: list[str]) -> str:
     """terms summed in pairs, (a + b) + (c + d), so that the additions do not wait on each other."""
-    while len(terms) > 1:
-        terms = [f"({terms[i]} + {terms[i + 1]})" if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
-    return terms[0][1:-1] if terms[0].startswith("(") else terms[0]
+    while len(terms) > 2:
+        terms = [f"({' + '.join(terms[i:i + 2])})" if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
+    return " + ".join(terms)
 
 
 def channels(model: dict) -> list[dict[str, str]]:

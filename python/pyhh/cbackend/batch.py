@@ -1,8 +1,9 @@
 """Validated batch inputs through hh_run_batch (c/pyhh.c, c/pyhh_fast.c): the
 C side of pyhh.simulate_batch.
 
-The neurons are split into parts of CHUNK; the parts run on threads of this
-process (cffi releases the GIL in C) or on any concurrent.futures.Executor,
+The neurons are split into parts of CHUNK (of THREAD_CHUNK on threads); the
+parts run on threads of this process (cffi releases the GIL in C) or on any
+concurrent.futures.Executor,
 and write disjoint slices of the same output arrays, so the results never
 depend on how the neurons are split. Ctrl-C stops a run in this process within
 milliseconds (cancel.py); it cancels an executor's parts not yet started.
