@@ -11,6 +11,8 @@ CC       ?= cc
 BUILD    := build/c
 # Strict IEEE arithmetic: the C port must equal the Python reference bit for bit.
 CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
+C_SOURCES := c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c
+C_HEADERS := c/pyhh.h c/hh_fast_math.h c/hh_exact_math.h c/hh_exp_constants.h
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy neuron bench crossover web clean
@@ -53,7 +55,7 @@ codegen: $(READY)
 # The C library and example program, for C users: build/c/libpyhh.a, build/c/hh_trace.
 c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
 
-$(BUILD)/%.o: c/%.c c/pyhh.h c/hh_fast_math.h | $(BUILD)
+$(BUILD)/%.o: c/%.c $(C_HEADERS) | $(BUILD)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
 $(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o
@@ -64,9 +66,6 @@ $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
 
 # The same, built with AddressSanitizer and UndefinedBehaviorSanitizer (tests/test_c.py runs them).
 sanitize: $(BUILD)/hh_trace_asan $(BUILD)/test_c_api_asan
-
-C_SOURCES := c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c
-C_HEADERS := c/pyhh.h c/hh_fast_math.h
 
 $(BUILD)/hh_trace_asan: c/hh_trace.c $(C_SOURCES) $(C_HEADERS) | $(BUILD)
 	$(CC) $(SANITIZE) -Ic c/hh_trace.c $(C_SOURCES) -lm -o $@
@@ -111,7 +110,7 @@ $(READY): pyproject.toml setup.py
 	touch $@
 
 # The cffi extension, rebuilt whenever the C port changes.
-$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c c/pyhh.h c/hh_fast_math.h python/pyhh/cbackend/build.py
+$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c $(C_HEADERS) python/pyhh/cbackend/build.py
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

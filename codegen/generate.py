@@ -65,6 +65,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: (template, precision) of each generated file: the fast kernel is rendered in double and in float.
 OUTPUTS = {
     ROOT / "c" / "pyhh.h": ("pyhh.h.j2", "double"),
+    ROOT / "c" / "hh_exp_constants.h": ("hh_exp_constants.h.j2", "double"),
     ROOT / "c" / "pyhh.c": ("pyhh.c.j2", "double"),
     ROOT / "c" / "pyhh_fast.c": ("pyhh_fast.c.j2", "double"),
     ROOT / "c" / "pyhh_fast32.c": ("pyhh_fast.c.j2", "float"),
@@ -84,11 +85,12 @@ PRECISIONS = {
 #: The NMODL mechanism's SUFFIX in the committed file; `pyhh export nmodl` replaces it.
 NMODL_SUFFIX = "pyhh"
 
-#: §4.2: the C expression of each rate form, given the reduced voltage x.
+#: §4.2: the C expression of each rate form, given the reduced voltage x and the name of exp
+#: (the spec's own, hh_exp, in the C port; NEURON's exp in the NMODL mechanism).
 FORMS = {
-    "exponential": "{A} * exp({x})",
+    "exponential": "{A} * {exp}({x})",
     "exp_linear": "{A} / exprel({x})",
-    "sigmoid": "{A} / (exp({x}) + 1.0)",
+    "sigmoid": "{A} / ({exp}({x}) + 1.0)",
 }
 
 #: §4.2 in JavaScript (Math.exp, and exprel of js/pyhh.mjs).
@@ -133,13 +135,14 @@ def rate_forms(model: dict) -> list[tuple[str, dict]]:
     return [(f"{which}_{gate}", model["gates"][gate][which]) for gate in model["gates"] for which in ("alpha", "beta")]
 
 
-def rate_functions(model: dict) -> list[dict[str, str]]:
-    """§4.3: name, form and C expression of each of the six rates."""
+def rate_functions(model: dict, exp: str) -> list[dict[str, str]]:
+    """§4.3: name, form and C expression of each of the six rates, with `exp` the name of exp."""
     return [
         {
             "name": name,
             "form": form["form"],
-            "expression": FORMS[form["form"]].format(A=c_double(form["A"]), x=reduced_voltage(form["V_half"], form["s"])),
+            "expression": FORMS[form["form"]].format(A=c_double(form["A"]), x=reduced_voltage(form["V_half"], form["s"]),
+                                                     exp=exp),
         }
         for name, form in rate_forms(model)
     ]
@@ -232,6 +235,43 @@ def range_check(name: str, value: str, low: float, high: float, low_excluded: bo
     }
 
 
+#: §4.1: the C macro of each scalar constant of the model file's [exp] table, and what it is.
+EXP_SCALARS = {
+    "x_over": ("HH_EXP_X_OVER", "§4.1.3-4.1.4: above it, exp and expm1 are +inf."),
+    "x_under": ("HH_EXP_X_UNDER", "§4.1.3: below it, exp is +0."),
+    "expm1_x_min": ("HH_EXPM1_X_MIN", "§4.1.4: below it, expm1 is -1."),
+    "expm1_series_max": ("HH_EXPM1_SERIES_MAX", "§4.1.4: expm1 by its series where |x| is at most this."),
+    "shifter": ("HH_EXP_SHIFTER", "§4.1.1: 1.5 * 2^52: (z + it) - it rounds z to an integer."),
+    "splitter": ("HH_EXP_SPLITTER", "§4.1.1: 2^27 + 1, Veltkamp's splitter."),
+    "inv_ln2_n": ("HH_EXP_INV_LN2_N", "§4.1.2: N / ln 2."),
+    "ln2_n_hi": ("HH_EXP_LN2_N_HI", "§4.1.2: ln 2 / N to 36 bits."),
+    "ln2_n_lo": ("HH_EXP_LN2_N_LO", "§4.1.2: the rest of ln 2 / N."),
+}
+
+
+def exact_constant(value: float, hex_text: str) -> dict[str, str]:
+    """One constant of §4.1 as the model file writes it twice: its decimal and its hexadecimal
+    float, which must be the same double; the C literal is the hexadecimal one (C99)."""
+    if float.fromhex(hex_text) != value:
+        raise ValueError(f"model.toml: {hex_text} is not the double {value!r}")
+    return {"value": "%.17g" % value, "hex": float(value).hex() if value >= 0 else f"({float(value).hex()})",
+            "js": c_double(value)}
+
+
+def exp_context(model: dict) -> dict:
+    """§4.1: the constants of exp and expm1 (the model file's [exp]) as the templates place them."""
+    e = model["exp"]
+    return {
+        "table_size": e["table_size"],
+        "scalars": [{"name": key, "macro": macro, "doc": doc, **exact_constant(e[key]["value"], e[key]["hex"])}
+                    for key, (macro, doc) in EXP_SCALARS.items()],
+        **{name: [exact_constant(v, h) for v, h in zip(e[name], e[name + "_hex"], strict=True)]
+           for name in ("exp_poly", "expm1_poly")},
+        **{name: [exact_constant(v, h)["hex"] for v, h in zip(e[name], e[name + "_hex"], strict=True)]
+           for name in ("table_hi", "table_lo")},
+    }
+
+
 def c_integer(value: int) -> str:
     """An int64_t constant: a power of two as a shift, so that 2^53 reads as 2^53."""
     if value > 0 and value & (value - 1) == 0:
@@ -263,6 +303,9 @@ def context(model: dict, precision: str = "double") -> dict:
         "spec_version": model["spec"]["version"],
         "params": [{"name": n, "default": c_double(p["default"]), "unit": p["unit"], "doc": p["doc"]} for n, p in params.items()],
         "Q10": c_double(t["Q10"]),
+        "ln_Q10_hi": exact_constant(t["ln_Q10_hi"]["value"], t["ln_Q10_hi"]["hex"]),
+        "ln_Q10_lo": exact_constant(t["ln_Q10_lo"]["value"], t["ln_Q10_lo"]["hex"]),
+        "exp": exp_context(model),
         "T_base": c_double(t["T_base"]),
         "temperature_default": c_double(t["default"]),
         "V0_default": c_double(s["V0_default"]),
@@ -270,7 +313,7 @@ def context(model: dict, precision: str = "double") -> dict:
         "spike_threshold_default": c_double(s["spike_threshold_default"]),
         "max_integer": c_integer(s["max_integer"]),
         "V_rest_absolute": c_double(model["convention"]["V_rest_absolute"]),
-        "rates_exact": rate_functions(model),
+        "rates_exact": rate_functions(model, "hh_exp"),
         "rate_names": [name for name, _ in rate_forms(model)],
         "fast_rate_lines": fast_lines,
         "fast_rates": fast_rates,
@@ -303,7 +346,7 @@ def nmodl_context(model: dict) -> dict:
     """What the NMODL template places: the channels' parameters (C_m is NEURON's cm),
     currents and conductance products, and each gate's rate expressions (§4.3)."""
     params = model["parameters"]
-    rates = {r["name"]: r["expression"] for r in rate_functions(model)}
+    rates = {r["name"]: r["expression"] for r in rate_functions(model, "exp")}
     channel_params = [name for ch in model["channels"].values() for name in (ch["g"], ch["E"])]
     nmodl_channels = [
         {"i": f"i_{name}", "E": ch["E"], "product": left_to_right("*", [ch["g"], *ch["gates"]])}

@@ -7,36 +7,32 @@ tests/test_spec_file.py proves each one equals the form given in spec/model.toml
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
+from .exponential import exp, exp_sum, expm1, split
 
-def exp(x: float) -> float:
-    """§4.1: exp as IEEE 754 and C define it, +inf on overflow (math.exp raises)."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def expm1(x: float) -> float:
-    """§4.1: exp(x) - 1 without cancellation near 0, +inf on overflow."""
-    try:
-        return math.expm1(x)
-    except OverflowError:
-        return math.inf
+#: §3.2: Q10, T_base, and ln(Q10) = LN_Q10_HI + LN_Q10_LO (hi to 26 bits).
+Q10 = 3.0
+T_BASE = 6.3
+LN_Q10_HI = float.fromhex("0x1.193ea78000000p+0")
+LN_Q10_LO = float.fromhex("0x1.5681854bb520dp-27")
 
 
 def exprel(x: float) -> float:
-    """§4.1: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1."""
+    """§4.1.5: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1."""
     if x == 0.0:
         return 1.0
     return expm1(x) / x
 
 
 def temperature_factor(temperature: float) -> float:
-    """§3.2: phi = Q10 ** ((T - 6.3) / 10) with Q10 = 3."""
-    return 3.0 ** ((temperature - 6.3) / 10.0)
+    """§3.2: phi = Q10^y, y = (T - T_base) / 10, as exp(y ln Q10) with y ln Q10 carried in two parts."""
+    y = (temperature - T_BASE) / 10.0
+    y_hi, y_lo = split(y)
+    a = y_hi * LN_Q10_HI
+    b = y_lo * LN_Q10_HI
+    z = a + b
+    return exp_sum(z, (b - (z - a)) + y * LN_Q10_LO)
 
 
 def alpha_m(V: float) -> float:
