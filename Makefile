@@ -15,7 +15,7 @@ C_SOURCES := c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c
 C_HEADERS := c/pyhh.h c/hh_fast_math.h c/hh_exact_math.h c/hh_exp_constants.h
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy neuron bench crossover web clean
+.PHONY: demo figures test fuzz golden codegen c sanitize conform tolerances accuracy exact-accuracy neuron bench crossover cross web clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -93,6 +93,10 @@ crossover: $(BUILT)
 tolerances: $(BUILT)
 	$(PY) tests/measure_tolerances.py
 
+# The accuracy of the spec's own exp, expm1 and power against mpmath, 10^6 arguments per domain (spec §4.1.6).
+exact-accuracy: $(BUILT)
+	$(PY) tests/measure_exact_math.py
+
 # pyhh against NEURON on every current-mode golden case (README, "pyhh and NEURON").
 neuron: $(BUILT)
 	$(PY) tests/measure_neuron.py
@@ -116,3 +120,14 @@ $(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c $(C_HEADERS) python/py
 
 clean:
 	rm -rf $(VENV) build *.egg-info python/*.egg-info python/pyhh/cbackend/_hh_c*.so .pytest_cache
+
+# The C port built for aarch64 with the cross compiler's default flags (GNU C, which contracts
+# a * b + c into fused multiply-adds unless the code forbids it) and graded under qemu-user on
+# every golden case (spec §11.1). Needs Debian's gcc-aarch64-linux-gnu, libc6-dev-arm64-cross
+# and qemu-user (.ci/run installs them).
+CROSS_CC ?= aarch64-linux-gnu-gcc
+CROSS_RUN ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
+cross: $(BUILT)
+	mkdir -p build/cross
+	$(CROSS_CC) -O2 -Ic c/hh_trace.c $(C_SOURCES) -lm -o build/cross/hh_trace
+	$(PY) -m pyhh conform -- $(CROSS_RUN) build/cross/hh_trace

@@ -122,7 +122,7 @@ static inline double hh_expm1_table(double x)
     double r = hh_reduce(x, 0.0, &m, &j);
     double p = hh_exp_poly(r);
     double s, e;
-    hh_two_sum(hh_exp_table_hi[j], -hh_pow2(-m), &s, &e);
+    hh_two_sum(hh_exp_table_hi[j], -hh_scale(1.0, -m), &s, &e);
     return hh_scale(s + (e + (hh_exp_table_lo[j] + hh_exp_table_hi[j] * p)), m);
 }
 

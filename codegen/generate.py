@@ -71,6 +71,7 @@ OUTPUTS = {
     ROOT / "c" / "pyhh_fast32.c": ("pyhh_fast.c.j2", "float"),
     ROOT / "python" / "pyhh" / "nmodl" / "pyhh.mod": ("pyhh.mod.j2", "double"),
     ROOT / "js" / "pyhh.mjs": ("pyhh.mjs.j2", "double"),
+    ROOT / "js" / "exp_constants.mjs": ("exp_constants.mjs.j2", "double"),
     ROOT / "js" / "spec_methods.mjs": ("spec_methods.mjs.j2", "double"),
 }
 
@@ -86,18 +87,12 @@ PRECISIONS = {
 NMODL_SUFFIX = "pyhh"
 
 #: §4.2: the C expression of each rate form, given the reduced voltage x and the name of exp
-#: (the spec's own, hh_exp, in the C port; NEURON's exp in the NMODL mechanism).
+#: (the spec's own: hh_exp in the C port, exp of js/exact_math.mjs in JavaScript; NEURON's exp
+#: in the NMODL mechanism).
 FORMS = {
     "exponential": "{A} * {exp}({x})",
     "exp_linear": "{A} / exprel({x})",
     "sigmoid": "{A} / ({exp}({x}) + 1.0)",
-}
-
-#: §4.2 in JavaScript (Math.exp, and exprel of js/pyhh.mjs).
-JS_FORMS = {
-    "exponential": "{A} * Math.exp({x})",
-    "exp_linear": "{A} / exprel({x})",
-    "sigmoid": "{A} / (Math.exp({x}) + 1.0)",
 }
 
 #: The other two forms in the fast kernel, given E = exp(x).
@@ -263,11 +258,14 @@ def exp_context(model: dict) -> dict:
     e = model["exp"]
     return {
         "table_size": e["table_size"],
-        "scalars": [{"name": key, "macro": macro, "doc": doc, **exact_constant(e[key]["value"], e[key]["hex"])}
+        "scalars": [{"name": key, "macro": macro, "js_name": key.upper(), "doc": doc,
+                 **exact_constant(e[key]["value"], e[key]["hex"])}
                     for key, (macro, doc) in EXP_SCALARS.items()],
         **{name: [exact_constant(v, h) for v, h in zip(e[name], e[name + "_hex"], strict=True)]
            for name in ("exp_poly", "expm1_poly")},
         **{name: [exact_constant(v, h)["hex"] for v, h in zip(e[name], e[name + "_hex"], strict=True)]
+           for name in ("table_hi", "table_lo")},
+        **{name + "_js": [exact_constant(v, h)["js"] for v, h in zip(e[name], e[name + "_hex"], strict=True)]
            for name in ("table_hi", "table_lo")},
     }
 
@@ -417,11 +415,7 @@ def js_context(model: dict, spec_text: str) -> dict:
         "js_V0_max": c_double(s["V0_max"]),
         "js_max_integer": f"2 ** {s['max_integer'].bit_length() - 1}" if s["max_integer"] & (s["max_integer"] - 1) == 0
                           else str(s["max_integer"]),
-        "js_rates": [
-            {"name": name, "form": form["form"],
-             "expression": JS_FORMS[form["form"]].format(A=c_double(form["A"]), x=reduced_voltage(form["V_half"], form["s"]))}
-            for name, form in rate_forms(model)
-        ],
+        "js_rates": rate_functions(model, "exp"),  # the spec's exp of js/exact_math.mjs; the syntax is C's
         "js_channels": chans,
         "js_recorded": ["k * dt", *(f"y.{x}" for x in state), *(f"I.{ch['I']}" for ch in chans),
                         f"clamp ? {ionic_sum} : u"],

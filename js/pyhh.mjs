@@ -5,13 +5,16 @@
  * and codegen/templates/pyhh.mjs.j2. Do not edit: change the spec or the
  * template and run `make codegen`.
  *
- * One ES module, no imports, that runs unchanged in node and in a browser: the
- * command js/hh_trace.mjs and the page web/ both use it. One function per spec
- * step, in the spec's operation order; JavaScript numbers are IEEE doubles and
- * never fuse a multiply and an add, so the results differ from the golden data
- * only where Math.exp, Math.expm1 and Math.pow differ from the C library's in
- * the last bit (spec §11.1).
+ * One ES module that runs unchanged in node and in a browser: the command
+ * js/hh_trace.mjs and the page web/ both use it. One function per spec step,
+ * in the spec's operation order, with the spec's own exp and expm1
+ * (js/exact_math.mjs); JavaScript numbers are IEEE doubles and never fuse a
+ * multiply and an add, so the results equal the golden data bit for bit
+ * (spec §11.1).
  */
+
+import { exp, exp_sum, expm1, split } from "./exact_math.mjs";
+import { LN_Q10_HI, LN_Q10_LO } from "./exp_constants.mjs";
 
 /* §12: the version of the spec this port implements. */
 export const SPEC_VERSION = "3.0.0";
@@ -73,11 +76,11 @@ export class NumericalInstabilityError extends Error {
     }
 }
 
-/* §4.1: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1. */
+/* §4.1.5: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1. */
 export function exprel(x) {
     if (x === 0.0)
         return 1.0;
-    return Math.expm1(x) / x;
+    return expm1(x) / x;
 }
 
 /* §4.3: alpha_m, exp_linear form, 1/ms at 6.3 degC. */
@@ -87,17 +90,17 @@ function alpha_m(V) {
 
 /* §4.3: beta_m, exponential form, 1/ms at 6.3 degC. */
 function beta_m(V) {
-    return 4.0 * Math.exp(-V / 18.0);
+    return 4.0 * exp(-V / 18.0);
 }
 
 /* §4.3: alpha_h, exponential form, 1/ms at 6.3 degC. */
 function alpha_h(V) {
-    return 0.07 * Math.exp(-V / 20.0);
+    return 0.07 * exp(-V / 20.0);
 }
 
 /* §4.3: beta_h, sigmoid form, 1/ms at 6.3 degC. */
 function beta_h(V) {
-    return 1.0 / (Math.exp((30.0 - V) / 10.0) + 1.0);
+    return 1.0 / (exp((30.0 - V) / 10.0) + 1.0);
 }
 
 /* §4.3: alpha_n, exp_linear form, 1/ms at 6.3 degC. */
@@ -107,12 +110,18 @@ function alpha_n(V) {
 
 /* §4.3: beta_n, exponential form, 1/ms at 6.3 degC. */
 function beta_n(V) {
-    return 0.125 * Math.exp(-V / 80.0);
+    return 0.125 * exp(-V / 80.0);
 }
 
-/* §3.2: phi = Q10^((T - T_base) / 10). */
+/* §3.2: phi = 3.0^y with y = (T - 6.3) / 10, as exp(y ln 3.0) by §4.1.3, with
+   y ln 3.0 carried in two parts. */
 export function temperature_factor(temperature) {
-    return Math.pow(3.0, (temperature - 6.3) / 10.0);
+    const y = (temperature - 6.3) / 10.0;
+    const [y_hi, y_lo] = split(y);
+    const a = y_hi * LN_Q10_HI;
+    const b = y_lo * LN_Q10_HI;
+    const z = a + b;
+    return exp_sum(z, (b - (z - a)) + y * LN_Q10_LO);
 }
 
 /* §4.4: the rates at V, each multiplied by phi. */
@@ -198,7 +207,7 @@ export function euler_step(y, I_stim, p, phi, dt, clamp) {
 /* §7.2 step 4: x_inf + (x - x_inf) exp(-dt (alpha + beta)). */
 export function exp_euler_gate(x, alpha, beta, dt) {
     const x_inf = steady_state(alpha, beta);
-    return x_inf + (x - x_inf) * Math.exp(-(dt * (alpha + beta)));
+    return x_inf + (x - x_inf) * exp(-(dt * (alpha + beta)));
 }
 
 /* §7.2 step 3 and §7.5 step 3: V exact over the step with the conductances frozen. */

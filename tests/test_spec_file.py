@@ -86,9 +86,12 @@ def test_every_api_and_command_defaults_to_the_one_default_method(model):
 
 
 def test_temperature_factor_uses_q10_and_base(model):
+    # phi = Q10^((T - T_base) / 10) to within 1 ulp; tests/test_exact_math.py measures how close
     t = model["temperature"]
     for T in (-40.0, 0.0, 6.3, 18.5, 37.0, 60.0):
-        assert rates.temperature_factor(T) == t["Q10"] ** ((T - t["T_base"]) / 10.0)
+        exact = t["Q10"] ** ((T - t["T_base"]) / 10.0)
+        assert abs(rates.temperature_factor(T) - exact) <= math.ulp(exact), T
+    assert rates.temperature_factor(t["T_base"]) == 1.0
 
 
 def test_channels_match_the_conductances(model):

@@ -10,6 +10,7 @@ import {
     GATES, STAGGERED, conductances, crank_nicolson_voltage, currents, dV_dt, euler_step, exact_voltage,
     exp_euler_gate, f, rates, rk4_stages, rk4_step, staggered_state, steady_state, total_conductance,
 } from "../js/pyhh.mjs";
+import { exp } from "../js/exact_math.mjs";
 
 const entries = (prefix, object) => Object.entries(object).map(([key, value]) => [`${prefix}${key}`, value]);
 
@@ -53,7 +54,7 @@ export function explain_step(method, z, z_before, u, p, phi, dt, clamp) {
             const alpha = r[`alpha_${x}`];
             const beta = r[`beta_${x}`];
             next[x] = exp_euler_gate(z[x], alpha, beta, dt);
-            gate_lines.push([`${x}_inf`, steady_state(alpha, beta)], [`exp(−dt (α+β)) of ${x}`, Math.exp(-(dt * (alpha + beta)))],
+            gate_lines.push([`${x}_inf`, steady_state(alpha, beta)], [`exp(−dt (α+β)) of ${x}`, exp(-(dt * (alpha + beta)))],
                             [x, next[x]]);
         }
         groups.push({ title: "4. each gate: x_inf + (x − x_inf) exp(−dt (α + β))", lines: gate_lines });

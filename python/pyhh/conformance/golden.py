@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,22 +37,6 @@ DEFAULT_GOLDEN = default_golden()
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of bytes."""
     return hashlib.sha256(data).hexdigest()
-
-
-def this_platform() -> dict[str, object]:
-    """What decides the last bit of exp, expm1 and pow here: libc, machine, FMA (spec §11.1)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            fma = any(line.startswith("flags") and " fma " in f" {line.split(':', 1)[1]} " for line in f)
-    except OSError:
-        fma = None
-    libc = " ".join(platform.libc_ver()).strip() or platform.system()
-    return {"machine": platform.machine(), "libc": libc, "fma": fma}
-
-
-def made_on(golden: Path = DEFAULT_GOLDEN) -> dict[str, object]:
-    """The platform the golden traces were made on, from the manifest."""
-    return json.loads((Path(golden) / MANIFEST).read_text(encoding="utf-8"))["made_on"]
 
 
 @dataclass(frozen=True)
@@ -301,7 +284,6 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         "spec_version": SPEC_VERSION,
         "columns": list(COLUMNS),
         "generated_by": "pyhh golden (the Python reference), see spec/SPEC.md §10.3",
-        "made_on": this_platform(),
         "cases": case_entries,
         "rejects": rejects,
         "unstable": unstable,

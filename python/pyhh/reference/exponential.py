@@ -95,6 +95,8 @@ def round_to_integer(z: float) -> float:
 
 def pow2(k: int) -> float:
     """§4.1.1: 2^k for -1022 <= k <= 1023, a normal double, exactly."""
+    if not -1022 <= k <= 1023:
+        raise ValueError(f"pow2({k}): only normal powers of two are built here (§4.1.1)")
     return math.ldexp(1.0, k)
 
 
@@ -166,7 +168,7 @@ def expm1_table(x: float) -> float:
     """§4.1.4 b: e^x - 1 = 2^m ((2^(j/N) - 2^-m) + 2^(j/N) p), elsewhere."""
     m, j, r = reduce(x, 0.0)
     p = exp_poly(r)
-    s, e = two_sum(TABLE_HI[j], -pow2(-m))
+    s, e = two_sum(TABLE_HI[j], -scale(1.0, -m))
     return scale(s + (e + (TABLE_LO[j] + TABLE_HI[j] * p)), m)
 
 
