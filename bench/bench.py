@@ -13,7 +13,9 @@ strict IEEE, every column recorded; bench/plain_w2.c, compiled here with
 -O3 -march=native -ffast-math and OpenMP on every core); writes the same as
 JSON (build/bench.json) for tracking. The machine is shared and noisy: each time is
 the median of several runs, and the ratios, measured in the same run, are
-what count. The four ratios of issue 15 are measured in paired rounds (the
+what count. The reference's cost of spec §4.1's own exp (issue 22: against the same
+code with the C library's exp, expm1 and pow) and the four ratios of issue 15 are
+measured in paired rounds (the
 two sides one after the other, the median of the rounds' ratios), so that a
 change in the machine's load between the table's rows does not move them. Slow implementations run on a subset of W2 and are extrapolated;
 the table says so.
@@ -21,7 +23,9 @@ the table says so.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import platform
 import subprocess
@@ -89,6 +93,34 @@ def paired_ratio(first, second, rounds: int = PAIRED_ROUNDS) -> tuple[float, lis
             a = first()
         ratios.append(a / b)
     return statistics.median(ratios), ratios
+
+
+@contextlib.contextmanager
+def library_exp():
+    """The reference as spec 2 computed it, with the C library's exp, expm1 and pow in place of
+    spec §4.1's (issue 22's baseline for the reference's cost)."""
+    from pyhh.reference import methods, rates, run
+
+    def exp(x: float) -> float:
+        try:
+            return math.exp(x)
+        except OverflowError:
+            return math.inf
+
+    def expm1(x: float) -> float:
+        try:
+            return math.expm1(x)
+        except OverflowError:
+            return math.inf
+
+    saved = rates.exp, rates.expm1, methods.exp, run.temperature_factor
+    rates.exp = methods.exp = exp
+    rates.expm1 = expm1
+    run.temperature_factor = lambda T: rates.Q10 ** ((T - rates.T_BASE) / 10.0)
+    try:
+        yield
+    finally:
+        rates.exp, rates.expm1, methods.exp, run.temperature_factor = saved
 
 
 def vector_extensions() -> str:
@@ -201,6 +233,19 @@ def main() -> int:
     for accuracy in ("exact", "fast"):
         t, _ = timed(lambda: pyhh.simulate_batch(current=10.0, n=1, **w1, record_every=1, accuracy=accuracy), 15)
         add("W1", f"C batch {accuracy}", t, W1_STEPS)
+    # Issue 22: what the spec's own exp, expm1 and power (§4.1) cost the reference, against the
+    # same code calling the C library's, as spec 2 did (a fifth of W1 a round).
+    with library_exp():
+        t, _ = timed(lambda: pyhh.simulate(10.0, **w1, backend="python"), 3)
+    add("W1", "Python reference, library exp (spec 2)", t, W1_STEPS)
+    fifth = dict(w1, steps=W1_STEPS // 5)
+
+    def reference_with_library_exp() -> float:
+        with library_exp():
+            return seconds_of(lambda: pyhh.simulate(10.0, **fifth, backend="python"))
+
+    paired["W1 Python reference, spec's exp / library's exp (target <= 2.0)"] = paired_ratio(
+        lambda: seconds_of(lambda: pyhh.simulate(10.0, **fifth, backend="python")), reference_with_library_exp)
 
     # W2: 10,000 neurons, spike counts only.
     work = W2_N * W2_STEPS

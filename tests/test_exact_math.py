@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import platform
 import random
 import re
 import shutil
@@ -287,3 +288,20 @@ def test_make_cross_is_exact_on_every_golden_case_and_strict_on_every_negative_c
     n = len(CASE_NAMES)
     assert f"{n} case(s): {n} exact. Conformance level: exact" in done.stdout, done.stdout[-2000:]
     assert "Error handling: strict" in done.stdout
+
+
+def test_the_check_values_of_porting_md_are_the_references():
+    # PORTING §2 step 1's table: `call` | decimal | hexadecimal, each the reference's result
+    functions = {"exp": exponential.exp, "expm1": exponential.expm1, "exprel": rates.exprel}
+    rows = re.findall(r"^\s*\| `(\w+)\(([-\d.e]+)\)`[^|]*\| ([-\d.e+]+) \| `([-\w.+]+)` \|$",
+                      (ROOT / "spec" / "PORTING.md").read_text(), flags=re.M)
+    assert len(rows) == 10
+    for name, x, decimal, hexadecimal in rows:
+        result = functions[name](float(x))
+        assert result == float(decimal) == float.fromhex(hexadecimal), (name, x)
+    if platform.libc_ver()[0] == "glibc":  # "the second and third are not what glibc's exp gives"
+        library = {x: math.exp(float(x)) for name, x, _, _ in rows if name == "exp"}
+        assert [exponential.exp(float(x)) != value for x, value in library.items()] == [False, True, True, False, False]
+    for text, value in (("phi(18.5) = 3.8202161018185845", 18.5), ("phi(-40) = 0.006179147904600044", -40.0)):
+        assert text in (ROOT / "spec" / "PORTING.md").read_text().replace("\n   ", " ")
+        assert rates.temperature_factor(value) == float(text.split(" = ")[1])

@@ -68,7 +68,7 @@ def section_table() -> list[tuple[str, list[str]]]:
     """(section, [module.name, ...]) for each row of the table in the reference's docstring."""
     rows = []
     for line in pyhh.reference.__doc__.splitlines():
-        match = re.match(r"\s+(\d+(?:\.\d+)?)\s{2,}.+?\s{2,}(\w+\.\w+(?:, \w+\.\w+)*)$", line)
+        match = re.match(r"\s+(\d+(?:\.\d+)*)\s{2,}.+?\s{2,}(\w+\.\w+(?:, \w+\.\w+)*)$", line)
         if match:
             rows.append((match.group(1), match.group(2).split(", ")))
     return rows
@@ -91,7 +91,7 @@ def test_every_reference_step_function_is_in_the_table():
     import inspect
 
     listed = {name for _, names in section_table() for name in names}
-    for module in ("parameters", "rates", "currents", "stimulus", "methods", "run", "case", "checks"):
+    for module in ("parameters", "exponential", "rates", "currents", "stimulus", "methods", "run", "case", "checks"):
         mod = __import__(f"pyhh.reference.{module}", fromlist=["_"])
         for name, thing in vars(mod).items():
             if inspect.isfunction(thing) and thing.__module__ == mod.__name__ and (thing.__doc__ or "").startswith("§"):

@@ -8,7 +8,11 @@ symbols, and cites the section each function implements:
     §      what                                      where
     3.1    parameters, defaults, ranges              parameters.Parameters, parameters.PARAMETER_TABLE, parameters.parameter_overrides, checks.check_names
     3.2    temperature factor phi                    rates.temperature_factor
-    4.1    exp, expm1, exprel                        rates.exp, rates.expm1, rates.exprel
+    4.1.1  the exact helpers                         exponential.round_to_integer, exponential.pow2, exponential.scale, exponential.two_sum, exponential.split
+    4.1.2  the reduction, exp's polynomial           exponential.reduce, exponential.exp_poly
+    4.1.3  exp                                       exponential.exp_sum, exponential.exp
+    4.1.4  expm1                                     exponential.expm1, exponential.expm1_series, exponential.expm1_table
+    4.1.5  exprel                                    rates.exprel
     4.3    the six rates                             rates.alpha_m, rates.beta_m, rates.alpha_h, rates.beta_h, rates.alpha_n, rates.beta_n
     4.4    the rates at V                            rates.rates
     4.5    steady state x_inf                        rates.steady_state
