@@ -13,7 +13,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from .cautions import to_rest_relative, warn_past_end, warn_rest_habit, warn_voltage_range
+from .cautions import voltage_argument, warn_past_end, warn_voltage_range
 from .cbackend import single
 from .files import model_metadata, require_pandas, write_csv
 from .limits import check_memory
@@ -280,11 +280,11 @@ def simulate(
     duration: float | None = None,
     method: str = DEFAULT_METHOD,
     temperature: float = TEMPERATURE_DEFAULT,
-    V0: float = V0_DEFAULT,
+    V0: float | None = None,
     record_every: int = 1,
     params: Parameters | Mapping[str, float] | None = None,
     clamp: bool = False,
-    spike_threshold: float = SPIKE_THRESHOLD_DEFAULT,
+    spike_threshold: float | None = None,
     backend: str = "python",
     absolute: bool = False,
 ) -> Result:
@@ -300,18 +300,22 @@ def simulate(
         method: "staggered_cn" (the default: second order, NEURON's fixed step), "staggered_exp",
             "rk4" (fourth order, unstable at long steps), "euler" or "exp_euler" (first order); spec §7.6.
         temperature: degC; rates scale by 3 ** ((temperature - 6.3) / 10).
-        V0: initial voltage (holding voltage under clamp), mV from rest (absolute with absolute=True).
+        V0: initial voltage (holding voltage under clamp), mV from rest (absolute with absolute=True);
+            default rest (0 mV from rest, -65 mV absolute).
         record_every: keep every r-th row.
         params: a Parameters, or a mapping of overrides such as {"g_K": 30}.
         clamp: voltage-clamp mode: V = V0 + the stimulus value of each step.
-        spike_threshold: mV from rest (absolute with absolute=True).
+        spike_threshold: mV from rest (absolute with absolute=True); default 50 mV from rest
+            (-15 mV absolute).
         backend: "python" (the reference) or "c" (the generated C kernel); the
             results are identical, the C kernel about two orders of magnitude faster.
         absolute: V0 and spike_threshold are absolute voltages (NEURON's convention: rest at
-            V_rest_absolute = -65 mV, spec §2.2); the Result still holds V from rest (and V_absolute).
+            V_rest_absolute = -65 mV, spec §2.2), and their defaults are the same membrane's;
+            the Result still holds V from rest (and V_absolute).
 
     Warns:
-        RestRelativeWarning: V0 is about -65 mV without absolute=True (65 mV below rest).
+        RestRelativeWarning: V0 or spike_threshold looks like the other convention's default
+            (V0 about -65 mV without absolute=True, 65 mV below rest; about 0 with it).
         StimulusWarning: a pulse runs past the end of the run, or V went beyond the
             physiological range (pyhh.cautions.PHYSIOLOGICAL_V_ABSOLUTE).
 
@@ -322,9 +326,10 @@ def simulate(
     dt = check_positive("dt", dt)
     n_steps = steps_for(stimulus, dt, steps, duration)
     params = Parameters.from_overrides(params)
-    V0 = to_rest_relative(check_real("V0", V0), absolute)
-    spike_threshold = to_rest_relative(check_real("spike_threshold", spike_threshold), absolute)
-    warn_rest_habit("V0", V0, absolute)
+    V0 = voltage_argument("V0", None if V0 is None else check_real("V0", V0), V0_DEFAULT, absolute)
+    spike_threshold = voltage_argument("spike_threshold", None if spike_threshold is None
+                                       else check_real("spike_threshold", spike_threshold),
+                                       SPIKE_THRESHOLD_DEFAULT, absolute)
     case = Case(
         method=method,
         dt=dt,

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .api import StimulusLike, steps_for, to_stimulus
-from .cautions import REST_HABIT_MARGIN, warn_past_end, warn_rest_habit
+from .cautions import voltage_argument, warn_past_end
 from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -44,7 +44,6 @@ from .reference.parameters import (
     TEMPERATURE_RANGE,
     V0_DEFAULT,
     V0_RANGE,
-    V_REST_ABSOLUTE,
     Parameters,
     parameter_overrides,
 )
@@ -265,10 +264,10 @@ def simulate_batch(
     duration: float | None = None,
     method: str = DEFAULT_METHOD,
     temperature: float | np.ndarray = TEMPERATURE_DEFAULT,
-    V0: float | np.ndarray = V0_DEFAULT,
+    V0: float | np.ndarray | None = None,
     params: Parameters | Mapping[str, Any] | None = None,
     clamp: bool = False,
-    spike_threshold: float = SPIKE_THRESHOLD_DEFAULT,
+    spike_threshold: float | None = None,
     spike_capacity: int = 0,
     record_every: int | None = None,
     accuracy: str = "exact",
@@ -298,8 +297,10 @@ def simulate_batch(
     cores). executor: a concurrent.futures.Executor (a process pool, or a cluster
     client with the same submit/result interface) to run parts of the batch on.
     progress: called as progress(neurons done, n) when each part finishes.
-    absolute: V0 and spike_threshold are absolute voltages (rest at V_rest_absolute = -65 mV);
-    the traces still hold V from rest.
+    absolute: V0 and spike_threshold are absolute voltages (rest at V_rest_absolute = -65 mV),
+    and their defaults (rest; a threshold 50 mV above it) are the same membrane's; the traces
+    still hold V from rest. A V0 or threshold that looks like the other convention's default
+    warns (RestRelativeWarning), as in pyhh.simulate.
 
     Raises:
         InvalidInputError: bad input, naming it (and the neuron), before any step.
@@ -311,17 +312,15 @@ def simulate_batch(
         raise InvalidInputError(f"executor must have a submit method (a concurrent.futures.Executor), got {executor!r}")
     if progress is not None and not callable(progress):
         raise InvalidInputError(f"progress must be callable as progress(done, n), got {progress!r}")
-    if absolute:
-        V0 = real_array("V0", V0) - V_REST_ABSOLUTE
-        spike_threshold = check_real("spike_threshold", spike_threshold) - V_REST_ABSOLUTE
+    V0 = voltage_argument("V0", None if V0 is None else real_array("V0", V0), V0_DEFAULT, absolute)
+    spike_threshold = voltage_argument("spike_threshold", None if spike_threshold is None
+                                       else check_real("spike_threshold", spike_threshold),
+                                       SPIKE_THRESHOLD_DEFAULT, absolute)
     inputs = batch_inputs(
         n=n, current=current, stimulus=stimulus, waveforms=waveforms, dt=dt, steps=steps, duration=duration,
         method=method, temperature=temperature, V0=V0, params=params, clamp=clamp, spike_threshold=spike_threshold,
         spike_capacity=spike_capacity, record_every=record_every, accuracy=accuracy,
     )
-    if not absolute and np.any(np.abs(inputs.arrays["V0"] - V_REST_ABSOLUTE) <= REST_HABIT_MARGIN):
-        i = int(np.argmax(np.abs(inputs.arrays["V0"] - V_REST_ABSOLUTE) <= REST_HABIT_MARGIN))
-        warn_rest_habit(f"V0[{i}]", float(inputs.arrays["V0"][i]), absolute)
     if executor is not None:
         outputs = run_on(executor, inputs, progress)
     else:

@@ -1,9 +1,11 @@
 """Warnings (not errors) for input that is valid but probably not what was meant.
 
-- RestRelativeWarning: V0 (or a holding potential) near -65 mV in pyhh's
-  rest-relative convention, the usual habit of NEURON users, who mean rest;
-  in pyhh that is 65 mV below rest. Pass absolute=True (--absolute) to give
-  absolute voltages.
+- RestRelativeWarning: a voltage given in one convention that looks like the
+  other's default (spec §2.2): V0 (or a holding potential) near -65 mV in
+  pyhh's rest-relative convention, the usual habit of NEURON users, who mean
+  rest (in pyhh that is 65 mV below rest), or a spike threshold near -15 mV;
+  and with absolute=True, V0 near 0 mV (65 mV above rest) or a threshold near
+  50 mV (115 mV above rest, above any action potential's peak).
 - StimulusWarning: a pulse that runs past the end of the run (its tail is
   never applied), or a stimulus that took V outside any physiological range.
 
@@ -29,7 +31,7 @@ class PyhhWarning(UserWarning):
 
 
 class RestRelativeWarning(PyhhWarning):
-    """A rest-relative voltage that looks like an absolute one (about -65 mV)."""
+    """A voltage given in one convention (rest-relative or absolute) that looks like the other's default."""
 
 
 class StimulusWarning(PyhhWarning):
@@ -46,6 +48,35 @@ REST_HABIT_MARGIN = 5.0
 def to_rest_relative(V: float, absolute: bool) -> float:
     """A voltage as pyhh computes with it: rest-relative (spec §2.2)."""
     return V - V_REST_ABSOLUTE if absolute else V
+
+
+def voltage_argument(name: str, value, default: float, absolute: bool, stacklevel: int = 3):
+    """A voltage argument (V0, a holding potential, a spike threshold) as pyhh computes with it,
+    rest-relative (spec §2.2): `default` (rest-relative) when value is None, whichever
+    convention was asked for, so that the defaults mean the same membrane in both; otherwise
+    value, converted from absolute when absolute is true (a number or an array, checked by the
+    caller). Warns when a value given looks like the other convention's default: within
+    REST_HABIT_MARGIN of default + V_REST_ABSOLUTE given rest-relative, or of default given
+    absolute (for an array, the first such value)."""
+    if value is None:
+        return default
+    other = default if absolute else default + V_REST_ABSOLUTE
+    near = np.abs(np.asarray(value, dtype=np.float64) - other) <= REST_HABIT_MARGIN
+    if np.any(near):
+        i = int(np.argmax(near.ravel()))
+        given = float(np.ravel(value)[i])
+        where = f"{name}[{i}]" if np.ndim(value) else name
+        relative = given - V_REST_ABSOLUTE if absolute else given
+        if absolute:
+            advice = (f"it is {relative:g} mV from rest. For the default ({default + V_REST_ABSOLUTE:g} mV absolute) "
+                      f"leave {name} out, or give rest-relative voltages without absolute=True (--absolute)")
+        else:
+            advice = (f"{given + V_REST_ABSOLUTE:g} mV absolute. For the default ({default:g} mV from rest) leave "
+                      f"{name} out, or give absolute voltages with absolute=True (--absolute)")
+        convention = "absolute" if absolute else "rest-relative"
+        warnings.warn(f"{where} = {given:g} mV is {convention}, as asked: {advice}", RestRelativeWarning,
+                      stacklevel=stacklevel)
+    return to_rest_relative(value, absolute)
 
 
 def warn_rest_habit(name: str, V: float, absolute: bool, stacklevel: int = 3) -> None:

@@ -141,7 +141,8 @@ def threshold_option(parser: argparse.ArgumentParser) -> None:
 
 
 def given_voltage(value: float | None, default: float, absolute: bool) -> float:
-    """An optional voltage option's value, its default in the convention chosen."""
+    """An optional voltage option of the command line's own (clamp's --start and --stop), its default
+    in the convention chosen; the API resolves V0, the threshold and the holding potential itself."""
     if value is not None:
         return value
     return default + V_REST_ABSOLUTE if absolute else default
@@ -187,10 +188,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                     "repeated pulses would overlap")
         stimulus = [Pulse(start + i * period, stop + i * period, amplitude) for i in range(repeat)]
     result = simulate(stimulus, dt=args.dt, duration=duration, method=args.method, temperature=args.temperature,
-                      V0=given_voltage(args.V0, V0_DEFAULT, args.absolute), record_every=args.record_every,
-                      params=dict(args.set), spike_threshold=given_voltage(args.threshold, SPIKE_THRESHOLD_DEFAULT,
-                                                                           args.absolute),
-                      backend=args.backend, absolute=args.absolute)
+                      V0=args.V0, record_every=args.record_every, params=dict(args.set),
+                      spike_threshold=args.threshold, backend=args.backend, absolute=args.absolute)
     seconds = result.case.steps * result.case.dt
     times = ", ".join(f"{t:.3f}" for t in result.spikes)
     mean_interval = float(np.mean(np.diff(result.spikes))) if result.spike_count > 1 else None
@@ -234,8 +233,7 @@ def cmd_fi(args: argparse.Namespace) -> int:
     threads = None if args.threads is None else check_integer("--threads", args.threads)
     curve = fi_curve(currents, duration=args.duration, transient=args.transient, dt=args.dt, method=args.method,
                      temperature=args.temperature, params=dict(args.set), accuracy=args.accuracy,
-                     threshold=given_voltage(args.threshold, SPIKE_THRESHOLD_DEFAULT, args.absolute),
-                     absolute=args.absolute, onset_tolerance=args.onset_tolerance, threads=threads,
+                     threshold=args.threshold, absolute=args.absolute, onset_tolerance=args.onset_tolerance, threads=threads,
                      progress=progress_bar("fi", "current"))
     print(f"{len(currents)} currents from {currents[0]:g} to {currents[-1]:g} uA/cm^2; "
           f"largest rate {curve.rates.max():.1f} Hz")
@@ -263,7 +261,7 @@ def cmd_clamp(args: argparse.Namespace) -> int:
     stop = given_voltage(args.stop, 140.0, args.absolute)
     levels = sweep(start, stop, args.step, "mV")
     threads = None if args.threads is None else check_integer("--threads", args.threads)
-    family = clamp_family(levels, holding=given_voltage(args.holding, 0.0, args.absolute), step_ms=args.step_ms,
+    family = clamp_family(levels, holding=args.holding, step_ms=args.step_ms,
                           dt=args.dt, method=args.method, temperature=args.temperature, params=dict(args.set),
                           absolute=args.absolute, threads=threads)
     reversal = family.reversal_I_Na()

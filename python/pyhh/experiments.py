@@ -20,7 +20,7 @@ import numpy as np
 
 from .api import StimulusLike, simulate
 from .batch import simulate_batch
-from .cautions import to_rest_relative, warn_rest_habit, warn_voltage_range
+from .cautions import to_rest_relative, voltage_argument, warn_voltage_range
 from .files import model_metadata, require_pandas, write_csv
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import check_positive, check_real
@@ -89,20 +89,20 @@ class ClampFamily:
         return None
 
 
-def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float = 0.0, step_ms: float = 10.0,
+def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float | None = None, step_ms: float = 10.0,
                  dt: float = DT_DEFAULT, temperature: float = TEMPERATURE_DEFAULT, method: str = DEFAULT_METHOD,
                  params=None, absolute: bool = False, threads: int | None = None) -> ClampFamily:
     """Step from `holding` to each level for `step_ms` ms (the gates start at rest at `holding`).
 
     Levels and holding are mV from rest, or absolute with absolute=True (rest at -65 mV);
-    the family holds them from rest. threads: as for simulate_batch.
+    holding defaults to rest in either convention; the family holds them from rest.
+    threads: as for simulate_batch.
     """
     levels = np.asarray(levels, dtype=np.float64)
     if levels.ndim != 1 or len(levels) == 0:
         raise InvalidInputError("levels must be a non-empty one-dimensional array of voltages (mV)")
     levels = to_rest_relative(levels, absolute)
-    holding = to_rest_relative(check_real("holding", holding), absolute)
-    warn_rest_habit("holding", holding, absolute)
+    holding = voltage_argument("holding", None if holding is None else check_real("holding", holding), 0.0, absolute)
     warn_voltage_range(levels, None, "the clamp command")
     dt, step_ms = check_positive("dt", dt), check_positive("step_ms", step_ms)
     steps = max(1, round(step_ms / dt))

@@ -37,7 +37,7 @@ import numpy as np
 from . import cbackend
 from .api import simulate, whole_steps
 from .batch import real_array, simulate_batch
-from .cautions import to_rest_relative, warn_voltage_range
+from .cautions import voltage_argument, warn_voltage_range
 from .files import model_metadata, require_pandas, spike_columns, write_csv
 from .reference.case import DEFAULT_METHOD
 from .reference.checks import check_positive, check_real
@@ -175,7 +175,7 @@ def fi_curve(
     method: str = DEFAULT_METHOD,
     temperature: float = TEMPERATURE_DEFAULT,
     params: Parameters | Mapping[str, Any] | None = None,
-    threshold: float = SPIKE_THRESHOLD_DEFAULT,
+    threshold: float | None = None,
     absolute: bool = False,
     onset_tolerance: float | None = None,
     accuracy: str = "exact",
@@ -186,7 +186,8 @@ def fi_curve(
     """Firing rate of the membrane at each constant current, from rest, and its class.
 
     The rate measures sustained repetitive firing: spikes (upward crossings of
-    `threshold`, mV from rest, or absolute with absolute=True) before `transient` ms
+    `threshold`, mV from rest, or absolute with absolute=True; by default 50 mV above
+    rest in either convention) before `transient` ms
     (the onset response) are not counted, and firing counts as sustained only with at
     least two spikes after the transient, the last of them within two mean interspike
     intervals of the end of the run. A current that fires a burst and falls silent has
@@ -209,7 +210,8 @@ def fi_curve(
     if duration - transient < 4 * sample:
         raise InvalidInputError(f"the window from transient = {transient!r} ms to duration = {duration!r} ms is too "
                                 f"short to classify the membrane (at least {4 * sample:g} ms)")
-    threshold = to_rest_relative(check_real("threshold", threshold), absolute)
+    threshold = voltage_argument("threshold", None if threshold is None else check_real("threshold", threshold),
+                                 SPIKE_THRESHOLD_DEFAULT, absolute)
     if onset_tolerance is not None:
         onset_tolerance = check_positive("onset_tolerance", onset_tolerance, "uA/cm^2")
     settings = dict(duration=duration, dt=dt, method=method, temperature=temperature, params=params)
