@@ -132,3 +132,11 @@ def test_the_readme_example_runs(tmp_path):
     for line in lines:  # spike k: pyhh, NEURON's hh (recipe), the generated mechanism
         _, _, *times = line.split()
         assert max(map(float, times)) - min(map(float, times)) < 1e-8, line
+    # README's claim: at a fixed step NetCon reports pyhh's spike time rounded up to the dt grid
+    netcon = [line for line in done.stdout.splitlines() if line.startswith("netcon")]
+    assert len(netcon) == 14, done.stdout
+    for line, crossing in zip(netcon, lines):
+        _, _, *values = line.split()
+        rounded, *neuron = map(float, values)
+        assert max(abs(t - rounded) for t in neuron) < 1e-9, line
+        assert 0.0 <= rounded - float(crossing.split()[2]) <= 0.025 + 1e-9, line
