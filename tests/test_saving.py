@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import json
 import sys
+import tempfile
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -120,6 +122,23 @@ def test_fi_classifies_the_oscillation_below_threshold_and_counts_it_with_a_lowe
     assert lower.classes == ("firing", "firing") and np.all(lower.rates > 100.0)
     same = pyhh.fi_curve([100.0, 150.0], threshold=20.0 + pyhh.V_REST_ABSOLUTE, absolute=True)
     assert np.array_equal(same.rates, lower.rates)
+
+
+def test_fi_gives_the_oscillation_its_frequency_and_the_onset_spikes_their_class():
+    # Issue 24, item 8. Below the 50 mV threshold the 100 and 150 uA/cm^2 cycles count no spikes,
+    # yet they are the cycles that a 20 mV threshold counts as firing: the frequency of V's
+    # maxima must be that rate (an independent measurement: spike times against V's maxima).
+    default = pyhh.fi_curve([1.0, 3.0, 10.0, 100.0, 150.0, 200.0])
+    lower = pyhh.fi_curve([100.0, 150.0], threshold=20.0)
+    assert default.classes == ("silent", "onset spikes", "firing", "sustained oscillation", "sustained oscillation",
+                               "block")
+    assert np.allclose(default.frequencies[3:5], lower.rates, rtol=2e-3)
+    assert abs(default.frequencies[2] - default.rates[2]) < 0.1  # firing: V's cycle is the spike rate
+    assert default.frequencies[0] == default.frequencies[1] == default.frequencies[5] == 0.0  # steady states
+    assert len(default.spikes[1]) == 1 and default.rates[1] == 0.0  # 3 uA/cm^2: one spike, then rest
+    saved = pyhh.read_csv(default.to_csv(Path(tempfile.mkdtemp()) / "fi.csv"))
+    assert np.array_equal(saved["frequency"], default.frequencies)
+    assert "5 onset spikes" in saved.units["class"] and "4 block" in saved.units["class"]  # old codes kept
 
 
 def test_fi_sees_a_damped_oscillation_decay():

@@ -12,10 +12,19 @@ of the transient to the end of the run, split into two halves (CLASSIFY_RULE):
                  second half is at least OSCILLATION_MIN_AMPLITUDE (1 mV) with at least
                  two local maxima; "sustained" if that amplitude is at least
                  SUSTAINED_RATIO (0.9) of the first half's, else "damped".
+    onset spikes a steady state with the sodium channels available, reached after
+                 spikes at the onset (the membrane fires one or a few spikes, then rests).
     silent       a steady state (amplitude below 1 mV) with the sodium channels
-                 available: h at the end at least BLOCK_H (0.2; h is 0.596 at rest).
+                 available: h at the end at least BLOCK_H (0.2; h is 0.596 at rest),
+                 and no spike in the whole run.
     block        a steady depolarised state with the sodium channels inactivated
                  (h below 0.2): depolarisation block.
+
+Besides its class, each current gets the frequency of V's oscillation over the
+second half of the window (Hz): 1000 / the mean interval between V's local maxima
+above the middle of its range there; 0 at a steady state. For firing it is the rate
+(to within the sampling), and for an oscillation below the threshold it is the
+frequency the rate would have with a lower threshold.
 
 Measured with the defaults (500 ms, transient 100 ms, staggered_cn, dt 0.01 ms): the
 silent steady states up to 6.25 uA/cm^2 have h >= 0.45; the blocked ones from 160 have
@@ -44,8 +53,9 @@ from .reference.checks import check_positive, check_real
 from .reference.errors import InvalidInputError, NumericalInstabilityError
 from .reference.parameters import DT_DEFAULT, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_DEFAULT, Parameters
 
-#: The classes of fi_curve's classification, in the order of the F-I figure's key.
-CLASSES = ("silent", "firing", "sustained oscillation", "damped oscillation", "block")
+#: The classes of fi_curve's classification; a class's index is its code in fi.csv, so a new class
+#: goes at the end (onset spikes came later: codes 0-4 mean what they meant in files written before).
+CLASSES = ("silent", "firing", "sustained oscillation", "damped oscillation", "block", "onset spikes")
 
 #: Peak-to-trough amplitude (mV) over the second half of the window from which V counts as oscillating.
 OSCILLATION_MIN_AMPLITUDE = 1.0
@@ -61,7 +71,8 @@ CHUNK_BYTES = 64 * 2**20
 CLASSIFY_RULE = (f"window = transient to end, split in halves; A = peak-to-trough V in each half; "
                  f"firing: sustained rate > 0 across the threshold; oscillation: A2 >= {OSCILLATION_MIN_AMPLITUDE:g} mV "
                  f"with >= 2 local maxima, sustained if A2 >= {SUSTAINED_RATIO:g} A1 else damped; "
-                 f"otherwise block if h_end < {BLOCK_H:g}, else silent")
+                 f"otherwise block if h_end < {BLOCK_H:g}, else onset spikes if any spike, else silent; "
+                 f"frequency = 1000 / mean interval of V's maxima above mid-range in the second half")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +84,9 @@ class FICurve:
     after the transient; spikes: each current's spike times (ms, the whole run);
     classes: each current's class (CLASSES; the rule in the module docstring);
     amplitudes: peak-to-trough V (mV) over the second half of the window; peaks: the
-    highest V (mV from rest) there. onset_bracket: (last current that does not fire,
+    highest V (mV from rest) there; frequencies: V's oscillation there (Hz, 0 at a
+    steady state; the rate for firing, the cycle's frequency for an oscillation below
+    the threshold). onset_bracket: (last current that does not fire,
     first that fires) below the first firing current, refined by bisection to
     onset_tolerance when asked; None when nothing fires or the first current fires.
     threshold: the spike threshold (mV from rest). metadata: the settings (for files).
@@ -92,6 +105,7 @@ class FICurve:
     onset_bracket: tuple[float, float] | None = None
     onset_tolerance: float | None = None
     metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
+    frequencies: np.ndarray | None = None
 
     @property
     def onset(self) -> float | None:
@@ -104,10 +118,11 @@ class FICurve:
         """The per-current columns and their units."""
         codes = np.array([CLASSES.index(c) for c in self.classes], dtype=np.float64)
         columns = {"current": self.currents, "rate": self.rates, "spikes_after_transient": self.spike_counts,
-                   "class": codes, "amplitude": self.amplitudes, "peak": self.peaks}
+                   "class": codes, "amplitude": self.amplitudes, "peak": self.peaks, "frequency": self.frequencies}
         units = {"current": "uA/cm^2", "rate": "Hz", "spikes_after_transient": "1",
                  "class": "code: " + ", ".join(f"{j} {c}" for j, c in enumerate(CLASSES)),
-                 "amplitude": "mV (peak to trough, second half of the window)", "peak": "mV from rest"}
+                 "amplitude": "mV (peak to trough, second half of the window)", "peak": "mV from rest",
+                 "frequency": "Hz (V's oscillation over the second half of the window; 0 at a steady state)"}
         return columns, units
 
     def file_metadata(self) -> dict[str, Any]:
@@ -147,9 +162,20 @@ def sustained_rate(spikes: np.ndarray, duration: float) -> float:
     return 1000.0 / interval if spikes[-1] >= duration - 2.0 * interval else 0.0
 
 
-def classify(t: np.ndarray, V: np.ndarray, h_end: float, firing: bool, transient: float,
-             duration: float) -> tuple[str, float, float]:
-    """One current's class, amplitude (mV) and peak (mV) from its sampled V (rule: module docstring)."""
+def oscillation_frequency(t: np.ndarray, V: np.ndarray) -> float:
+    """Hz: 1000 / the mean interval between V's local maxima above the middle of its range, 0 with
+    fewer than two such maxima (a steady state)."""
+    middle = 0.5 * (V.max() + V.min())
+    j = 1 + np.flatnonzero((V[1:-1] > V[:-2]) & (V[1:-1] >= V[2:]) & (V[1:-1] > middle))
+    if len(j) < 2:
+        return 0.0
+    return 1000.0 / float(np.mean(np.diff(t[j])))
+
+
+def classify(t: np.ndarray, V: np.ndarray, h_end: float, firing: bool, spiked: bool, transient: float,
+             duration: float) -> tuple[str, float, float, float]:
+    """One current's class, amplitude (mV), peak (mV) and frequency (Hz) from its sampled V (rule:
+    module docstring); spiked: any spike in the whole run."""
     middle = transient + (duration - transient) / 2.0
     first, second = V[(t >= transient) & (t < middle)], V[t >= middle]
     if len(second) == 0 or len(first) == 0:
@@ -162,8 +188,10 @@ def classify(t: np.ndarray, V: np.ndarray, h_end: float, firing: bool, transient
     elif A2 >= OSCILLATION_MIN_AMPLITUDE and maxima >= 2:
         kind = "sustained oscillation" if A2 >= SUSTAINED_RATIO * A1 else "damped oscillation"
     else:
-        kind = "block" if h_end < BLOCK_H else "silent"
-    return kind, A2, float(second.max())
+        kind = "block" if h_end < BLOCK_H else "onset spikes" if spiked else "silent"
+    oscillating = A2 >= OSCILLATION_MIN_AMPLITUDE and maxima >= 2
+    frequency = oscillation_frequency(t[t >= middle], second) if oscillating else 0.0
+    return kind, A2, float(second.max()), frequency
 
 
 def fi_curve(
@@ -215,7 +243,7 @@ def fi_curve(
     if onset_tolerance is not None:
         onset_tolerance = check_positive("onset_tolerance", onset_tolerance, "uA/cm^2")
     settings = dict(duration=duration, dt=dt, method=method, temperature=temperature, params=params)
-    spikes, classes, amplitudes, peaks = [], [], [], []
+    spikes, classes, amplitudes, peaks, frequencies = [], [], [], [], []
     total = len(currents)
     rows = duration / sample + 1
     chunk = max(1, min(total, int(CHUNK_BYTES / (rows * 9 * 8))))
@@ -226,9 +254,10 @@ def fi_curve(
         warn_voltage_range(V, t, "the current", stacklevel=3)
         for i, I in enumerate(part):
             late = part_spikes[i][part_spikes[i] >= transient]
-            kind, amplitude, peak = classify(t, V[i], h_end[i], sustained_rate(late, duration) > 0, transient,
-                                             duration)
+            kind, amplitude, peak, frequency = classify(t, V[i], h_end[i], sustained_rate(late, duration) > 0,
+                                                        len(part_spikes[i]) > 0, transient, duration)
             spikes.append(part_spikes[i]), classes.append(kind), amplitudes.append(amplitude), peaks.append(peak)
+            frequencies.append(frequency)
     late = [s[s >= transient] for s in spikes]
     counts = np.array([len(s) for s in late], dtype=np.int64)
     rates = np.array([sustained_rate(s, duration) for s in late])
@@ -238,7 +267,7 @@ def fi_curve(
     metadata = model_metadata(method, dt, temperature, params, accuracy=accuracy, mode="current",
                               V0=0.0, voltage_convention="rest-relative (spec §2.2)")
     return FICurve(currents, rates, counts, duration, transient, threshold, tuple(classes), np.array(amplitudes),
-                   np.array(peaks), tuple(spikes), bracket, onset_tolerance, metadata)
+                   np.array(peaks), tuple(spikes), bracket, onset_tolerance, metadata, np.array(frequencies))
 
 
 def sweep(currents: np.ndarray, settings: dict, threshold: float, accuracy: str, threads, executor, progress):
@@ -335,8 +364,12 @@ def summary(curve: FICurve, absolute: bool = False) -> list[str]:
             rates = curve.rates[run]
             detail = f"{span(rates)} Hz, amplitude {span(A)} mV"
         elif kind.endswith("oscillation"):
-            detail = (f"not crossing the threshold ({curve.threshold + shift:g} {scale}): amplitude {span(A)} mV, "
-                      f"peaks {span(peak)} {scale}")
+            detail = (f"not crossing the threshold ({curve.threshold + shift:g} {scale}): "
+                      f"{span(curve.frequencies[run])} Hz, amplitude {span(A)} mV, peaks {span(peak)} {scale}")
+        elif kind == "onset spikes":
+            counts = [len(curve.spikes[i]) for i in run]
+            detail = (f"{min(counts)}{'' if min(counts) == max(counts) else f' to {max(counts)}'} spike(s) at the "
+                      f"onset, then steady at {span(peak)} {scale}")
         else:
             detail = f"steady at {span(peak)} {scale}"
         lines.append(f"  {where}: {kind}, {detail}")

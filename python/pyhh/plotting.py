@@ -24,7 +24,9 @@ from .fi import CLASSES, FICurve  # noqa: E402
 from .reference.parameters import V_REST_ABSOLUTE  # noqa: E402
 
 #: The colour of each F-I class.
-CLASS_COLORS = dict(zip(CLASSES, ("0.55", "tab:blue", "tab:orange", "tab:purple", "tab:red")))
+#: The F-I figure's classes in the order of its key (by current, as the membrane goes through them).
+CLASS_ORDER = ("silent", "onset spikes", "firing", "sustained oscillation", "damped oscillation", "block")
+CLASS_COLORS = dict(zip(CLASS_ORDER, ("0.55", "tab:olive", "tab:blue", "tab:orange", "tab:purple", "tab:red")))
 
 
 def demo_figure(result: Result, path: str | Path, absolute: bool = False, title: str | None = None) -> Path:
@@ -77,10 +79,15 @@ def fi_figure(curve: FICurve, path: str | Path, absolute: bool = False) -> Path:
                                    gridspec_kw={"height_ratios": [3, 2]})
     for run in runs_of(classes == "firing"):
         ax.plot(I[run], rates[run], "-", color=CLASS_COLORS["firing"], lw=1.2)
-    for kind in CLASSES:
+    frequency = curve.frequencies[order]
+    for kind in CLASS_ORDER:
         here = classes == kind
         if here.any():
-            ax.plot(I[here], rates[here], "o", ms=3.5, color=CLASS_COLORS[kind], label=kind)
+            # an oscillation below the threshold at the frequency of its cycle, hollow: no spikes are counted
+            oscillation = kind.endswith("oscillation")
+            ax.plot(I[here], (frequency if oscillation else rates)[here], "o", ms=3.5, color=CLASS_COLORS[kind],
+                    mfc="none" if oscillation else CLASS_COLORS[kind],
+                    label=f"{kind} (its frequency)" if oscillation else kind)
             ax_A.plot(I[here], amplitude[here], "o", ms=3.5, color=CLASS_COLORS[kind])
     if curve.onset_bracket is not None:
         low, high = curve.onset_bracket
@@ -93,7 +100,7 @@ def fi_figure(curve: FICurve, path: str | Path, absolute: bool = False) -> Path:
         ax.annotate(f"onset of repetitive firing\nbetween {low:.4g} and {high:.4g} µA/cm²{refined}",
                     (high, 0.5 * top), xytext=(8, -4), textcoords="offset points", color="tab:green",
                     va="top", fontsize=8)
-    ax.set_ylabel("firing rate (Hz)")
+    ax.set_ylabel("firing rate, or frequency\nof the oscillation (Hz)")
     threshold = curve.threshold + (V_REST_ABSOLUTE if absolute else 0.0)
     unit = "mV absolute" if absolute else "mV from rest"
     ax.set_title(f"F–I curve (rate after {curve.transient:g} ms, over {curve.duration - curve.transient:g} ms; "
