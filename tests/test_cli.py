@@ -71,7 +71,7 @@ def test_fi_is_zero_below_the_threshold_and_rises_above(tmp_path):
     assert "onset of repetitive firing between 6 (does not fire) and 7 uA/cm^2 (fires)" in done.stdout
     assert done.stderr == ""  # no progress drawn when stderr is not a terminal
     header, data = read_csv(csv_path)
-    assert header == ["current", "rate", "spikes_after_transient", "class", "amplitude", "peak"]
+    assert header == ["current", "rate", "spikes_after_transient", "class", "amplitude", "peak", "frequency"]
     currents, rates = data[:, 0], data[:, 1]
     assert np.all(rates[currents < 6.2] == 0) and np.all(rates[currents >= 7] > 50)
     assert np.all(np.diff(rates[currents >= 7]) > 0)
