@@ -48,6 +48,27 @@ typedef struct {
     char error[200];
 } json_reader;
 
+/* Spec §10.1: at most this many arrays and objects open at once (the top-level
+   object counts); a valid case file needs 4. The reader recurses once per level. */
+#define JSON_MAX_DEPTH 32
+
+/* A key as a message shows it: about 60 bytes at most (never cut inside a UTF-8
+   sequence), control characters as \u00XX, so that the message stays one line
+   (spec §11.4). */
+static const char *shown_key(const char *key, char *out, size_t size)
+{
+    size_t i, n = 0;
+    for (i = 0; key[i] != '\0' && n + 7 < size && (i < 60 || ((unsigned char)key[i] & 0xC0) == 0x80); i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c < 0x20 || c == 0x7F)
+            n += (size_t)snprintf(out + n, size - n, "\\u%04x", c);
+        else
+            out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 static int json_value(json_reader *r, json *out, int depth);
 
 static void skip_space(json_reader *r)
@@ -302,8 +323,8 @@ static int json_container(json_reader *r, json *out, int depth)
                 return json_fail(r, "expected a key");
             for (i = 0; i < out->n; i++)
                 if (strcmp(out->keys[i], key) == 0) {
-                    char what[100];
-                    snprintf(what, sizeof what, "duplicate key '%.60s'", key);
+                    char what[120], shown[80];
+                    snprintf(what, sizeof what, "duplicate key '%s'", shown_key(key, shown, sizeof shown));
                     free(key);
                     return json_fail(r, what);
                 }
@@ -336,10 +357,10 @@ static int json_container(json_reader *r, json *out, int depth)
 static int json_value(json_reader *r, json *out, int depth)
 {
     const char *p;
-    if (depth > 32)
-        return json_fail(r, "nested too deeply");
     skip_space(r);
     p = r->text + r->pos;
+    if ((*p == '{' || *p == '[') && depth >= JSON_MAX_DEPTH) /* depth: the containers around this value */
+        return json_fail(r, "nested too deeply (more than 32 arrays and objects open at once)");
     if (*p == '{' || *p == '[')
         return json_container(r, out, depth);
     if (*p == '"') {
@@ -428,6 +449,7 @@ static int read_parameters(case_file *f, const json *v)
     double *fields[7];
     size_t i;
     int j, found;
+    char shown[80];
     fields[0] = &f->c.params.C_m;
     fields[1] = &f->c.params.g_Na;
     fields[2] = &f->c.params.g_K;
@@ -442,7 +464,7 @@ static int read_parameters(case_file *f, const json *v)
             if (strcmp(v->keys[i], names[j]) == 0)
                 found = get_number(f, names[j], &v->items[i], fields[j]) ? 1 : -1;
         if (found <= 0)
-            return found < 0 ? 0 : case_fail(f, "unknown parameter '%s'", v->keys[i]);
+            return found < 0 ? 0 : case_fail(f, "unknown parameter '%s'", shown_key(v->keys[i], shown, sizeof shown));
     }
     return 1;
 }
@@ -450,6 +472,7 @@ static int read_parameters(case_file *f, const json *v)
 static int read_stimulus(case_file *f, const json *v)
 {
     size_t i, j;
+    char shown[80];
     if (v->type != JSON_OBJECT)
         return case_fail(f, "'%s' must be an object", "stimulus");
     for (i = 0; i < v->n; i++) {
@@ -475,8 +498,11 @@ static int read_stimulus(case_file *f, const json *v)
                 const json *p = &item->items[j];
                 size_t k;
                 int seen = 0;
-                if (p->type != JSON_OBJECT)
-                    return case_fail(f, "a %s must be an object", "pulse");
+                if (p->type != JSON_OBJECT) { /* an item has no key of its own: the array's is named (§10.1) */
+                    snprintf(f->error, sizeof f->error, "'pulses' must hold objects, but item %lu is not one",
+                             (unsigned long)j);
+                    return 0;
+                }
                 for (k = 0; k < p->n; k++) {
                     const char *key = p->keys[k];
                     int ok;
@@ -490,7 +516,7 @@ static int read_stimulus(case_file *f, const json *v)
                         ok = get_number(f, key, &p->items[k], &f->pulses[j].amplitude);
                         seen |= 4;
                     } else {
-                        ok = case_fail(f, "unknown pulse key '%s'", key);
+                        ok = case_fail(f, "unknown pulse key '%s'", shown_key(key, shown, sizeof shown));
                     }
                     if (!ok)
                         return 0;
@@ -501,7 +527,7 @@ static int read_stimulus(case_file *f, const json *v)
             f->c.pulses = f->pulses;
             f->c.n_pulses = (int64_t)item->n;
         } else {
-            return case_fail(f, "unknown stimulus key '%s'", v->keys[i]);
+            return case_fail(f, "unknown stimulus key '%s'", shown_key(v->keys[i], shown, sizeof shown));
         }
     }
     return 1;
@@ -525,6 +551,7 @@ static int read_case(case_file *f, const json *root)
     int seen[4] = {0, 0, 0, 0};
     size_t i;
     int j, ok;
+    char shown[80];
     hh_default_case(&f->c);
     if (root->type != JSON_OBJECT)
         return case_fail(f, "a case file must hold a JSON %s", "object");
@@ -555,7 +582,7 @@ static int read_case(case_file *f, const json *root)
         else if (strcmp(key, "stimulus") == 0)
             ok = read_stimulus(f, v);
         else
-            ok = case_fail(f, "unknown key '%s'", key);
+            ok = case_fail(f, "unknown key '%s'", shown_key(key, shown, sizeof shown));
         if (!ok)
             return 0;
     }

@@ -505,6 +505,10 @@ static int check_settings(int method, int mode, double dt, int64_t steps, int64_
         return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld must be at least 1", (long long)steps);
     if (steps > HH_MAX_INTEGER)
         return fail(HH_ERROR_INVALID, message, message_size, "steps = %lld is larger than 2^53", (long long)steps);
+    if (!isfinite((double)steps * dt)) /* t = steps * dt, the last state's time, must be finite */
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "dt = %.17g ms is too large for steps = %lld: steps * dt = %.17g ms is not finite", dt,
+                    (long long)steps, (double)steps * dt);
     if (record_every < 1)
         return fail(HH_ERROR_INVALID, message, message_size, "record_every = %lld must be at least 1",
                     (long long)record_every);

@@ -32,7 +32,16 @@ class JsonNumber {
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+/* §10.1: at most this many arrays and objects open at once (the top-level object counts);
+   a valid case file needs 4. The parser recurses once per level. */
 const MAX_DEPTH = 32;
+
+/* A key as a message shows it, quoted, control characters as \u00XX, so that the
+   message stays one line (spec §11.4). */
+function shown(key) {
+    const text = Array.from(key).slice(0, 60).join("");
+    return "'" + text.replace(/[\u0000-\u001f\u007f]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")) + "'";
+}
 
 /* RFC 8259 JSON text -> values: objects as Maps (so a key such as __proto__ is only a
    key, and a key given twice is seen), numbers as JsonNumber. */
@@ -88,11 +97,12 @@ export function parse_json(text) {
         pos++;
         return out;
     };
+    /* depth: the arrays and objects around this value */
     const value = (depth) => {
-        if (depth > MAX_DEPTH)
-            fail("nesting too deep");
         space();
         const c = text[pos];
+        if ((c === "{" || c === "[") && depth >= MAX_DEPTH)
+            fail(`nested too deeply (more than ${MAX_DEPTH} arrays and objects open at once)`);
         if (c === "{" || c === "[") {
             const close = c === "{" ? "}" : "]";
             const out = c === "{" ? new Map() : [];
@@ -109,7 +119,7 @@ export function parse_json(text) {
                         fail("expected a key");
                     const key = string();
                     if (out.has(key))
-                        throw new CaseFileError(`duplicate key '${key}'`);
+                        throw new CaseFileError(`duplicate key ${shown(key)}`);
                     space();
                     if (text[pos] !== ":")
                         fail("expected ':'");
@@ -190,7 +200,7 @@ function typed(key, v, type) {
 function fields(where, obj, keys, required = []) {
     for (const key of obj.keys())
         if (!Object.hasOwn(keys, key))
-            throw new CaseFileError(`${where}unknown key '${key}'; the keys are ${Object.keys(keys).join(", ")}`);
+            throw new CaseFileError(`${where}unknown key ${shown(key)}; the keys are ${Object.keys(keys).join(", ")}`);
     for (const key of required)
         if (!obj.has(key))
             throw new CaseFileError(`${where}missing key '${key}'`);
@@ -224,8 +234,8 @@ export function case_from_json(root) {
         const stimulus = fields("stimulus: ", c.stimulus, { pulses: "array", waveform: "array" });
         if (stimulus.pulses !== undefined)
             stimulus.pulses = stimulus.pulses.map((pulse, j) => {
-                if (!(pulse instanceof Map))
-                    throw new CaseFileError(`a 'pulse' must be an object (stimulus.pulses[${j}])`);
+                if (!(pulse instanceof Map)) /* an item has no key of its own: the array's is named (§10.1) */
+                    throw new CaseFileError(`stimulus: 'pulses' must hold objects, but item ${j} is not one`);
                 return fields(`stimulus.pulses[${j}]: `, pulse, PULSE_KEYS, Object.keys(PULSE_KEYS));
             });
         if (stimulus.waveform !== undefined)

@@ -11,7 +11,8 @@
  * with --spikes, also the every-step spike times, one per line.
  * Exit status (spec §11.4): 0 success; 2 a usage error, a case file that cannot
  * be read or is invalid (the message names the key); 3 the run left the finite
- * range (the message names the step); 1 an output that cannot be written.
+ * range (the message names the step); 1 too many rows to allocate, or an output
+ * that cannot be written.
  *
  * Grade it: .venv/bin/pyhh conform -- node js/hh_trace.mjs
  */
@@ -67,6 +68,10 @@ function main(args) {
         if (error.code === "ENOENT" || error.code === "EACCES") {
             process.stderr.write(`${casePath}: cannot read the case file: ${error.code}\n`);
             return 2;
+        }
+        if (error instanceof RangeError) { /* rows too many to allocate: the port's own trouble (§11.4) */
+            process.stderr.write(`${casePath}: out of memory: ${error.message}\n`);
+            return 1;
         }
         throw error;
     }

@@ -507,6 +507,8 @@ export function check_case(c) {
     if (dt <= 0.0)
         throw new InvalidInputError(`dt = ${dt} ms must be greater than 0`);
     const steps = check_integer("steps", c.steps, 1);
+    if (!Number.isFinite(steps * dt)) /* t = steps * dt, the last state's time, must be finite */
+        throw new InvalidInputError(`dt = ${dt} ms is too large for steps = ${steps}: steps * dt = ${steps * dt} ms is not finite`);
     const record_every = check_integer("record_every", c.record_every ?? 1, 1);
     if (record_every > steps)
         throw new InvalidInputError(`record_every = ${record_every} is larger than steps = ${steps}; it must be at most steps`);

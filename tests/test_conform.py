@@ -47,13 +47,15 @@ def test_the_python_reader_passes_every_negative_case(capsys):
     # naming the key for every file to reject, status 3 naming the step for every run that must stop.
     from pyhh.cli import main
     from pyhh.conformance.golden import load_negative
+    from pyhh.conformance.runner import crash_instead_of_rejection, names_word
 
     rejects, unstable = load_negative(ROOT / "golden")
     assert len(rejects) >= 30 and len(unstable) >= len(set(__import__("pyhh").METHODS))
     for entry in rejects:
         assert main(["trace", str(entry.path)]) == 2, entry.name
         message = capsys.readouterr().err
-        assert entry.names is None or entry.names in message, (entry.name, message)
+        assert crash_instead_of_rejection(message) == "", (entry.name, message)
+        assert entry.names is None or names_word(message, entry.names, entry.path), (entry.name, message)
     for entry in unstable:
         assert main(["trace", str(entry.path)]) == 3, entry.name
         assert f"step {entry.step}" in capsys.readouterr().err, entry.name
@@ -225,3 +227,71 @@ def test_a_port_that_floods_its_output_is_stopped(tmp_path, monkeypatch):
     script = write_script(tmp_path, "sys.stdout.buffer.write(bytes(range(256)) * 4); sys.exit(2)")
     execution = runner.execute(script, ROOT / "golden" / "cases" / "rest.json", timeout=30)
     assert execution.status == 2 and "\ufffd" in execution.stdout  # not UTF-8: replaced, not a traceback
+
+
+GO_PANIC = """panic: runtime error: index out of range [3] with length 3
+
+goroutine 1 [running]:
+main.readCase(...)
+\t/home/porter/hh/main.go:41
+main.main()
+\t/home/porter/hh/main.go:12 +0x1d
+"""
+PYTHON_TRACEBACK = """Traceback (most recent call last):
+  File "/home/porter/hh.py", line 9, in <module>
+    steps = case["steps"]
+KeyError: 'steps'
+"""
+
+
+@pytest.mark.parametrize("stderr, why", [
+    (GO_PANIC, "a crash report, not a rejection: panic: runtime error"),
+    ("fatal error: runtime: out of memory\n\ngoroutine 1 [running]:\n", "a crash report, not a rejection: fatal error"),
+    ("panic: steps\n", "a crash report, not a rejection: panic: steps"),  # names the key, but on a panic's line
+    (PYTHON_TRACEBACK, "a crash report, not a rejection: Traceback (most recent call last):"),
+    ("case.json: 'steps' must be an integer\nusage: port CASE\n", "wrote 2 non-blank lines to standard error"),
+    ("", "wrote 0 non-blank lines to standard error"),
+])
+def test_status_2_from_a_crash_is_graded_fail_not_rejects(tmp_path, stderr, why):
+    # Issue 27: Go's runtime exits with status 2 on a panic or a fatal error (out of memory too), as a
+    # rejection does; a rejection is one line (spec §11.4), so these are crashes.
+    script = write_script(tmp_path, f"sys.stderr.write({stderr!r}); sys.exit(2)")
+    done = conform("--case", "steps_fraction", "--case", "malformed_json", "--", *script)
+    assert done.returncode == 1 and summary(done, "Error handling").endswith("2 fail. Error handling: fail"), done.stdout
+    lines = [line for line in done.stdout.splitlines() if line.startswith(("steps_fraction", "malformed_json"))]
+    assert len(lines) == 2 and all(" fail " in line and why in line for line in lines), done.stdout
+
+
+def test_one_line_with_blank_lines_around_it_is_a_rejection(tmp_path):
+    script = write_script(tmp_path, "sys.stderr.write('\\n  \\ncase.json: \\'steps\\' must be an integer\\r\\n\\n'); sys.exit(2)")
+    done = conform("--case", "steps_fraction", "--", *script)
+    assert done.returncode == 0 and summary(done, "Error handling").endswith("1 strict. Error handling: strict"), done.stdout
+
+
+@pytest.mark.parametrize("message, word, named", [
+    ("case.json: 'steps' must be an integer", "steps", True),
+    ("steps = 0 must be at least 1", "steps", True),
+    ("stimulus.pulses[0]: not an object", "pulses", True),  # a dot or a bracket beside it is no letter
+    ("(steps)", "steps", True),
+    ("steps2 is unknown", "steps", False),
+    ("my_steps is unknown", "steps", False),  # the underscore continues a word
+    ("'record_every' is too large", "every", False),
+    ("'stepsé' is unknown", "steps", True),  # only ASCII letters, digits and _ continue a word
+    ("unknown key ''", "", True),
+    ('unknown key ""', "", True),
+    ("unknown key", "", False),
+    ("left the finite range at step 33.", "step 33", True),
+    ("left the finite range at step 330", "step 33", False),
+])
+def test_a_word_of_its_own_is_what_spec_11_4_defines(message, word, named):
+    from pyhh.conformance.runner import names_word
+
+    assert names_word(message, word, ROOT / "golden" / "invalid" / "steps_zero.json") is named
+
+
+def test_the_case_file_path_is_not_a_name():
+    from pyhh.conformance.runner import names_word
+
+    path = ROOT / "golden" / "invalid" / "steps_zero.json"
+    assert not names_word(f"{path}: rejected", "steps", path)
+    assert not names_word("steps_zero.json: rejected", "steps", path)

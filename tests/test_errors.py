@@ -185,10 +185,26 @@ def test_a_step_of_1e308_gives_the_same_outcome_on_both_backends(method):
     outcomes = []
     for backend in ("python", "c"):
         try:
-            outcomes.append(pyhh.simulate(1.0, dt=1e308, steps=2, method=method, backend=backend).table().tolist())
+            outcomes.append(pyhh.simulate(1.0, dt=1e308, steps=1, method=method, backend=backend).table().tolist())
         except NumericalInstabilityError as e:
             outcomes.append(e.step)
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("dt, steps", [(1e308, 2), (1e300, 2**53), (2.0**1023, 2)])
+def test_a_time_beyond_the_largest_double_is_rejected_naming_dt(dt, steps):
+    # Issue 27: at dt = 1e308, t = k * dt is infinite from k = 2 while the state may stay finite;
+    # spec §8.4 rejects steps * dt that is not finite, before anything runs, on every path.
+    messages = []
+    for backend in ("python", "c"):
+        with pytest.raises(InvalidInputError) as info:
+            pyhh.simulate(None, dt=dt, steps=steps, record_every=steps, backend=backend)
+        messages.append(str(info.value))
+    with pytest.raises(InvalidInputError) as info:
+        pyhh.simulate_batch(current=[1.0, 2.0], dt=dt, steps=steps, record_every=steps)
+    messages.append(str(info.value))
+    assert len(set(messages)) == 1 and messages[0].startswith(f"dt = {dt!r} ms is too large for steps = {steps}")
+    assert pyhh.simulate(None, dt=1e308, steps=1).t.tolist() == [0.0]  # steps * dt = 1e308 is finite
 
 
 def test_a_run_is_sized_against_the_memory_available_now(monkeypatch):

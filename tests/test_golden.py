@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 
 import numpy as np
@@ -116,6 +117,21 @@ def test_trace_files_round_trip_every_value():
     assert np.isfinite(data).all()
 
 
+def test_the_trace_reader_takes_any_json_number_and_nothing_else():
+    # Spec §10.2: Go's, JavaScript's and Java's shortest forms are as valid as Python's and C's.
+    from pyhh.conformance.trace import parse_trace
+
+    header = "t,V,m,h,n,I_Na,I_K,I_L,I_stim\n"
+    good = ["1e-05", "1e+21", "-0", "100", "0.00001", "1e-7", "1.0E-5", "100.0", "1.0000000000000001e-05", "0"]
+    values = [1e-05, 1e21, -0.0, 100.0, 1e-05, 1e-7, 1e-05, 100.0, 1.0000000000000001e-05]
+    data = parse_trace(header + ",".join(good[:9]) + "\n" + ",".join(good[1:]) + "\n")
+    assert data[0].tolist() == values and data[1].tolist() == values[1:] + [0.0]
+    assert math.copysign(1.0, data[0, 2]) == -1.0
+    for bad in ["+1", ".5", "1.", "1_0", "01", "1e", "Infinity", "inf", "nan", "0x10", " 1", "1 ", "１", "1e999"]:
+        with pytest.raises(CaseFileError, match="column I_stim"):
+            parse_trace(header + "0,0,0,0,0,0,0,0," + bad + "\n")
+
+
 def test_golden_covers_the_rules_an_independent_port_found_unchecked(manifest):
     # issue 12's list: clamp from u_0 != 0 and by a waveform, record_every = steps, a pulse after
     # the last step, a spike exactly at the threshold value (counted once, at t_(k+1)).
@@ -142,4 +158,9 @@ def test_golden_holds_the_negative_cases_for_every_rule_and_method():
                 *pyhh.Parameters().__dataclass_fields__):
         assert key in named, key
     assert None in named  # and the JSON-text rules, which name no key
+    assert "" in named  # and the empty key (issue 27)
+    by_name = {r.name: r for r in rejects}
+    assert by_name["pulse_not_object"].names == "pulses"  # an item of an array: the array's key (§10.1)
+    assert {by_name[n].names for n in ("time_overflow", "time_overflow_unrecorded")} == {"dt"}
+    assert by_name["nested_100000"].path.read_text().count("[") == 100_000
     assert {load_case(u.path).method for u in unstable} == set(pyhh.METHODS)

@@ -34,7 +34,15 @@ from .cautions import voltage_argument, warn_past_end
 from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, METHODS
-from .reference.checks import check_at_most, check_choice, check_integer, check_positive, check_range, check_real
+from .reference.checks import (
+    check_at_most,
+    check_choice,
+    check_integer,
+    check_last_time,
+    check_positive,
+    check_range,
+    check_real,
+)
 from .reference.errors import InvalidInputError, NumericalInstabilityError, PyhhError
 from .reference.parameters import (
     DT_DEFAULT,
@@ -210,6 +218,7 @@ def batch_inputs(
     if rows is not None and steps is None and duration is None:
         steps = rows.shape[1]
     n_steps = steps_for(stimulus, dt, steps, duration)
+    check_last_time(dt, n_steps)
     n = batch_size(n, current, temperature, V0, *(dict(params).values() if isinstance(params, Mapping) else ()),
                    None if rows is None else rows[:, 0])
     # every neuron costs its parameters, temperature, V0, drive, spike count and fail step (8 bytes each)

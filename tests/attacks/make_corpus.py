@@ -124,7 +124,8 @@ CORPUS: dict[str, tuple[bytes, str, str | None, int | None]] = {
     "dt_underflows_to_zero": (minimal(dt=b"1e-99999999999999999999"), REJECT, "dt", None),
     "dt_5000_zeros_then_1": (minimal(dt=b"0." + b"0" * 5000 + b"1"), REJECT, "dt", None),
     "dt_minus_zero": (minimal(dt=b"-0.0"), REJECT, "dt", None),
-    "dt_1e308_two_steps": (minimal(dt=b"1e308", steps=b"2"), UNSTABLE, None, 1),
+    "dt_1e308_one_step": (minimal(dt=b"1e308", steps=b"1"), ACCEPT, None, 1),  # state 1 finite, not recorded
+    "dt_1e308_two_steps": (minimal(dt=b"1e308", steps=b"2"), REJECT, "dt", 1),  # t_2 = 2e308 is not finite (§8.4)
     "steps_minus_zero": (minimal(steps=b"-0"), REJECT, "steps", None),
     "steps_with_an_exponent": (minimal(steps=b"1e1"), REJECT, "steps", None),
     "record_every_2_53": (with_key(b'"record_every"', b"9007199254740992"), REJECT, "record_every", None),

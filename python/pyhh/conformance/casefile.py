@@ -73,7 +73,8 @@ def stimulus_from_json(where: str, obj: dict[str, Any]) -> Stimulus:
     check_type(f"{where}: stimulus", "pulses", raw_pulses, (list,))
     for j, raw in enumerate(raw_pulses):
         at = f"{where}: stimulus.pulses[{j}]"
-        check_type(at, "pulse", raw, (dict,))
+        if not isinstance(raw, dict):  # an item has no key of its own: the array's is named (§10.1)
+            raise CaseFileError(f"{where}: stimulus: 'pulses' must hold objects, but item {j} is {raw!r:.40}")
         check_keys(at, raw, PULSE_KEYS, PULSE_KEYS)
         check_type(at, "start", raw["start"], (int,))
         check_type(at, "stop", raw["stop"], (int,))
@@ -85,6 +86,14 @@ def stimulus_from_json(where: str, obj: dict[str, Any]) -> Stimulus:
         for k, value in enumerate(waveform):
             check_type(f"{where}: stimulus", f"waveform[{k}]", value, (int, float))
     return Stimulus(tuple(pulses), waveform)
+
+
+def parameters_from_json(where: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """The "parameters" object: every value a number, named by its parameter (§10.1); the
+    names and ranges are checked by Parameters (§3.1, §8.4)."""
+    for key, value in obj.items():
+        check_type(f"{where}: parameters", key, value, (int, float))
+    return obj
 
 
 def case_from_json(obj: Any, where: str = "case") -> Case:
@@ -104,7 +113,7 @@ def case_from_json(obj: Any, where: str = "case") -> Case:
             record_every=obj.get("record_every", 1),
             temperature=obj.get("temperature", Case.temperature),
             V0=obj.get("V0", Case.V0),
-            params=Parameters.from_overrides(obj.get("parameters")),
+            params=Parameters.from_overrides(parameters_from_json(where, obj.get("parameters", {}))),
             mode=obj.get("mode", "current"),
             stimulus=stimulus_from_json(where, obj.get("stimulus", {})),
             spike_threshold=obj.get("spike_threshold", Case.spike_threshold),
@@ -120,17 +129,25 @@ def no_constants(name: str) -> Any:
     raise CaseFileError(f"not valid JSON: {name} is not a JSON number")
 
 
+#: §10.1: the most arrays and objects open at once (the top-level object counts); a valid case file needs 4.
+MAX_DEPTH = 32
+
+
 def check_strings(value: Any) -> None:
     """§10.1: no string (key or value, at any depth) holds U+0000 or a lone surrogate,
-    characters a C string or UTF-8 cannot carry."""
-    stack = [value]
+    characters a C string or UTF-8 cannot carry; no more than MAX_DEPTH arrays and objects
+    open at once."""
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise CaseFileError(f"not valid JSON here: nested too deeply (more than {MAX_DEPTH} arrays and "
+                                    f"objects open at once)")
+            if isinstance(item, dict):
+                stack.extend((key, depth) for key in item)
+            stack.extend((v, depth) for v in (item.values() if isinstance(item, dict) else item))
         elif isinstance(item, str):
             if "\x00" in item:
                 raise CaseFileError(f"not valid JSON here: a \\u0000 (NUL) escape in the string {item[:40]!r}")
@@ -155,8 +172,9 @@ def parse_case_text(data: bytes, where: str) -> Any:
         raise CaseFileError(f"{where}: not valid JSON: {e}") from None
     except CaseFileError as e:
         raise CaseFileError(f"{where}: {e}") from None
-    except RecursionError:
-        raise CaseFileError(f"{where}: not valid JSON here: nested too deeply") from None
+    except RecursionError:  # far deeper than MAX_DEPTH: Python's json recurses
+        raise CaseFileError(f"{where}: not valid JSON here: nested too deeply (more than {MAX_DEPTH} arrays and "
+                            f"objects open at once)") from None
     except ValueError as e:  # an integer literal of thousands of digits
         raise CaseFileError(f"{where}: not valid JSON here: {e}") from None
 

@@ -5,8 +5,9 @@ file's path appended (or substituted for a `{case}` argument); it writes the
 trace CSV to standard output (or to the path substituted for `{out}`), and,
 given `{spikes}`, its every-step spike times to that path. Each trace is
 compared with the golden one under spec §11.2. The negative cases of §11.5
-(files to reject, runs that must stop) are graded apart: exit status 2 naming
-the key at fault, exit status 3 naming the step.
+(files to reject, runs that must stop) are graded apart: exit status 2 with one
+line naming the key at fault (more lines, or a crash report, is a crash), exit
+status 3 naming the step.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ..reference.stimulus import Stimulus
 from .casefile import load_case
 from .golden import DEFAULT_GOLDEN, GoldenCase, RejectCase, UnstableCase, load_manifest, load_negative
 from .grading import LEVELS, MANIFEST_SPIKE_TOLERANCE_FLOAT64, SPIKE_TIME_TOLERANCE, TOLERANCES, Comparison, compare
-from .trace import parse_trace, read_trace
+from .trace import parse_number, parse_trace, read_trace
 
 #: §11.5: the error-handling levels, strictest first.
 ERROR_LEVELS = ("strict", "rejects", "fail")
@@ -178,9 +179,9 @@ def check_spikes(execution: Execution, entry: GoldenCase, level: str) -> str:
     if execution.spikes is None:
         return ""
     try:
-        times = [float(line) for line in execution.spikes.split()]
+        times = [parse_number(line) for line in execution.spikes.split()]
     except ValueError:
-        return "its spike file holds something that is not a number (spec §11.4)"
+        return "its spike file holds something that is not a number as §10.2 writes one (spec §11.4)"
     if len(times) != len(entry.spikes):
         return f"it reports {len(times)} spikes after every step, the manifest {len(entry.spikes)}"
     tolerance = MANIFEST_SPIKE_TOLERANCE_FLOAT64 if level in ("exact", "float64") else SPIKE_TIME_TOLERANCE
@@ -218,11 +219,39 @@ def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
     return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint, departure)
 
 
+#: §11.4: the characters that continue a word: a name is named only where neither of its neighbours is one.
+WORD_CHARACTER = "A-Za-z0-9_"
+
+
 def names_word(message: str, word: str, case_path: Path) -> bool:
-    """The message names `word` as a word of its own, not inside the case file's path (the
-    negative files are named after their keys) nor inside a longer name or number."""
+    """§11.4: the message names `word` as a word of its own: with no ASCII letter, digit or
+    underscore right before or after it (`'steps'` and `steps =` name steps, `stimulus.pulses[0]`
+    names pulses; `steps2` and `my_steps` do not name steps), and not inside the case file's path (the negative files are
+    named after their keys). The empty key is named by a pair of quotes, `''` or `""`."""
     message = message.replace(str(case_path), "").replace(case_path.name, "")
-    return re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", message) is not None
+    if word == "":
+        return "''" in message or '""' in message
+    pattern = rf"(?<![{WORD_CHARACTER}]){re.escape(word)}(?![{WORD_CHARACTER}])"
+    return re.search(pattern, message) is not None
+
+
+#: §11.4: lines that begin a runtime's crash report, never a rejection: Go's panic and fatal
+#: error (both exit with status 2), and Python's traceback.
+CRASH_REPORT = re.compile(r"(panic:|fatal error:|goroutine |Traceback \(most recent call last\):)")
+
+
+def crash_instead_of_rejection(stderr: str) -> str:
+    """§11.4: "" if standard error is a rejection's message (exactly one non-blank line, lines
+    ending at LF, none of them the start of a crash report), else why a status 2 with it is read
+    as a crash."""
+    lines = [line for line in stderr.split("\n") if line.strip()]
+    crash = next((line for line in lines if CRASH_REPORT.match(line.lstrip())), None)
+    if crash is not None:
+        return f"exited with status 2, but its standard error is a crash report, not a rejection: {crash.strip()[:120]}"
+    if len(lines) != 1:
+        return (f"exited with status 2, but wrote {len(lines)} non-blank lines to standard error, not the one line "
+                f"of a rejection: a crash? (spec §11.4)")
+    return ""
 
 
 def grade_reject(entry: RejectCase, command: list[str], timeout: float) -> ErrorOutcome:
@@ -235,12 +264,15 @@ def grade_reject(entry: RejectCase, command: list[str], timeout: float) -> Error
     if execution.status != STATUS_REJECTED:
         return ErrorOutcome(entry.name, "fail", f"exited with status {execution.status}, not {STATUS_REJECTED} "
                             f"(spec §11.4): {execution.last_error_line}")
+    crash = crash_instead_of_rejection(execution.stderr)
+    if crash:
+        return ErrorOutcome(entry.name, "fail", crash)
     if execution.stdout.strip():
         return ErrorOutcome(entry.name, "rejects", "rejected it, but wrote to standard output (spec §11.4: no trace)")
     if entry.names is not None and not names_word(execution.stderr, entry.names, entry.path):
         return ErrorOutcome(entry.name, "rejects", f"rejected it, but the message does not name {entry.names!r}: "
                             f"{execution.last_error_line}")
-    return ErrorOutcome(entry.name, "strict", "rejected" + (f", naming {entry.names!r}" if entry.names else ""))
+    return ErrorOutcome(entry.name, "strict", "rejected" + (f", naming {entry.names!r}" if entry.names is not None else ""))
 
 
 def grade_unstable(entry: UnstableCase, command: list[str], timeout: float) -> ErrorOutcome:

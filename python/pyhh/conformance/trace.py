@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -11,6 +12,19 @@ import numpy as np
 
 from ..reference.errors import CaseFileError
 from ..reference.run import COLUMNS
+
+
+#: §10.2: a value is a JSON number (RFC 8259): any such spelling, whichever language wrote it
+#: (`1e-05`, `1e+21`, `-0`, `100`, `1.0000000000000001e-05`, `1.0E-5`), and no other (`+1`, `.5`, `1.`,
+#: `1_0`, `inf`, `nan`, `0x1p-3`, spaces).
+NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def parse_number(text: str) -> float:
+    """§10.2: one value as a double; ValueError if it is not written as a JSON number."""
+    if NUMBER.fullmatch(text) is None:
+        raise ValueError(f"{text!r} is not a JSON number")
+    return float(text)
 
 
 def format_trace(rows: Iterable[Sequence[float]]) -> str:
@@ -47,9 +61,10 @@ def parse_trace(text: str, source: str = "trace") -> np.ndarray:
             raise CaseFileError(f"{source}: line {i + 2} has {len(fields)} values, expected {len(COLUMNS)}")
         for j, field in enumerate(fields):
             try:
-                data[i, j] = float(field)
+                data[i, j] = parse_number(field)
             except ValueError:
-                raise CaseFileError(f"{source}: line {i + 2}, column {COLUMNS[j]}: {field!r} is not a number") from None
+                raise CaseFileError(f"{source}: line {i + 2}, column {COLUMNS[j]}: {field!r} is not a number "
+                                    f"(spec §10.2: a JSON number)") from None
             if not math.isfinite(data[i, j]):
                 raise CaseFileError(f"{source}: line {i + 2}, column {COLUMNS[j]}: {field!r} is not finite")
     return data

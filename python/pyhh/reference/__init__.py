@@ -32,7 +32,7 @@ symbols, and cites the section each function implements:
     8.1    the run loop                              run.run
     8.2    recording a row                           run.record_row, run.state_at
     8.3    leaving the finite range                  run.check_finite
-    8.4    input checks                              case.Case, checks.check_real, checks.check_range, checks.check_positive, checks.check_integer, checks.check_at_most, checks.check_choice, stimulus.waveform_values
+    8.4    input checks                              case.Case, checks.check_real, checks.check_range, checks.check_positive, checks.check_integer, checks.check_last_time, checks.check_at_most, checks.check_choice, stimulus.waveform_values
     9      spike detection                           run.spike_time, run.hermite_crossing, run.linear_crossing
 
 The errors the spec names (§8.3, §8.4) are in errors.py. Everything around the

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from .checks import check_at_most, check_choice, check_integer, check_positive, check_range, check_real
+from .checks import (
+    check_at_most,
+    check_choice,
+    check_integer,
+    check_last_time,
+    check_positive,
+    check_range,
+    check_real,
+)
 from .errors import InvalidInputError
 from .parameters import (
     DT_DEFAULT,
@@ -69,6 +77,7 @@ class Case:
         check_choice("mode", self.mode, MODES)
         object.__setattr__(self, "dt", check_positive("dt", self.dt))
         object.__setattr__(self, "steps", check_integer("steps", self.steps))
+        check_last_time(self.dt, self.steps)
         object.__setattr__(self, "record_every", check_integer("record_every", self.record_every))
         check_at_most("record_every", self.record_every, "steps", self.steps)
         object.__setattr__(self, "temperature", check_range("temperature", self.temperature, *TEMPERATURE_RANGE, unit="degC"))

@@ -62,6 +62,14 @@ def check_integer(name: str, value: Any, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_last_time(dt: float, steps: int) -> None:
+    """§8.4: steps * dt, the time of the state after the last step, is a finite double (then every
+    t_k = k * dt of the run is); else an error naming dt."""
+    if not math.isfinite(steps * dt):
+        raise InvalidInputError(f"dt = {dt!r} ms is too large for steps = {steps}: steps * dt = {steps * dt!r} ms "
+                                f"is not finite")
+
+
 def check_at_most(name: str, value: int, limit_name: str, limit: int) -> int:
     """§8.4: value <= limit, for a whole number bounded by another (record_every by steps)."""
     if value > limit:
