@@ -110,8 +110,8 @@ static inline double hh_expm1_series(double x)
     s = x + h;
     e = h - (s - x);
     t = x_lo * (0.5 * (x + x_hi));
-    q = HH_EXPM1_D3 + x * (HH_EXPM1_D4 + x * (HH_EXPM1_D5 + x * (HH_EXPM1_D6 + x * (HH_EXPM1_D7
-        + x * (HH_EXPM1_D8 + x * (HH_EXPM1_D9 + x * (HH_EXPM1_D10 + x * HH_EXPM1_D11)))))));
+    q = HH_EXPM1_D3 + x * (HH_EXPM1_D4 + x * (HH_EXPM1_D5 + x * (HH_EXPM1_D6 + x * (HH_EXPM1_D7 + x * (HH_EXPM1_D8
+        + x * (HH_EXPM1_D9 + x * (HH_EXPM1_D10 + x * (HH_EXPM1_D11 + x * (HH_EXPM1_D12 + x * HH_EXPM1_D13)))))))));
     return s + (e + (t + ((x * x) * x) * q));
 }
 

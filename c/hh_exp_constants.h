@@ -20,7 +20,7 @@
 /* §4.1.4: below it, expm1 is -1. */
 #define HH_EXPM1_X_MIN (-0x1.4000000000000p+5) /* -40 */
 /* §4.1.4: expm1 by its series where |x| is at most this. */
-#define HH_EXPM1_SERIES_MAX 0x1.0000000000000p-3 /* 0.125 */
+#define HH_EXPM1_SERIES_MAX 0x1.0000000000000p-2 /* 0.25 */
 /* §4.1.1: 1.5 * 2^52: (z + it) - it rounds z to an integer. */
 #define HH_EXP_SHIFTER 0x1.8000000000000p+52 /* 6755399441055744 */
 /* §4.1.1: 2^27 + 1, Veltkamp's splitter. */
@@ -39,7 +39,7 @@
 #define HH_EXP_C5 0x1.1111111111111p-7 /* 0.0083333333333333332 */
 #define HH_EXP_C6 0x1.6c16c16c16c17p-10 /* 0.0013888888888888889 */
 
-/* §4.1.4: the coefficients of x^k in expm1's series: d_k = 1/k!, k = 3 ... 11. */
+/* §4.1.4: the coefficients of x^k in expm1's series: d_k = 1/k!, k = 3 ... 13. */
 #define HH_EXPM1_D3 0x1.5555555555555p-3 /* 0.16666666666666666 */
 #define HH_EXPM1_D4 0x1.5555555555555p-5 /* 0.041666666666666664 */
 #define HH_EXPM1_D5 0x1.1111111111111p-7 /* 0.0083333333333333332 */
@@ -49,6 +49,8 @@
 #define HH_EXPM1_D9 0x1.71de3a556c734p-19 /* 2.7557319223985893e-06 */
 #define HH_EXPM1_D10 0x1.27e4fb7789f5cp-22 /* 2.7557319223985888e-07 */
 #define HH_EXPM1_D11 0x1.ae64567f544e4p-26 /* 2.505210838544172e-08 */
+#define HH_EXPM1_D12 0x1.1eed8eff8d898p-29 /* 2.08767569878681e-09 */
+#define HH_EXPM1_D13 0x1.6124613a86d09p-33 /* 1.6059043836821613e-10 */
 
 /* §4.1.2: 2^(j/N) = hh_exp_table_hi[j] + hh_exp_table_lo[j], j = 0 ... N - 1. */
 static const double hh_exp_table_hi[HH_EXP_N] = {

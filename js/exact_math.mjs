@@ -12,7 +12,7 @@
 
 import {
     N, X_OVER, X_UNDER, EXPM1_X_MIN, EXPM1_SERIES_MAX, SHIFTER, SPLITTER, INV_LN2_N, LN2_N_HI, LN2_N_LO,
-    C2, C3, C4, C5, C6, D3, D4, D5, D6, D7, D8, D9, D10, D11, TABLE_HI, TABLE_LO,
+    C2, C3, C4, C5, C6, D3, D4, D5, D6, D7, D8, D9, D10, D11, D12, D13, TABLE_HI, TABLE_LO,
 } from "./exp_constants.mjs";
 
 /* Eight bytes in which pow2 builds a double from its bits. */
@@ -89,7 +89,7 @@ export function expm1_series(x) {
     const s = x + h;
     const e = h - (s - x);
     const t = x_lo * (0.5 * (x + x_hi));
-    const q = D3 + x * (D4 + x * (D5 + x * (D6 + x * (D7 + x * (D8 + x * (D9 + x * (D10 + x * D11)))))));
+    const q = D3 + x * (D4 + x * (D5 + x * (D6 + x * (D7 + x * (D8 + x * (D9 + x * (D10 + x * (D11 + x * (D12 + x * D13)))))))));
     return s + (e + (t + ((x * x) * x) * q));
 }
 

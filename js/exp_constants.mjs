@@ -22,7 +22,7 @@ export const X_UNDER = -746.0;
 export const EXPM1_X_MIN = -40.0;
 
 /* §4.1.4: expm1 by its series where |x| is at most this. */
-export const EXPM1_SERIES_MAX = 0.125;
+export const EXPM1_SERIES_MAX = 0.25;
 
 /* §4.1.1: 1.5 * 2^52: (z + it) - it rounds z to an integer. */
 export const SHIFTER = 6755399441055744.0;
@@ -42,7 +42,7 @@ export const LN2_N_LO = 2.572804622327669e-14;
 /* §4.1.2: the coefficients of exp(r) - 1 - r: c_k = 1/k!, k = 2 ... 6. */
 export const C2 = 0.5, C3 = 0.16666666666666666, C4 = 0.041666666666666664, C5 = 0.008333333333333333, C6 = 0.001388888888888889;
 
-/* §4.1.4: the coefficients of x^k in expm1's series: d_k = 1/k!, k = 3 ... 11. */
+/* §4.1.4: the coefficients of x^k in expm1's series: d_k = 1/k!, k = 3 ... 13. */
 export const D3 = 0.16666666666666666;
 export const D4 = 0.041666666666666664;
 export const D5 = 0.008333333333333333;
@@ -52,6 +52,8 @@ export const D8 = 2.48015873015873e-05;
 export const D9 = 2.7557319223985893e-06;
 export const D10 = 2.755731922398589e-07;
 export const D11 = 2.505210838544172e-08;
+export const D12 = 2.08767569878681e-09;
+export const D13 = 1.6059043836821613e-10;
 
 /* §4.1.2: 2^(j/N) = TABLE_HI[j] + TABLE_LO[j], j = 0 ... N - 1. */
 export const TABLE_HI = Object.freeze([

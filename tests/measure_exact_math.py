@@ -6,9 +6,10 @@ against an independent evaluation by mpmath at 40 significant digits.
 
 For each domain: how many arguments, the share whose result is correctly
 rounded (the double nearest the exact value), and the largest error in ulps of
-the exact value (below 1 means faithfully rounded). tests/test_exact_math.py
-runs the same measurement on a small sample, and every edge point, in
-`make test`.
+the exact value (below 1 means faithfully rounded). The domains and the edge
+points are those of golden/functions.csv (pyhh.conformance.functions).
+tests/test_exact_math.py runs the same measurement on a small sample, and every
+edge point, in `make test`.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ import mpmath
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
+from pyhh.conformance import functions  # noqa: E402
 from pyhh.reference import exponential, rates  # noqa: E402
 
 #: The working precision of the independent evaluation: 40 significant digits (about 133 bits).
 mpmath.mp.dps = 40
 
-X_OVER = exponential.X_OVER
 
 
 def ulp(v: mpmath.mpf) -> mpmath.mpf:
@@ -58,6 +59,10 @@ def power_exact(temperature: float) -> mpmath.mpf:
     return mpmath.power(mpmath.mpf(rates.Q10), mpmath.mpf(y))
 
 
+#: The exact value of each function of golden/functions.csv at a double.
+EXACT = {"exp": mpmath.exp, "expm1": mpmath.expm1, "phi": power_exact}
+
+
 @dataclass(frozen=True)
 class Domain:
     """Arguments drawn from one part of a function's domain."""
@@ -68,45 +73,13 @@ class Domain:
     draw: Callable[[random.Random], float]
 
 
-def log_uniform(rng: random.Random) -> float:
-    """A double of either sign with |x| log-uniform over [1e-300, 1]."""
-    return rng.choice((-1.0, 1.0)) * 10.0 ** rng.uniform(-300.0, 0.0)
-
-
-DOMAINS = [
-    Domain("exp, the whole domain [-746, x_over]", exponential.exp, lambda x: mpmath.exp(x),
-           lambda rng: rng.uniform(exponential.X_UNDER, X_OVER)),
-    Domain("exp, the rates' range [-20, 20]", exponential.exp, lambda x: mpmath.exp(x),
-           lambda rng: rng.uniform(-20.0, 20.0)),
-    Domain("exp, near 0 (|x| log-uniform in [1e-300, 1])", exponential.exp, lambda x: mpmath.exp(x), log_uniform),
-    Domain("expm1, the whole domain [-50, x_over]", exponential.expm1, lambda x: mpmath.expm1(x),
-           lambda rng: rng.uniform(-50.0, X_OVER)),
-    Domain("expm1, the rates' range [-20, 20]", exponential.expm1, lambda x: mpmath.expm1(x),
-           lambda rng: rng.uniform(-20.0, 20.0)),
-    Domain("expm1, near 0 (|x| log-uniform in [1e-300, 1])", exponential.expm1, lambda x: mpmath.expm1(x),
-           log_uniform),
-    Domain("phi (§3.2), temperature in [-40, 60] degC", rates.temperature_factor, power_exact,
-           lambda rng: rng.uniform(-40.0, 60.0)),
-]
+DOMAINS = [Domain(f"{name}, {what}", functions.FUNCTIONS[name], EXACT[name], draw)
+           for name, what, draw in functions.DOMAINS]
 
 
 def edge_points() -> list[tuple[str, Callable[[float], float], Callable[[float], mpmath.mpf], float]]:
-    """Every branch's ends and the points where a step could go wrong: (name, function, exact, x)."""
-    nx = math.nextafter
-    x_min, series = exponential.EXPM1_X_MIN, exponential.EXPM1_SERIES_MAX
-    exp_points = [0.0, -0.0, 5e-324, -5e-324, 1e-300, 2.0**-54, -(2.0**-54), 1.0, -1.0, X_OVER, nx(X_OVER, 0.0),
-                  exponential.X_UNDER, nx(exponential.X_UNDER, 0.0), -745.1332191019411, -745.13321910194,
-                  -708.3964185322641, -708.39641853226, -709.0895657128241, -744.44007192138122, 709.0]
-    # every table entry j at both ends of its interval (|r| = ln 2 / 2N) and at its centre
-    step = math.log(2.0) / exponential.N
-    exp_points += [k * step + d for k in range(-exponential.N, 2 * exponential.N) for d in (-step / 2, 0.0, step / 2)]
-    expm1_points = [0.0, -0.0, 5e-324, 1e-300, -1e-300, 2.0**-54, series, -series, nx(series, 1.0),
-                    nx(-series, -1.0), 0.25, -0.25, x_min, nx(x_min, 0.0), -37.5, 36.7, 37.5, 38.0, 700.0,
-                    X_OVER, nx(X_OVER, 0.0), step / 2, -step / 2, step, -step, 1.5 * step]
-    temperatures = [-40.0, 60.0, 6.3, nx(6.3, 0.0), nx(6.3, 99.0), 16.3, 18.5, 37.0, 0.0]
-    return ([("exp", exponential.exp, mpmath.exp, x) for x in exp_points]
-            + [("expm1", exponential.expm1, mpmath.expm1, x) for x in expm1_points]
-            + [("phi", rates.temperature_factor, power_exact, T) for T in temperatures])
+    """golden/functions.csv's edge points: (name, function, exact, x)."""
+    return [(name, functions.FUNCTIONS[name], EXACT[name], x) for name, x in functions.edge_arguments()]
 
 
 @dataclass

@@ -6,8 +6,9 @@ so that `exact` holds in every language and on every CPU (issue 22).
   the same ones.
 - Accuracy against mpmath at 40 digits: every result within 1 ulp, and at least
   99 % correctly rounded (a sample here; `make exact-accuracy` runs 10^6 per domain).
-- The C port (natively, and built for aarch64 with the cross compiler's default
-  flags, under qemu-user) and the JavaScript port give the reference's bits.
+- The reference, the C port (natively, and built for aarch64 with the cross
+  compiler's default flags, under qemu-user) and the JavaScript port give the
+  values of golden/functions.csv bit for bit.
 - No exact implementation calls a library's exp, expm1 or pow.
 - The reference and the C kernel stay `exact` with glibc's code path for a CPU
   without FMA forced; the aarch64 build of hh_trace is `exact` on every golden
@@ -20,7 +21,6 @@ import ast
 import math
 import os
 import platform
-import random
 import re
 import shutil
 import struct
@@ -30,7 +30,7 @@ import sys
 import mpmath
 import pytest
 
-from conftest import BUILD, CASE_NAMES, NODE, ROOT, require_node
+from conftest import BUILD, CASE_NAMES, GOLDEN, NODE, ROOT, require_node
 from measure_exact_math import DOMAINS, edge_points, error, measure, nearest_double
 from pyhh.reference import exponential, rates
 
@@ -77,14 +77,16 @@ def test_the_constants_are_what_their_definitions_say(model):
         assert e["table_hi"][j] == nearest_double(exact), j
         assert e["table_lo"][j] == nearest_double(exact - mpmath.mpf(e["table_hi"][j])), j
     assert e["exp_poly"] == [nearest_double(1 / mpmath.factorial(k)) for k in range(2, 7)]
-    assert e["expm1_poly"] == [nearest_double(1 / mpmath.factorial(k)) for k in range(3, 12)]
+    assert e["expm1_poly"] == [nearest_double(1 / mpmath.factorial(k)) for k in range(3, 14)]
     assert value["shifter"] == 1.5 * 2**52 and value["splitter"] == 2**27 + 1
     # x_over is the largest double whose exp is finite; exp(x_under) and exp(expm1_x_min) are as said
     largest = mpmath.mpf(2) ** 1024 * (1 - mpmath.mpf(2) ** -54)  # doubles at or above it round to inf
     assert mpmath.exp(value["x_over"]) < largest <= mpmath.exp(math.nextafter(value["x_over"], math.inf))
     assert mpmath.exp(value["x_under"]) < mpmath.mpf(2) ** -1075
     assert mpmath.exp(value["expm1_x_min"]) < mpmath.mpf(2) ** -54
-    assert value["expm1_series_max"] == 0.125
+    assert value["expm1_series_max"] == 0.25
+    # the series' first term left out, x^14 / 14!, is below 2^-62 of the result at |x| = 1/4
+    assert mpmath.mpf(0.25) ** 13 / mpmath.factorial(14) < mpmath.mpf(2) ** -62
     ln_q10 = mpmath.log(t["Q10"])
     assert significant_bits(t["ln_Q10_hi"]["value"]) <= 26
     assert abs(mpmath.mpf(t["ln_Q10_hi"]["value"]) - ln_q10) < mpmath.mpf(2) ** -25
@@ -109,7 +111,7 @@ def test_the_reference_spells_out_the_model_files_constants(model):
     for name, key in scalars.items():
         assert getattr(exponential, name) == e[key]["value"], name
     assert [exponential.C2, exponential.C3, exponential.C4, exponential.C5, exponential.C6] == e["exp_poly"]
-    assert [getattr(exponential, f"D{k}") for k in range(3, 12)] == e["expm1_poly"]
+    assert [getattr(exponential, f"D{k}") for k in range(3, 14)] == e["expm1_poly"]
     assert list(exponential.TABLE_HI) == e["table_hi"] and list(exponential.TABLE_LO) == e["table_lo"]
     assert (rates.Q10, rates.T_BASE) == (t["Q10"], t["T_base"])
     assert (rates.LN_Q10_HI, rates.LN_Q10_LO) == (t["ln_Q10_hi"]["value"], t["ln_Q10_lo"]["value"])
@@ -143,22 +145,19 @@ def test_the_special_values():
 
 # --- the same bits in C, on aarch64, and in JavaScript ---------------------------------------
 
-def arguments() -> list[tuple[str, float]]:
-    """(function letter, argument): every edge point, every table entry, and random arguments."""
-    rng = random.Random(22)
-    letters = {"exp": "e", "expm1": "m", "phi": "p"}
-    items = [(letters[name], x) for name, _, _, x in edge_points()]
-    items += [(letter, x) for x in (math.nan, math.inf, -math.inf, -800.0, 710.0) for letter in "em"]
-    for _ in range(4000):
-        items += [("e", rng.uniform(-746.0, 709.8)), ("e", rng.uniform(-20.0, 20.0)), ("m", rng.uniform(-50.0, 709.8)),
-                  ("m", rng.uniform(-20.0, 20.0)), ("m", rng.choice((-1, 1)) * 10.0 ** rng.uniform(-300, 0)),
-                  ("p", rng.uniform(-40.0, 60.0))]
-    return items
+def golden_functions() -> list[tuple[str, float, float]]:
+    """golden/functions.csv (spec §10.4): (function, x, result) at every edge point and 4,000 random arguments."""
+    from pyhh.conformance.functions import parse_functions
+
+    return parse_functions((GOLDEN / "functions.csv").read_text())
 
 
-def reference_bits(items: list[tuple[str, float]]) -> list[str]:
-    functions = {"e": exponential.exp, "m": exponential.expm1, "p": rates.temperature_factor}
-    return [bits(functions[letter](x)) for letter, x in items]
+def test_the_reference_gives_every_value_of_golden_functions_csv():
+    from pyhh.conformance.functions import FUNCTIONS
+
+    rows = golden_functions()
+    assert len(rows) > 4000 and {f for f, _, _ in rows} == {"exp", "expm1", "phi"}
+    assert all(bits(FUNCTIONS[f](x)) == bits(y) for f, x, y in rows)
 
 
 def bits(x: float) -> str:
@@ -174,11 +173,23 @@ def run_driver(command: list[str], items: list[tuple[str, float]], env: dict[str
     return [bits(struct.unpack(">d", bytes.fromhex(line))[0]) for line in done.stdout.split()]
 
 
-def assert_same_bits(got: list[str], items: list[tuple[str, float]]) -> None:
-    expected = reference_bits(items)
-    assert len(got) == len(items)
-    wrong = [(items[i], got[i], expected[i]) for i in range(len(items)) if got[i] != expected[i]]
-    assert not wrong, f"{len(wrong)} of {len(items)} differ, the first: {wrong[:3]}"
+def assert_same_bits(got: list[str], rows: list[tuple[str, float, float]]) -> None:
+    """A driver's results equal golden/functions.csv's, bit for bit (NaN as NaN)."""
+    assert len(got) == len(rows)
+    wrong = [(rows[i], got[i]) for i in range(len(rows)) if got[i] != bits(rows[i][2])]
+    assert not wrong, f"{len(wrong)} of {len(rows)} differ from golden/functions.csv, the first: {wrong[:3]}"
+
+
+def driver_input(rows: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
+    """The drivers' letters: e (exp), m (expm1), p (phi), with NaN, inf and -inf added to the golden rows."""
+    letters = {"exp": "e", "expm1": "m", "phi": "p"}
+    return [(letters[f], x) for f, x, _ in rows]
+
+
+def special_rows() -> list[tuple[str, float, float]]:
+    """What golden/functions.csv cannot hold: NaN in, NaN out; the infinities."""
+    return [("exp", math.nan, math.nan), ("expm1", math.nan, math.nan), ("exp", math.inf, math.inf),
+            ("exp", -math.inf, 0.0), ("expm1", math.inf, math.inf), ("expm1", -math.inf, -1.0)]
 
 
 def build_driver(compiler: str, flags: list[str], out) -> None:
@@ -188,31 +199,31 @@ def build_driver(compiler: str, flags: list[str], out) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_the_c_port_gives_the_reference_bits(tmp_path):
+def test_the_c_port_gives_the_golden_values(tmp_path):
     from pyhh.cbackend.build import COMPILE_ARGS
 
     program = tmp_path / "exact_math"
     build_driver(os.environ.get("CC", "cc"), [*COMPILE_ARGS, "-Wall", "-Wextra", "-Werror"], program)
-    items = arguments()
-    assert_same_bits(run_driver([str(program)], items), items)
+    rows = golden_functions() + special_rows()
+    assert_same_bits(run_driver([str(program)], driver_input(rows)), rows)
     # glibc's code path for a CPU without FMA changes nothing: no C library function is called
-    assert_same_bits(run_driver([str(program)], items, NO_FMA), items)
+    assert_same_bits(run_driver([str(program)], driver_input(rows), NO_FMA), rows)
 
 
-def test_the_c_port_built_for_aarch64_with_default_flags_gives_the_reference_bits(tmp_path):
+def test_the_c_port_built_for_aarch64_with_default_flags_gives_the_golden_values(tmp_path):
     # gcc contracts a * b + c into one fused multiply-add on aarch64 by default (-ffp-contract=fast
     # in its GNU modes); pyhh.c's pragma forbids it, so the default flags must give the same bits.
     require_cross()
     program = tmp_path / "exact_math_aarch64"
     build_driver(CROSS_CC, ["-O2"], program)
-    items = arguments()
-    assert_same_bits(run_driver([QEMU, "-L", "/usr/aarch64-linux-gnu", str(program)], items), items)
+    rows = golden_functions() + special_rows()
+    assert_same_bits(run_driver([QEMU, "-L", "/usr/aarch64-linux-gnu", str(program)], driver_input(rows)), rows)
 
 
-def test_the_javascript_port_gives_the_reference_bits():
+def test_the_javascript_port_gives_the_golden_values():
     require_node()
-    items = arguments()
-    assert_same_bits(run_driver([NODE, str(ROOT / "tests" / "js" / "exact_math.mjs")], items), items)
+    rows = golden_functions() + special_rows()
+    assert_same_bits(run_driver([NODE, str(ROOT / "tests" / "js" / "exact_math.mjs")], driver_input(rows)), rows)
 
 
 # --- no library exp, expm1 or pow in an exact implementation ---------------------------------

@@ -19,6 +19,7 @@ from ..reference.parameters import SPEC_VERSION
 from ..reference.rates import temperature_factor
 from ..reference.run import COLUMNS, run
 from .casefile import load_case
+from .functions import FUNCTIONS_FILE, format_functions, parse_functions
 from .trace import format_trace, parse_trace
 
 def default_golden() -> Path:
@@ -128,6 +129,9 @@ def load_manifest(golden: Path = DEFAULT_GOLDEN, verify: bool = True) -> list[Go
         cases.append(GoldenCase(str(field(entry, "name", where)), case_path, trace_path,
                                 tuple(field(entry, "spikes", where))))
     if verify:
+        functions = manifest.get("functions")
+        if functions is not None:
+            check_file(golden / str(field(functions, "file", where)), field(functions, "sha256", where), where)
         rejects, unstable = load_negative(golden)
         listed = {c.trace_path for c in cases} | {c.case_path for c in cases}
         listed |= {r.path for r in rejects} | {u.path for u in unstable}
@@ -240,6 +244,24 @@ def unstable_entries(golden: Path, report: list[str], before: dict) -> list[dict
     return out
 
 
+def describe_functions_change(old: bytes | None, new: bytes) -> str:
+    """How golden/functions.csv changed: unchanged, new, or in how many rows (and the first)."""
+    if old == new:
+        return "functions: unchanged"
+    if old is None:
+        return "functions: new"
+    try:
+        before = parse_functions(old.decode())
+    except (CaseFileError, UnicodeDecodeError, ValueError):
+        return "functions: CHANGED (the old file was not readable)"
+    after = parse_functions(new.decode())
+    if [(f, x) for f, x, _ in before] != [(f, x) for f, x, _ in after]:
+        return f"functions: CHANGED arguments ({len(before)} rows before, {len(after)} now)"
+    differ = [(f, x, a, b) for (f, x, a), (_, _, b) in zip(before, after) if a != b and not (a != a and b != b)]
+    f, x, a, b = differ[0]
+    return f"functions: CHANGED in {len(differ)} of {len(after)} rows, first {f}({x!r}): {a!r} -> {b!r}"
+
+
 def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[str]:
     """Run every case of golden/cases, write traces and manifest into `out`, report changes."""
     golden = Path(golden)
@@ -273,6 +295,10 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
             "phi": temperature_factor(case.temperature),
             "spikes": record.spikes,
         })
+    functions = format_functions()
+    old_functions = golden / FUNCTIONS_FILE
+    report.append(describe_functions_change(old_functions.read_bytes() if old_functions.is_file() else None, functions))
+    (out / FUNCTIONS_FILE).write_bytes(functions)
     rejects = reject_entries(golden)
     unstable = unstable_entries(golden, report, before)
     known = {f"{e['name']}.csv" for e in case_entries}
@@ -285,6 +311,7 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         "columns": list(COLUMNS),
         "generated_by": "pyhh golden (the Python reference), see spec/SPEC.md §10.3",
         "cases": case_entries,
+        "functions": {"file": FUNCTIONS_FILE, "sha256": sha256(functions), "rows": functions.count(b"\n") - 1},
         "rejects": rejects,
         "unstable": unstable,
     }

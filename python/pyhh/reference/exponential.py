@@ -22,7 +22,7 @@ X_OVER = float.fromhex("0x1.62e42fefa39efp+9")
 X_UNDER = -746.0
 EXPM1_X_MIN = -40.0
 #: §4.1.4: expm1 by its series where |x| <= EXPM1_SERIES_MAX, through the table elsewhere.
-EXPM1_SERIES_MAX = 0.125
+EXPM1_SERIES_MAX = 0.25
 #: §4.1.1: 1.5 * 2^52 (rounding to an integer) and 2^27 + 1 (Veltkamp's splitter).
 SHIFTER = 6755399441055744.0
 SPLITTER = 134217729.0
@@ -32,10 +32,10 @@ LN2_N_HI = float.fromhex("0x1.62e42fefa0000p-7")
 LN2_N_LO = float.fromhex("0x1.cf79abc9e3b3ap-46")
 #: §4.1.2: c2 ... c6 = 1/2!, ..., 1/6!, the coefficients of exp(r) - 1 - r.
 C2, C3, C4, C5, C6 = (float.fromhex(c) for c in ("0x1.0000000000000p-1", "0x1.5555555555555p-3", "0x1.5555555555555p-5", "0x1.1111111111111p-7", "0x1.6c16c16c16c17p-10"))
-#: §4.1.4: the coefficients of x^3 ... x^11 in expm1's series, 1/3!, ..., 1/11!.
-D3, D4, D5, D6, D7, D8, D9, D10, D11 = (float.fromhex(c) for c in (
+#: §4.1.4: the coefficients of x^3 ... x^13 in expm1's series, 1/3!, ..., 1/13!.
+D3, D4, D5, D6, D7, D8, D9, D10, D11, D12, D13 = (float.fromhex(c) for c in (
     "0x1.5555555555555p-3", "0x1.5555555555555p-5", "0x1.1111111111111p-7", "0x1.6c16c16c16c17p-10", "0x1.a01a01a01a01ap-13",
-    "0x1.a01a01a01a01ap-16", "0x1.71de3a556c734p-19", "0x1.27e4fb7789f5cp-22", "0x1.ae64567f544e4p-26",
+    "0x1.a01a01a01a01ap-16", "0x1.71de3a556c734p-19", "0x1.27e4fb7789f5cp-22", "0x1.ae64567f544e4p-26", "0x1.1eed8eff8d898p-29", "0x1.6124613a86d09p-33",
 ))
 #: §4.1.2: 2^(j/N) = TABLE_HI[j] + TABLE_LO[j], j = 0 ... N - 1.
 TABLE_HI = tuple(float.fromhex(t) for t in (
@@ -160,7 +160,7 @@ def expm1_series(x: float) -> float:
     s = x + h
     e = h - (s - x)
     t = x_lo * (0.5 * (x + x_hi))
-    q = D3 + x * (D4 + x * (D5 + x * (D6 + x * (D7 + x * (D8 + x * (D9 + x * (D10 + x * D11)))))))
+    q = D3 + x * (D4 + x * (D5 + x * (D6 + x * (D7 + x * (D8 + x * (D9 + x * (D10 + x * (D11 + x * (D12 + x * D13)))))))))
     return s + (e + (t + ((x * x) * x) * q))
 
 
