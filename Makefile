@@ -43,9 +43,14 @@ test: $(BUILT)
 fuzz: $(BUILT)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py tests/test_fuzz_casefiles.py
 
-# Regenerate golden/ from the reference and print what changed.
-golden: $(BUILT)
-	$(PY) -m pyhh golden
+# After a change of the spec: regenerate golden/ from the reference, then re-render the generated
+# code (c/, js/, the NMODL file) from spec/model.toml, printing what changed in each. Both refuse,
+# writing nothing, when spec/model.toml and the reference disagree, and golden/ (first, so that a
+# refusal leaves everything as it was) when results change under the same major version
+# (spec §12; GOLDEN_FLAGS=--unreleased allows it).
+golden: $(READY)
+	$(PY) -m pyhh golden $(GOLDEN_FLAGS)
+	$(PY) codegen/generate.py
 
 # Regenerate the generated C (c/pyhh.h, c/pyhh.c, c/pyhh_fast.c, c/pyhh_fast32.c) from spec/model.toml and
 # codegen/templates; the next `make test` or `make demo` rebuilds the extension from it.

@@ -445,10 +445,40 @@ def render() -> dict[Path, str]:
             for path, (name, precision) in OUTPUTS.items()}
 
 
+#: How many lines of each generated file's diff `make codegen` prints.
+DIFF_LINES = 24
+
+
+def what_changed(path: Path, current: str, text: str) -> str:
+    """The generated file's change for the maintainer: its changed lines (at most DIFF_LINES of the diff)."""
+    diff = [line for line in difflib.unified_diff(current.splitlines(), text.splitlines(), lineterm="", n=0)
+            if not line.startswith(("---", "+++"))]
+    changed = sum(line[:1] in "+-" and not line.startswith("@@") for line in diff)
+    shown = "\n".join(f"    {line}" for line in diff[:DIFF_LINES])
+    more = f"\n    ... and {len(diff) - DIFF_LINES} more lines of diff" if len(diff) > DIFF_LINES else ""
+    return f"wrote {path.relative_to(ROOT)}: {changed} line(s) changed\n{shown}{more}"
+
+
+def disagreements() -> list[str]:
+    """Where spec/model.toml and the reference's copies of its constants differ (pyhh.conformance.model_file)."""
+    sys.path.insert(0, str(ROOT / "python"))  # this checkout's pyhh, whichever is installed
+    from pyhh.conformance.model_file import disagreements as compare
+
+    return compare(spec=ROOT / "spec")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether the generated files are up to date")
     args = parser.parse_args(argv)
+    wrong = disagreements()
+    if wrong:
+        print("spec/model.toml and the reference disagree; nothing was written:", file=sys.stderr)
+        for line in wrong:
+            print(f"  {line}", file=sys.stderr)
+        print("Make them agree (the model file is where a constant is defined), then run `make codegen` again.",
+              file=sys.stderr)
+        return 1
     stale = 0
     for path, text in render().items():
         current = path.read_text() if path.exists() else ""
@@ -460,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(list(diff)[:40]))
         else:
             path.write_text(text)
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(what_changed(path, current, text))
     if args.check and stale:
         print(f"{stale} generated file(s) out of date: run `make codegen`", file=sys.stderr)
         return 1

@@ -2,8 +2,8 @@
 so that `exact` holds in every language and on every CPU (issue 22).
 
 - The constants of spec/model.toml are what their definitions say (derived here
-  with mpmath), both spellings are the same double, and the reference spells out
-  the same ones.
+  with mpmath), and both spellings are the same double (that the reference spells
+  out the same ones is pyhh.conformance.model_file's check, tests/test_spec_file.py).
 - Accuracy against mpmath at 40 digits: every result within 1 ulp, and at least
   99 % correctly rounded (a sample here; `make exact-accuracy` runs 10^6 per domain).
 - The reference, the C port (natively, and built for aarch64 with the cross
@@ -101,20 +101,6 @@ def test_each_constant_is_written_twice_as_the_same_double(model):
         assert "%.17g" % pair["value"] == "%.17g" % float(repr(pair["value"]))
     for name in ("exp_poly", "expm1_poly", "table_hi", "table_lo"):
         assert [float.fromhex(h) for h in e[name + "_hex"]] == e[name], name
-
-
-def test_the_reference_spells_out_the_model_files_constants(model):
-    e, t = model["exp"], model["temperature"]
-    scalars = {"X_OVER": "x_over", "X_UNDER": "x_under", "EXPM1_X_MIN": "expm1_x_min",
-               "EXPM1_SERIES_MAX": "expm1_series_max", "SHIFTER": "shifter", "SPLITTER": "splitter",
-               "INV_LN2_N": "inv_ln2_n", "LN2_N_HI": "ln2_n_hi", "LN2_N_LO": "ln2_n_lo"}
-    for name, key in scalars.items():
-        assert getattr(exponential, name) == e[key]["value"], name
-    assert [exponential.C2, exponential.C3, exponential.C4, exponential.C5, exponential.C6] == e["exp_poly"]
-    assert [getattr(exponential, f"D{k}") for k in range(3, 14)] == e["expm1_poly"]
-    assert list(exponential.TABLE_HI) == e["table_hi"] and list(exponential.TABLE_LO) == e["table_lo"]
-    assert (rates.Q10, rates.T_BASE) == (t["Q10"], t["T_base"])
-    assert (rates.LN_Q10_HI, rates.LN_Q10_LO) == (t["ln_Q10_hi"]["value"], t["ln_Q10_lo"]["value"])
 
 
 # --- accuracy against mpmath -----------------------------------------------------------------

@@ -366,8 +366,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_golden(args: argparse.Namespace) -> int:
-    """pyhh golden: regenerate golden/."""
-    for line in golden.regenerate(args.golden, args.out):
+    """pyhh golden: regenerate golden/ (pyhh.conformance.update: refuses, writing nothing, when the
+    model file and the code disagree, or when results change under the same major version)."""
+    from .conformance.update import GoldenRefused, update_golden
+
+    try:
+        report = update_golden(args.golden, args.out, unreleased=args.unreleased)
+    except GoldenRefused as e:
+        print(f"pyhh golden: {e}", file=sys.stderr)
+        return 1
+    for line in report:
         print(line)
     return 0
 
@@ -512,12 +520,16 @@ def add_export(sub) -> None:
 def add_golden(sub) -> None:
     """pyhh golden's options."""
     gold = sub.add_parser("golden", help="regenerate golden/ traces and manifest, print what changed",
-                          description="Run every case of golden/cases on the Python reference, write the traces "
-                          "and the manifest (spec §10.3), and print for each case unchanged, new, or where and "
-                          "by how much it changed.")
+                          description="Run every case of golden/cases on the Python reference, write the traces, "
+                          "functions.csv and the manifest (spec §10.3-10.4), and print for each case unchanged, new, "
+                          "or where and by how much it changed. Refuses, writing nothing, when spec/model.toml and "
+                          "the reference disagree, or when results change under the same major version (§12).")
     gold.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN,
                       help="golden folder with cases/ (default: the checkout's)")
     gold.add_argument("--out", type=Path, help="write traces and manifest here instead (default: the golden folder)")
+    gold.add_argument("--unreleased", action="store_true",
+                      help="allow changed results under the same major version, which was already raised for "
+                      "changes not yet released")
     gold.set_defaults(func=cmd_golden)
 
 

@@ -1,0 +1,90 @@
+"""`pyhh golden` (`make golden`): regenerate golden/ from the reference, safely.
+
+1. Refuse at once when spec/model.toml and the code's copies of its constants disagree
+   (model_file.disagreements), naming each constant with both values and both files:
+   the traces would otherwise come from the reference's old values.
+2. Regenerate everything into a temporary folder beside golden/ and report, for each
+   case and for functions.csv, unchanged, new, or where and by how much it changed.
+3. Refuse to write a golden set in which a trace, a spike time, a stopping step or a
+   value of functions.csv changed under the same major version (spec §12: such a change
+   is a major version); --unreleased allows it when the version was already raised for
+   changes not yet released. Nothing in golden/ is touched by a refusal.
+4. Otherwise put the new files in place, each by a rename.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..reference.parameters import SPEC_VERSION
+from .golden import DEFAULT_GOLDEN, MANIFEST, previous_manifest, regenerate
+from .model_file import SPEC, disagreements
+
+
+class GoldenRefused(Exception):
+    """`pyhh golden` wrote nothing; the message says why and what to do."""
+
+
+def major(version: object) -> int | None:
+    """The major number of a version "X.Y.Z", or None."""
+    try:
+        return int(str(version).split(".")[0])
+    except ValueError:
+        return None
+
+
+def changes(report: list[str]) -> list[str]:
+    """The report's lines that change a result a port computes (spec §12's major changes)."""
+    return [line for line in report if "CHANGED" in line or "REMOVED" in line]
+
+
+def install(new: Path, golden: Path) -> None:
+    """Move the regenerated traces, functions.csv and manifest from `new` into golden/, each by a
+    rename, and remove the traces of cases that are gone."""
+    traces = golden / "traces"
+    traces.mkdir(exist_ok=True)
+    kept = {p.name for p in (new / "traces").glob("*.csv")}
+    for stale in traces.glob("*.csv"):
+        if stale.name not in kept:
+            stale.unlink()
+    for name in sorted(kept):
+        os.replace(new / "traces" / name, traces / name)
+    for file in sorted(new.glob("*")):
+        if file.is_file() and file.name != MANIFEST:
+            os.replace(file, golden / file.name)
+    os.replace(new / MANIFEST, golden / MANIFEST)  # last: it vouches for the files above
+
+
+def update_golden(golden: Path = DEFAULT_GOLDEN, out: Path | None = None, unreleased: bool = False,
+                  spec: Path = SPEC) -> list[str]:
+    """Regenerate golden/ (or write the new set into `out`) by the steps of the module
+    docstring; the report's lines. Raises GoldenRefused, having written nothing."""
+    golden = Path(golden)
+    wrong = disagreements(spec=spec)
+    if wrong:
+        raise GoldenRefused("\n".join(
+            ["spec/model.toml and the code disagree; nothing was written:", *(f"  {line}" for line in wrong),
+             "Make them agree (the model file is where a constant is defined), then run `make golden` again."]))
+    before = previous_manifest(golden).get("spec_version")
+    with tempfile.TemporaryDirectory(prefix=".golden-", dir=golden.parent) as folder:
+        new = Path(folder)
+        report = regenerate(golden, new)
+        changed = changes(report)
+        if changed and before is not None and major(SPEC_VERSION) == major(before) and not unreleased:
+            bumped = f"{(major(before) or 0) + 1}.0.0"
+            raise GoldenRefused("\n".join(
+                ["these change results a port computes, so spec §12 needs a new major version; nothing was written:",
+                 *(f"  {line}" for line in changed),
+                 f"Set the version to {bumped} (spec/model.toml's [spec] version, spec/SPEC.md's first lines and "
+                 f"python/pyhh/reference/parameters.py's SPEC_VERSION; the golden data is {before}), add its entry to "
+                 "SPEC.md §12.1, and run `make golden` again; or, if the version was already raised for changes "
+                 "not yet released, `pyhh golden --unreleased`."]))
+        if out is not None:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            shutil.copytree(new, out, dirs_exist_ok=True)
+        else:
+            install(new, golden)
+    return report
