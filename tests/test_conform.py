@@ -295,3 +295,34 @@ def test_the_case_file_path_is_not_a_name():
     path = ROOT / "golden" / "invalid" / "steps_zero.json"
     assert not names_word(f"{path}: rejected", "steps", path)
     assert not names_word("steps_zero.json: rejected", "steps", path)
+
+
+def test_require_makes_a_port_below_the_level_exit_1_for_ci(tmp_path):
+    # Issue 24, item 5: the reordered port is float64, and exits 0 unless a level is required.
+    below = conform("--case", "rest", "--require", "exact", "--", *PORT)
+    assert below.returncode == 1 and "--require exact: the conformance level is float64" in below.stderr
+    met = conform("--case", "rest", "--require", "float64", "--", *PORT)
+    assert met.returncode == 0, met.stderr
+    # the error-handling level too: the reordered port checks no input, so rejects nothing
+    errors = conform("--case", "dt_zero", "--errors", "--require", "rejects", "--", *PORT)
+    assert errors.returncode == 1 and "--require rejects: the error handling is fail" in errors.stderr
+    # a level that was not graded is not met
+    missing = conform("--case", "rest", "--require", "strict", "--", *PORT)
+    assert missing.returncode == 1 and "the error handling was not graded" in missing.stderr
+    assert conform("--require", "fail", "--", *PORT).returncode == 2  # not a level one can require
+
+
+def test_json_gives_every_grade_as_data(tmp_path, hh_trace):
+    import json
+
+    out = tmp_path / "grades.json"
+    done = conform("--case", "rest", "--case", "dt_zero", "--require", "exact", "--json", str(out), "--",
+                   *PORT)
+    grades = json.loads(out.read_text())
+    assert done.returncode == 1 and grades["level"] == "float64" and grades["error_level"] == "fail"
+    assert grades["shortfalls"] == ["--require exact: the conformance level is float64"]
+    (case,) = grades["cases"]
+    assert case["case"] == "rest" and case["level"] == "float64" and case["largest"]["V"] > 0
+    assert [n["case"] for n in grades["negative_cases"]] == ["dt_zero"]
+    exact = conform("--case", "rest", "--json", str(out), "--", hh_trace)
+    assert exact.returncode == 0 and json.loads(out.read_text())["cases"][0]["level"] == "exact"

@@ -24,6 +24,7 @@ than the free memory with status 1 (the port protocol, spec §11.4).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -35,6 +36,8 @@ from .api import BACKENDS, Pulse, run_case, simulate
 from .batch import ACCURACIES
 from .conformance import golden
 from .conformance.casefile import load_case
+from .conformance.grading import LEVELS
+from .conformance.runner import ERROR_LEVELS
 from .conformance.trace import format_trace, write_trace
 from .files import write_csv
 from .progress import progress_bar
@@ -347,13 +350,21 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 def cmd_conform(args: argparse.Namespace) -> int:
     """pyhh conform: grade an implementation."""
-    from .conformance.runner import conform, report
+    from .conformance.runner import as_json, conform, report, shortfalls
 
     command = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
     check_positive("--timeout", args.timeout, unit="s")
+    required = args.require or []
+    if args.json is not None:
+        check_output("--json", args.json)
     grades = conform(command, args.golden, args.case, args.method, args.timeout, args.errors)
     print(report(grades))
-    return 1 if grades.failed else 0
+    below = shortfalls(grades, required)
+    for reason in below:
+        print(f"pyhh conform: {reason}", file=sys.stderr)
+    if args.json is not None:
+        args.json.write_text(json.dumps(as_json(grades, command, required), indent=1) + "\n", encoding="utf-8")
+    return 1 if grades.failed or below else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -490,7 +501,7 @@ def add_conform(sub) -> None:
         "place of an {out} argument; {spikes} gets its every-step spike times), exit with status 2 on a "
         "case file it rejects and 3 when the run leaves the finite range (spec §11.4). Each trace is graded "
         "exact, float64, float32, spikes or fail (spec §11.1); the negative cases strict, rejects or fail "
-        "(spec §11.5). Exit status 1 if any case fails.",
+        "(spec §11.5). Exit status 1 if any case fails, or if a level --require names is not reached.",
     )
     conf.add_argument("--case", action="append", help="only this case (repeatable; default: every case)")
     conf.add_argument("--method", action="append", choices=METHODS,
@@ -500,6 +511,11 @@ def add_conform(sub) -> None:
                       help="grade the negative cases of spec §11.5 too (default: when nothing narrows the "
                       "selection, or those --case names)")
     conf.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN, help="golden folder (default: the checkout's)")
+    conf.add_argument("--require", action="append", choices=[*LEVELS[:-1], *ERROR_LEVELS[:-1]], metavar="LEVEL",
+                      help="exit with status 1 unless the conformance level (exact, float64, float32, spikes) or "
+                      "the error handling (strict, rejects) is at least LEVEL; repeatable, one of each (for CI)")
+    conf.add_argument("--json", type=Path, metavar="FILE",
+                      help="also write the grades as JSON to FILE: each case's level and what went wrong")
     conf.add_argument("command_line", nargs=argparse.REMAINDER, metavar="-- COMMAND ...",
                       help="the implementation's command line")
     conf.set_defaults(func=cmd_conform)

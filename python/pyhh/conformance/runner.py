@@ -27,6 +27,7 @@ import numpy as np
 
 from ..reference.case import Case
 from ..reference.errors import CaseFileError, PyhhError
+from ..reference.parameters import SPEC_VERSION
 from ..reference.run import COLUMNS, run
 from ..reference.stimulus import Stimulus
 from .casefile import load_case
@@ -358,6 +359,34 @@ class Grades:
     @property
     def failed(self) -> bool:
         return self.level == "fail" or self.error_level == "fail"
+
+
+def shortfalls(grades: Grades, required: list[str]) -> list[str]:
+    """Why the grades fall below the levels required (each a numeric level of LEVELS or an
+    error-handling level of ERROR_LEVELS); empty when every requirement is met."""
+    reasons = []
+    for level in required:
+        order, got, what = ((LEVELS, grades.level, "conformance level") if level in LEVELS
+                            else (ERROR_LEVELS, grades.error_level, "error handling"))
+        if got is None:
+            reasons.append(f"--require {level}: the {what} was not graded (no such case was run)")
+        elif order.index(got) > order.index(level):
+            reasons.append(f"--require {level}: the {what} is {got}")
+    return reasons
+
+
+def as_json(grades: Grades, command: list[str], required: list[str]) -> dict:
+    """The grades as data (pyhh conform --json): every case's level and what the report says of it."""
+    def outcome(o: Outcome) -> dict:
+        c = o.comparison
+        return {"case": o.case, "level": o.level, "detail": o.detail, "hint": o.hint, "departure": o.departure,
+                "first_departure": list(c.first_departure) if c and c.first_departure else None,
+                "largest": {k: (float(v) if np.isfinite(v) else None) for k, v in c.largest.items()} if c else None}
+
+    return {"spec_version": SPEC_VERSION, "command": command, "level": grades.level,
+            "error_level": grades.error_level, "required": required, "shortfalls": shortfalls(grades, required),
+            "cases": [outcome(o) for o in grades.outcomes],
+            "negative_cases": [{"case": e.case, "level": e.level, "detail": e.detail} for e in grades.errors]}
 
 
 def counts(levels: list[str], order: tuple[str, ...]) -> str:
