@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -111,7 +112,7 @@ def check_for(code: str):
 def test_python_blocks_run_and_keep_their_promises(code, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     check = check_for(code)
-    namespace: dict = {}
+    namespace: dict = {"__name__": "__main__"}
     exec(compile(code, "README.md", "exec"), namespace)
     check(code, namespace)
 
@@ -128,6 +129,28 @@ def test_c_example_compiles_and_prints_spikes(tmp_path):
     run = subprocess.run([str(tmp_path / "minimal")], capture_output=True, text=True)
     assert run.returncode == 0
     assert run.stdout.count("spike at") == 4  # 10 uA/cm^2 for 50 ms
+
+
+def test_the_cluster_block_runs_as_a_script(tmp_path):
+    # Issue 24, item 9: copied into a file and run, the block must work (a LocalCluster's worker
+    # processes import the script, which without the __main__ guard starts a cluster of its own).
+    (code,) = [b for b in blocks("python") if "executor=client, progress=" in b]
+    script = tmp_path / "cluster.py"
+    script.write_text(code)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "True"
+
+
+def test_the_headline_speeds_are_the_performance_tables():
+    # Issue 24, item 9: the speeds the introduction quotes are the measured ones of the table below.
+    headline = README[README.index("**run HH fast from Python**"):README.index("pyhh grew out of")]
+    table = README[README.index("| workload | implementation | time | vs Python reference |"):]
+    table = table[:table.index("\n\n")]
+    quoted = re.findall(r"in ([\d.]+ (?:ms|s))\b", headline)
+    assert len(quoted) == 3, headline
+    for value in quoted:
+        assert f"| {value} |" in table or f" {value} /" in table or f"/ {value} |" in table, value
 
 
 def test_the_two_commands_are_there():
