@@ -19,6 +19,14 @@ settings.register_profile("default", max_examples=150, deadline=None, suppress_h
 settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+#: What `make check` (and so CI) runs beyond `make test`, which sets PYHH_TESTS=core: NEURON,
+#: the browser, a dask cluster, a wheel build and the property-based searches (their tools
+#: come with the `check` extra or from Debian, and they take most of the suite's time); the
+#: tests marked `check` in other files (the aarch64 cross builds) are left out by `-m "not check"`.
+CHECK_ONLY_FILES = ["test_neuron.py", "test_web.py", "test_distributed.py", "test_packaging.py",
+                    "test_properties.py", "test_fuzz_casefiles.py"]
+collect_ignore = CHECK_ONLY_FILES if os.environ.get("PYHH_TESTS") == "core" else []
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "golden"
 SPEC = ROOT / "spec"

@@ -196,6 +196,7 @@ def test_the_c_port_gives_the_golden_values(tmp_path):
     assert_same_bits(run_driver([str(program)], driver_input(rows), NO_FMA), rows)
 
 
+@pytest.mark.check
 def test_the_c_port_built_for_aarch64_with_default_flags_gives_the_golden_values(tmp_path):
     # gcc contracts a * b + c into one fused multiply-add on aarch64 by default (-ffp-contract=fast
     # in its GNU modes); pyhh.c's pragma forbids it, so the default flags must give the same bits.
@@ -278,6 +279,7 @@ for name in CASE_NAMES:
     assert all(level == "exact" for _, _, level in levels), [x for x in levels if x[2] != "exact"]
 
 
+@pytest.mark.check
 def test_make_cross_is_exact_on_every_golden_case_and_strict_on_every_negative_case():
     require_cross()
     done = subprocess.run(["make", "-s", "cross"], cwd=ROOT, capture_output=True, text=True, timeout=900)

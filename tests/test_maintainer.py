@@ -44,7 +44,7 @@ def repo(tmp_path) -> Path:
 def make_golden(repo: Path) -> subprocess.CompletedProcess:
     """`make golden` in the copy, with this virtual environment and the copy's pyhh."""
     env = os.environ | {"PYTHONPATH": str(repo / "python")}
-    return subprocess.run(["make", "-s", "golden", f"VENV={sys.prefix}", "READY="], cwd=repo, env=env,
+    return subprocess.run(["make", "-s", "golden", f"VENV={sys.prefix}", "READY=", "TESTS_READY="], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -108,7 +108,12 @@ def check_for(code: str):
     return matches[0]
 
 
-@pytest.mark.parametrize("code", blocks("python"), ids=lambda code: code.splitlines()[0][:40])
+def python_blocks() -> list:
+    """README's Python blocks; the one on a dask cluster runs in make check only (the check extra)."""
+    return [pytest.param(code, marks=pytest.mark.check) if "LocalCluster" in code else code for code in blocks("python")]
+
+
+@pytest.mark.parametrize("code", python_blocks(), ids=lambda code: code.splitlines()[0][:40])
 def test_python_blocks_run_and_keep_their_promises(code, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     check = check_for(code)
@@ -131,6 +136,7 @@ def test_c_example_compiles_and_prints_spikes(tmp_path):
     assert run.stdout.count("spike at") == 4  # 10 uA/cm^2 for 50 ms
 
 
+@pytest.mark.check
 def test_the_cluster_block_runs_as_a_script(tmp_path):
     # Issue 24, item 9: copied into a file and run, the block must work (a LocalCluster's worker
     # processes import the script, which without the __main__ guard starts a cluster of its own).
