@@ -32,11 +32,12 @@ import numpy as np
 
 from . import cbackend
 from .api import BACKENDS, Pulse, run_case, simulate
+from .atomic import check_target
 from .batch import ACCURACIES
 from .conformance import golden
 from .conformance.casefile import load_case
 from .conformance.trace import format_trace, write_trace
-from .files import write_csv
+from .files import check_sidecar, write_csv
 from .progress import progress_bar
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import check_choice, check_integer, check_positive, check_real
@@ -80,15 +81,19 @@ def is_number(text: str) -> bool:
     return True
 
 
-def check_output(option: str, path: Path | None, plot: bool = False) -> None:
-    """An output path, checked before anything runs: its folder exists, it is not a folder,
-    and a figure's name ends in a format matplotlib writes."""
+def check_output(option: str, path: Path | None, plot: bool = False, sidecar: bool = False) -> None:
+    """An output path, checked before anything runs: its folder exists; if it exists, it is a
+    regular file (not a folder, a FIFO or a device such as /dev/stdout: pyhh.atomic.check_target);
+    a figure's name ends in a format matplotlib writes; and with `sidecar`, the place of its
+    sidecar NAME.json is free or holds a pyhh sidecar (pyhh.files.check_sidecar)."""
     if path is None:
         return
-    if path.is_dir():
-        raise InvalidInputError(f"{option} {path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidInputError(f"{option} {path}: the folder {path.parent} does not exist")
+    try:
+        check_target(path)
+    except InvalidInputError as e:
+        raise InvalidInputError(f"{option} {e}") from None
+    if sidecar:
+        check_sidecar(path)
     if plot:
         from matplotlib.figure import Figure
 
@@ -162,8 +167,8 @@ def common_model_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """pyhh run: simulate pulses or a waveform, report spikes."""
-    check_output("--csv", args.csv)
-    check_output("--spikes", args.spikes)
+    check_output("--csv", args.csv, sidecar=True)
+    check_output("--spikes", args.spikes, sidecar=True)
     check_output("--plot", args.plot, plot=True)
     pulse_options = {"--amplitude": args.amplitude, "--start": args.start, "--stop": args.stop,
                      "--repeat": args.repeat, "--period": args.period, "--duration": args.duration}
@@ -225,7 +230,7 @@ def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
 def cmd_fi(args: argparse.Namespace) -> int:
     """pyhh fi: the F-I curve."""
     for option in ("csv", "spikes"):
-        check_output(f"--{option}", getattr(args, option))
+        check_output(f"--{option}", getattr(args, option), sidecar=True)
     check_output("--plot", args.plot, plot=True)
     from .fi import fi_curve, summary
 
@@ -253,7 +258,7 @@ def cmd_fi(args: argparse.Namespace) -> int:
 def cmd_clamp(args: argparse.Namespace) -> int:
     """pyhh clamp: the voltage-clamp family."""
     for option in ("csv", "traces"):
-        check_output(f"--{option}", getattr(args, option))
+        check_output(f"--{option}", getattr(args, option), sidecar=True)
     check_output("--plot", args.plot, plot=True)
     from .experiments import clamp_family
 
@@ -284,8 +289,8 @@ def cmd_clamp(args: argparse.Namespace) -> int:
 
 def cmd_methods(args: argparse.Namespace) -> int:
     """pyhh methods: each method's errors against dt, and its cost."""
-    check_output("--csv", args.csv)
-    check_output("--spikes", args.spikes)
+    check_output("--csv", args.csv, sidecar=True)
+    check_output("--spikes", args.spikes, sidecar=True)
     check_output("--plot", args.plot, plot=True)
     from .experiments import method_errors
 
