@@ -76,6 +76,46 @@ def test_a_failed_api_save_leaves_the_old_csv_and_sidecar(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("option", ["--out", "--spikes"])
+def test_a_failed_trace_save_leaves_the_old_file(tmp_path, option):
+    (tmp_path / "old.csv").write_bytes(b"the old file\n")
+    done = pyhh_child("trace", str(CASE), option, "old.csv", cwd=tmp_path, size_limit=5)
+    assert done.returncode == 2 and "old.csv: cannot write: File too large" in done.stderr, done.stderr
+    assert snapshot(tmp_path) == {"old.csv": b"the old file\n"}
+
+
+def test_a_failed_nmodl_export_names_its_file_and_leaves_the_old_one(tmp_path):
+    (tmp_path / "pyhh.mod").write_bytes(b"the old mechanism\n")
+    done = pyhh_child("export", "nmodl", "--out", ".", cwd=tmp_path, size_limit=1000)
+    assert done.returncode == 2 and "pyhh.mod: cannot write: File too large" in done.stderr, done.stderr
+    assert snapshot(tmp_path) == {"pyhh.mod": b"the old mechanism\n"}
+
+
+@pytest.mark.parametrize("name", ["fig.png", "fig.svg"])
+def test_a_failed_figure_save_leaves_the_old_figure(tmp_path, name):
+    (tmp_path / name).write_bytes(b"the old figure")
+    done = pyhh_child("run", "--duration", "5", "--plot", name, cwd=tmp_path, size_limit=20_000)
+    assert done.returncode == 2 and f"{name}: cannot write: File too large" in done.stderr, done.stderr
+    assert snapshot(tmp_path) == {name: b"the old figure"}
+
+
+def test_a_figure_keeps_the_format_of_its_suffix(tmp_path):
+    done = pyhh_child("run", "--duration", "5", "--plot", "fig.svg", "--csv", "run.csv", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert b"<svg" in (tmp_path / "fig.svg").read_bytes()[:1000]
+    assert sorted(snapshot(tmp_path)) == ["fig.svg", "run.csv", "run.csv.json"]
+
+
+def test_a_failed_golden_run_leaves_the_old_trace_and_manifest(tmp_path):
+    (tmp_path / "traces").mkdir()
+    (tmp_path / "traces" / "anode_break.csv").write_bytes(b"the old trace\n")  # the first case, 148 kB
+    (tmp_path / "MANIFEST.json").write_bytes(b"{}\n")
+    done = pyhh_child("golden", "--out", str(tmp_path), cwd=tmp_path, size_limit=100_000)
+    assert done.returncode == 2 and "anode_break.csv: cannot write: File too large" in done.stderr, done.stderr
+    assert snapshot(tmp_path) == {"MANIFEST.json": b"{}\n"}
+    assert snapshot(tmp_path / "traces") == {"anode_break.csv": b"the old trace\n"}
+
+
 # Outputs that exist and are not regular files, refused before anything runs or is written.
 
 def test_a_folder_in_the_sidecars_place_is_refused_before_the_csv_is_written(tmp_path):
@@ -89,7 +129,8 @@ def test_a_folder_in_the_sidecars_place_is_refused_before_the_csv_is_written(tmp
 
 
 @pytest.mark.parametrize("argv", [["run", "--duration", "5", "--csv", "{}"], ["run", "--duration", "5", "--plot", "{}.png"],
-                                  ["fi", "--stop", "10", "--spikes", "{}"], ["clamp", "--traces", "{}"]])
+                                  ["fi", "--stop", "10", "--spikes", "{}"], ["clamp", "--traces", "{}"],
+                                  ["trace", str(CASE), "--out", "{}"]])
 def test_a_fifo_output_is_refused_without_waiting_on_it(tmp_path, argv):
     fifo = tmp_path / ("out.png" if "--plot" in argv else "out")
     os.mkfifo(fifo)
@@ -172,6 +213,24 @@ def test_a_save_writes_both_files_and_replaces_an_old_pair(tmp_path):
     assert done.returncode == 0 and "wrote good.csv" in done.stdout, done.stderr
     assert len(pyhh.read_csv(tmp_path / "good.csv")["t"]) == 500 and pyhh.read_csv(tmp_path / "s.csv").what == "spikes"
     assert sorted(snapshot(tmp_path)) == ["good.csv", "good.csv.json", "s.csv", "s.csv.json"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_new_files_have_the_permissions_the_umask_gives(tmp_path, umask):
+    done = pyhh_child("run", "--duration", "5", "--csv", "run.csv", "--plot", "run.png", cwd=tmp_path, umask=umask)
+    assert done.returncode == 0, done.stderr
+    done = pyhh_child("trace", str(CASE), "--out", "trace.csv", cwd=tmp_path, umask=umask)
+    assert done.returncode == 0, done.stderr
+    for name in ("run.csv", "run.csv.json", "run.png", "trace.csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    path = tmp_path / "trace.csv"
+    path.write_bytes(b"old\n")
+    path.chmod(0o640)
+    write_trace(path, [[0.0] * 9])
+    assert path.read_bytes().startswith(b"t,V,") and stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
 def test_a_pair_is_renamed_only_when_both_files_are_complete(tmp_path):

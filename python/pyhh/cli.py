@@ -32,7 +32,7 @@ import numpy as np
 
 from . import cbackend
 from .api import BACKENDS, Pulse, run_case, simulate
-from .atomic import check_target
+from .atomic import check_target, write_text
 from .batch import ACCURACIES
 from .conformance import golden
 from .conformance.casefile import load_case
@@ -340,9 +340,11 @@ def cmd_methods(args: argparse.Namespace) -> int:
 
 def cmd_trace(args: argparse.Namespace) -> int:
     """pyhh trace: a golden case's trace (the port protocol of spec §11.4)."""
+    check_output("--out", args.out)
+    check_output("--spikes", args.spikes)
     result = run_case(load_case(args.case), args.backend)
     if args.spikes:
-        args.spikes.write_text("".join(f"{t!r}\n" for t in result.spikes.tolist()), encoding="utf-8")
+        write_text(args.spikes, "".join(f"{t!r}\n" for t in result.spikes.tolist()))
     if args.out:  # the protocol's trace alone, no sidecar (pyhh.files)
         write_trace(args.out, result.table().tolist())
     else:
