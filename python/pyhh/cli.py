@@ -16,6 +16,9 @@ dt and the versions (pyhh.files; pyhh.read_csv reads both back); `pyhh trace`
 writes the port protocol's trace alone (spec §11.4). Warnings (a pulse past the
 end of the run, V beyond physiology, V0 about -65 without --absolute) print as
 "pyhh CMD: warning: ..." and do not stop the run.
+Every file is saved whole or not at all (pyhh.atomic); an output that is not a
+regular file (a FIFO, a device, /dev/stdout), or a sidecar's place that holds a
+file pyhh did not write, is refused before the run.
 Errors print one line naming the bad value and exit with status 2; a run that
 leaves the finite range (spec §8.3) exits with status 3, and a request larger
 than the free memory with status 1 (the port protocol, spec §11.4).
