@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .api import TRACE_UNITS
-from .files import require_pandas, spike_columns, write_csv
+from .files import check_csv, require_pandas, spike_columns, write_csv
 from .reference.run import COLUMNS
 
 
@@ -27,14 +27,17 @@ def batch_columns(batch) -> tuple[dict[str, np.ndarray], dict[str, str], str]:
 
 
 def batch_to_csv(batch, path, spikes_path=None):
-    """Write the table (and, with spikes_path, the spike times: neuron, spike_time)."""
-    columns, units, what = batch_columns(batch)
-    written = write_csv(path, columns, units, what, batch.metadata)
+    """Write the table (and, with spikes_path, the spike times: neuron, spike_time); what would
+    stop the second file is found before the first is written."""
     if spikes_path is not None:
         if batch.spikes is None:
             from .reference.errors import PyhhError
 
             raise PyhhError("no spike times were kept: pass spike_capacity to simulate_batch")
+        check_csv(spikes_path)
+    columns, units, what = batch_columns(batch)
+    written = write_csv(path, columns, units, what, batch.metadata)
+    if spikes_path is not None:
         neuron, times = spike_columns(batch.spikes, np.arange(batch.n))
         write_csv(spikes_path, {"neuron": neuron, "spike_time": times}, {"neuron": "index", "spike_time": "ms"},
                   "spikes", batch.metadata)

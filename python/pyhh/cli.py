@@ -16,6 +16,9 @@ dt and the versions (pyhh.files; pyhh.read_csv reads both back); `pyhh trace`
 writes the port protocol's trace alone (spec §11.4). Warnings (a pulse past the
 end of the run, V beyond physiology, V0 about -65 without --absolute) print as
 "pyhh CMD: warning: ..." and do not stop the run.
+Every file is saved whole or not at all (pyhh.atomic); an output that is not a
+regular file (a FIFO, a device, /dev/stdout), or a sidecar's place that holds a
+file pyhh did not write, is refused before the run.
 Errors print one line naming the bad value and exit with status 2; a run that
 leaves the finite range (spec §8.3) exits with status 3, and a request larger
 than the free memory with status 1 (the port protocol, spec §11.4).
@@ -33,13 +36,14 @@ import numpy as np
 
 from . import cbackend
 from .api import BACKENDS, Pulse, run_case, simulate
+from .atomic import check_target, write_text
 from .batch import ACCURACIES
 from .conformance import golden
 from .conformance.casefile import load_case
 from .conformance.grading import LEVELS
 from .conformance.runner import ERROR_LEVELS
 from .conformance.trace import format_trace, write_trace
-from .files import write_csv
+from .files import check_sidecar, write_csv
 from .progress import progress_bar
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import check_choice, check_integer, check_positive, check_real
@@ -83,15 +87,19 @@ def is_number(text: str) -> bool:
     return True
 
 
-def check_output(option: str, path: Path | None, plot: bool = False) -> None:
-    """An output path, checked before anything runs: its folder exists, it is not a folder,
-    and a figure's name ends in a format matplotlib writes."""
+def check_output(option: str, path: Path | None, plot: bool = False, sidecar: bool = False) -> None:
+    """An output path, checked before anything runs: its folder exists; if it exists, it is a
+    regular file (not a folder, a FIFO or a device such as /dev/stdout: pyhh.atomic.check_target);
+    a figure's name ends in a format matplotlib writes; and with `sidecar`, the place of its
+    sidecar NAME.json is free or holds a pyhh sidecar (pyhh.files.check_sidecar)."""
     if path is None:
         return
-    if path.is_dir():
-        raise InvalidInputError(f"{option} {path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidInputError(f"{option} {path}: the folder {path.parent} does not exist")
+    try:
+        check_target(path)
+    except InvalidInputError as e:
+        raise InvalidInputError(f"{option} {e}") from None
+    if sidecar:
+        check_sidecar(path)
     if plot:
         from matplotlib.figure import Figure
 
@@ -165,8 +173,8 @@ def common_model_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """pyhh run: simulate pulses or a waveform, report spikes."""
-    check_output("--csv", args.csv)
-    check_output("--spikes", args.spikes)
+    check_output("--csv", args.csv, sidecar=True)
+    check_output("--spikes", args.spikes, sidecar=True)
     check_output("--plot", args.plot, plot=True)
     pulse_options = {"--amplitude": args.amplitude, "--start": args.start, "--stop": args.stop,
                      "--repeat": args.repeat, "--period": args.period, "--duration": args.duration}
@@ -228,7 +236,7 @@ def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
 def cmd_fi(args: argparse.Namespace) -> int:
     """pyhh fi: the F-I curve."""
     for option in ("csv", "spikes"):
-        check_output(f"--{option}", getattr(args, option))
+        check_output(f"--{option}", getattr(args, option), sidecar=True)
     check_output("--plot", args.plot, plot=True)
     from .fi import fi_curve, summary
 
@@ -256,7 +264,7 @@ def cmd_fi(args: argparse.Namespace) -> int:
 def cmd_clamp(args: argparse.Namespace) -> int:
     """pyhh clamp: the voltage-clamp family."""
     for option in ("csv", "traces"):
-        check_output(f"--{option}", getattr(args, option))
+        check_output(f"--{option}", getattr(args, option), sidecar=True)
     check_output("--plot", args.plot, plot=True)
     from .experiments import clamp_family
 
@@ -287,8 +295,8 @@ def cmd_clamp(args: argparse.Namespace) -> int:
 
 def cmd_methods(args: argparse.Namespace) -> int:
     """pyhh methods: each method's errors against dt, and its cost."""
-    check_output("--csv", args.csv)
-    check_output("--spikes", args.spikes)
+    check_output("--csv", args.csv, sidecar=True)
+    check_output("--spikes", args.spikes, sidecar=True)
     check_output("--plot", args.plot, plot=True)
     from .experiments import method_errors
 
@@ -338,9 +346,11 @@ def cmd_methods(args: argparse.Namespace) -> int:
 
 def cmd_trace(args: argparse.Namespace) -> int:
     """pyhh trace: a golden case's trace (the port protocol of spec §11.4)."""
+    check_output("--out", args.out)
+    check_output("--spikes", args.spikes)
     result = run_case(load_case(args.case), args.backend)
     if args.spikes:
-        args.spikes.write_text("".join(f"{t!r}\n" for t in result.spikes.tolist()), encoding="utf-8")
+        write_text(args.spikes, "".join(f"{t!r}\n" for t in result.spikes.tolist()))
     if args.out:  # the protocol's trace alone, no sidecar (pyhh.files)
         write_trace(args.out, result.table().tolist())
     else:
@@ -363,7 +373,7 @@ def cmd_conform(args: argparse.Namespace) -> int:
     for reason in below:
         print(f"pyhh conform: {reason}", file=sys.stderr)
     if args.json is not None:
-        args.json.write_text(json.dumps(as_json(grades, command, required), indent=1) + "\n", encoding="utf-8")
+        write_text(args.json, json.dumps(as_json(grades, command, required), indent=1) + "\n")
     return 1 if grades.failed or below else 0
 
 

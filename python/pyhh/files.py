@@ -26,23 +26,73 @@ import csv
 import dataclasses
 import json
 import math
+import os
+import re
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .atomic import check_target, file_kind, write_files
 from .reference.errors import InvalidInputError
 
 #: The sidecar's format name and version (bumped when its keys change meaning).
 FORMAT = "pyhh-csv"
 FORMAT_VERSION = 1
 
+#: How every sidecar write_csv writes begins (its first key is "format"), and how many bytes
+#: is_sidecar reads to see it.
+SIDECAR_MARK = re.compile(rb'\s*\{\s*"format"\s*:\s*"' + FORMAT.encode() + rb'"\s*[,}]')
+SIDECAR_PROBE = 256
+
 
 def sidecar_path(path: str | Path) -> Path:
     """Where a CSV's metadata goes: NAME.csv -> NAME.csv.json."""
     path = Path(path)
     return path.with_name(path.name + ".json")
+
+
+def is_sidecar(path: str | Path) -> bool:
+    """Whether `path` is a regular file that begins as the sidecars write_csv writes do,
+    {"format": "pyhh-csv", ... (its first SIDECAR_PROBE bytes read; a FIFO is not waited on)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return False
+        return SIDECAR_MARK.match(f.read(SIDECAR_PROBE)) is not None
+
+
+def check_sidecar(path: str | Path) -> None:
+    """Refuse to save a CSV as `path` when its sidecar's place holds something else: a file
+    pyhh did not write (so that `--csv results` never replaces someone's results.json), or
+    what is not a regular file. The InvalidInputError names both files."""
+    sidecar = sidecar_path(path)
+    try:
+        mode = os.stat(sidecar).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise InvalidInputError(f"{sidecar}: cannot write: {e.strerror}") from None
+    if not stat.S_ISREG(mode):
+        problem = f"is {file_kind(mode)}, not a regular file"
+    elif not is_sidecar(sidecar):
+        problem = f'is not a pyhh sidecar (it does not begin {{"format": "{FORMAT}")'
+    else:
+        return
+    raise InvalidInputError(f"{sidecar} exists and {problem}: the sidecar of {Path(path)} would replace it; "
+                            "move it away or choose another name")
+
+
+def check_csv(path: str | Path) -> None:
+    """Refuse, naming the file, to save a CSV as `path` if `path` exists and is not a regular
+    file (pyhh.atomic.check_target) or its sidecar's place holds something else (check_sidecar)."""
+    check_target(path)
+    check_sidecar(path)
 
 
 def provenance() -> dict[str, str]:
@@ -83,7 +133,19 @@ def jsonable(value: Any) -> Any:
 def write_csv(path: str | Path, columns: Mapping[str, Sequence[float] | np.ndarray], units: Mapping[str, str],
               what: str, metadata: Mapping[str, Any]) -> Path:
     """Write equal-length numeric columns as NAME.csv and their units and provenance as
-    NAME.csv.json; a failed write names its file. Returns the CSV's path."""
+    NAME.csv.json, together and atomically (pyhh.atomic); returns the CSV's path.
+
+    Refused before anything is written, with an InvalidInputError naming the file: a CSV or
+    sidecar path that exists and is not a regular file, and a sidecar path that holds a file
+    pyhh did not write (check_sidecar). A failed write names its file and leaves both files
+    as they were.
+
+    Both files are written in full and flushed first; then the sidecar is renamed into
+    place, and the CSV right after it. The CSV, the file people name and look for, is the
+    commit: whoever sees the new CSV finds its new sidecar beside it. Only a crash in the
+    moment between the two renames leaves them unmatched: the new sidecar beside the old CSV
+    or, on a first save, a sidecar without its CSV, which read_csv refuses to read (the other
+    order would leave a CSV that reads back without its units and settings)."""
     path = Path(path)
     names = list(columns)
     missing = [name for name in names if name not in units]
@@ -92,19 +154,22 @@ def write_csv(path: str | Path, columns: Mapping[str, Sequence[float] | np.ndarr
     arrays = [np.asarray(columns[name], dtype=np.float64) for name in names]
     if len({len(a) for a in arrays}) > 1:
         raise ValueError("columns of different lengths")
+    # "format" first: it is the mark is_sidecar looks for
     sidecar = {"format": FORMAT, "format_version": FORMAT_VERSION, "what": what, **provenance(),
                "columns": {name: units[name] for name in names}, **jsonable(dict(metadata))}
-    try:
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(names)
-            for row in zip(*(a.tolist() for a in arrays)):
-                writer.writerow([repr(x) for x in row])
-        with open(sidecar_path(path), "w", encoding="utf-8") as f:
-            json.dump(sidecar, f, indent=1, ensure_ascii=False)
-            f.write("\n")
-    except OSError as e:
-        raise InvalidInputError(f"{e.filename or path}: cannot write: {e.strerror}") from None
+    check_csv(path)
+
+    def write_sidecar(f) -> None:
+        json.dump(sidecar, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+    def write_rows(f) -> None:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(names)
+        for row in zip(*(a.tolist() for a in arrays)):
+            writer.writerow([repr(x) for x in row])
+
+    write_files([(sidecar_path(path), write_sidecar), (path, write_rows)])  # the CSV last (see above)
     return path
 
 

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .api import Result  # noqa: E402
-from .reference.errors import InvalidInputError  # noqa: E402
+from .atomic import write_file  # noqa: E402
 from .experiments import ClampFamily, MethodErrors  # noqa: E402
 from .fi import CLASSES, FICurve  # noqa: E402
 from .reference.parameters import V_REST_ABSOLUTE  # noqa: E402
@@ -193,12 +193,12 @@ def methods_figure(study: MethodErrors, path: str | Path) -> Path:
 
 
 def save(fig, path: str | Path) -> Path:
-    """Write the figure as a PNG and close it."""
+    """Write the figure in the format its name's suffix says (PNG without one), atomically
+    (pyhh.atomic: a failed save leaves no file and an older figure as it was), and close it."""
     path = Path(path)
     try:
-        fig.savefig(path, dpi=110)
-    except OSError as e:
-        raise InvalidInputError(f"{path}: cannot write: {e.strerror}") from None
+        write_file(path, lambda f: fig.savefig(f, format=path.suffix.lstrip(".").lower() or None, dpi=110),
+                   binary=True)
     finally:
         plt.close(fig)
     return path

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import write_bytes, write_text
 from ..reference.errors import CaseFileError, NumericalInstabilityError
 from ..reference.parameters import SPEC_VERSION
 from ..reference.rates import temperature_factor
@@ -284,7 +285,7 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         old_path = golden / "traces" / f"{case.name}.csv"
         report.append(describe_change(case.name, old_path.read_bytes() if old_path.is_file() else None, text,
                                       old_spikes.get(case.name), record.spikes))
-        (out / "traces" / f"{case.name}.csv").write_bytes(text)
+        write_bytes(out / "traces" / f"{case.name}.csv", text)
         case_entries.append({
             "name": case.name,
             "case": f"cases/{case_file.name}",
@@ -298,7 +299,7 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
     functions = format_functions()
     old_functions = golden / FUNCTIONS_FILE
     report.append(describe_functions_change(old_functions.read_bytes() if old_functions.is_file() else None, functions))
-    (out / FUNCTIONS_FILE).write_bytes(functions)
+    write_bytes(out / FUNCTIONS_FILE, functions)
     rejects = reject_entries(golden)
     unstable = unstable_entries(golden, report, before)
     known = {f"{e['name']}.csv" for e in case_entries}
@@ -315,5 +316,5 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         "rejects": rejects,
         "unstable": unstable,
     }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8", newline="\n")
+    write_text(out / MANIFEST, json.dumps(manifest, indent=1) + "\n")
     return report

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import write_text
 from ..reference.errors import CaseFileError
 from ..reference.run import COLUMNS
 
@@ -37,11 +38,9 @@ def format_trace(rows: Iterable[Sequence[float]]) -> str:
 
 
 def write_trace(path: str | Path, rows: Iterable[Sequence[float]]) -> None:
-    """Write rows to `path` as a trace CSV (LF line endings); a failed write names the file."""
-    try:
-        Path(path).write_text(format_trace(rows), encoding="utf-8", newline="\n")
-    except OSError as e:
-        raise CaseFileError(f"{path}: cannot write: {e.strerror}") from None
+    """Write rows to `path` as a trace CSV (LF line endings), atomically (pyhh.atomic); a failed
+    write names the file and leaves the one it would replace as it was."""
+    write_text(path, format_trace(rows))
 
 
 def parse_trace(text: str, source: str = "trace") -> np.ndarray:

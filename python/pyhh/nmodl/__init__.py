@@ -12,6 +12,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from ..atomic import write_text
 from ..reference.errors import InvalidInputError
 
 #: The SUFFIX of the committed mechanism.
@@ -29,10 +30,10 @@ def nmodl(suffix: str = SUFFIX) -> str:
 
 
 def export_nmodl(out: str | Path = ".", suffix: str = SUFFIX) -> Path:
-    """Write the mechanism as OUT/SUFFIX.mod (the folder is made if need be); returns the path."""
+    """Write the mechanism as OUT/SUFFIX.mod (the folder is made if need be), atomically
+    (pyhh.atomic: a failed write names the file and leaves an older one as it was); returns the path."""
     text = nmodl(suffix)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{suffix}.mod"
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return path
+    return write_text(path, text)
