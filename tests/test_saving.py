@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -180,3 +181,41 @@ def test_sidecar_is_json_beside_the_csv(tmp_path):
     path = pyhh.simulate(duration=1.0).to_csv(tmp_path / "x.csv")
     meta = json.loads(sidecar_path(path).read_text())
     assert sidecar_path(path).name == "x.csv.json" and meta["format"] == "pyhh-csv"
+
+
+def test_a_saved_run_reads_back_as_the_result_it_was_and_reruns(tmp_path):
+    # Issue 24, item 7: the sidecar holds the stimulus protocol and the whole case (as a case file,
+    # spec §10.1) and the spike times; pyhh.read_result gives the Result back, and its case reruns.
+    waveform = np.zeros(3000)
+    waveform[500:2500] = 8.0
+    result = pyhh.simulate([pyhh.Pulse(5.0, 7.0, 15.0)], steps=3000, method="rk4", temperature=10.0,
+                           params={"g_K": 30.0}, record_every=3)
+    again = pyhh.read_result(result.to_csv(tmp_path / "run.csv"))
+    assert again.case == result.case and np.array_equal(again.table(), result.table())
+    assert np.array_equal(again.spikes, result.spikes) and again.spike_count > 0
+    rerun = pyhh.run_case(again.case)
+    assert np.array_equal(rerun.table(), result.table()) and np.array_equal(rerun.spikes, result.spikes)
+    sidecar = json.loads((tmp_path / "run.csv.json").read_text())
+    assert sidecar["case"]["stimulus"]["pulses"] == [{"start": 500, "stop": 700, "amplitude": 15.0}]
+    # a waveform too, and the API's frame carries the versions
+    shaped = pyhh.simulate(waveform, method="euler")
+    assert np.array_equal(pyhh.read_result(shaped.to_csv(tmp_path / "w.csv")).case.stimulus.waveform, waveform)
+    pd = pytest.importorskip("pandas")
+    attrs = shaped.to_dataframe().attrs
+    assert attrs["spec_version"] == pyhh.SPEC_VERSION and attrs["pyhh_version"] == pyhh.__version__
+    assert isinstance(shaped.to_dataframe(), pd.DataFrame)
+
+
+def test_an_absolute_save_says_so_and_reads_back(tmp_path):
+    # Issue 24, item 7: pyhh run --absolute --csv wrote "rest-relative" and V0 0.0 beside V_absolute
+    done = subprocess.run([sys.executable, "-m", "pyhh", "run", "--absolute", "--duration", "30",
+                           "--csv", str(tmp_path / "a.csv")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    sidecar = json.loads((tmp_path / "a.csv.json").read_text())
+    assert sidecar["voltage_convention"].startswith("absolute") and sidecar["V0"] == -65.0
+    assert sidecar["spike_threshold"] == -15.0 and sidecar["case"]["V0"] == 0.0  # the case stays rest-relative
+    again = pyhh.read_result(tmp_path / "a.csv")
+    same = pyhh.run_case(again.case)
+    assert np.allclose(again.V, same.V, rtol=0, atol=1e-13) and np.array_equal(again.spikes, same.spikes)
+    with pytest.raises(pyhh.InvalidInputError, match="not a trace that Result.to_csv wrote"):
+        pyhh.read_result(pyhh.fi_curve([0.0], duration=50.0, transient=10.0).to_csv(tmp_path / "fi.csv"))

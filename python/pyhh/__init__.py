@@ -14,7 +14,7 @@ The spec is spec/SPEC.md. The package is laid out as the project is:
     4
 """
 
-from .api import Pulse, Result, run_case, simulate
+from .api import Pulse, Result, read_result, run_case, simulate
 from .batch import BatchResult, simulate_batch
 from .compat import HHModel, Simulation
 from .cautions import PyhhWarning, RestRelativeWarning, StimulusWarning
@@ -61,6 +61,7 @@ __all__ = [
     "fi_curve",
     "load_case",
     "read_csv",
+    "read_result",
     "run_case",
     "simulate",
     "simulate_batch",

@@ -15,7 +15,8 @@ import numpy as np
 
 from .cautions import voltage_argument, warn_past_end, warn_voltage_range
 from .cbackend import single
-from .files import model_metadata, require_pandas, write_csv
+from .conformance.casefile import case_from_json, case_to_json
+from .files import model_metadata, read_csv, require_pandas, write_csv
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, Case
 from .reference.checks import MAX_INTEGER, check_choice, check_integer, check_positive, check_real
@@ -207,13 +208,19 @@ class Result:
         """The rows as one (rows, 9) array in the trace column order."""
         return np.column_stack([getattr(self, name) for name in COLUMNS])
 
-    def metadata(self) -> dict[str, Any]:
-        """What produced the rows: method, dt, temperature, parameters, mode, V0, threshold."""
+    def metadata(self, absolute: bool = False) -> dict[str, Any]:
+        """What produced the rows: method, dt, temperature, parameters, mode, V0 and the threshold
+        (in the convention of the file: absolute with absolute=True), the spike times, and the
+        whole case as a case file holds it (spec §10.1, rest-relative), from which the run can be
+        repeated (pyhh.read_result, then pyhh.run_case)."""
         case = self.case
+        shift = V_REST_ABSOLUTE if absolute else 0.0
+        convention = ("absolute: the column V_absolute, V0 and spike_threshold are V + V_rest_absolute (spec §2.2); "
+                      "the case is rest-relative, as a case file is (§10.1)" if absolute else "rest-relative (spec §2.2)")
         return model_metadata(case.method, case.dt, case.temperature, case.params, mode=case.mode,
-                              steps=case.steps, record_every=case.record_every, V0=case.V0,
-                              spike_threshold=case.spike_threshold, voltage_convention="rest-relative (spec §2.2)",
-                              V_rest_absolute=V_REST_ABSOLUTE)
+                              steps=case.steps, record_every=case.record_every, V0=case.V0 + shift,
+                              spike_threshold=case.spike_threshold + shift, voltage_convention=convention,
+                              V_rest_absolute=V_REST_ABSOLUTE, spikes=self.spikes, case=case_to_json(case))
 
     def columns(self, absolute: bool = False) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         """The trace columns by name and their units; absolute=True gives V_absolute instead of V."""
@@ -232,7 +239,7 @@ class Result:
         units, parameters, method, dt and versions in the sidecar PATH.json (pyhh.files);
         read it back with pyhh.read_csv. absolute=True writes V_absolute in place of V."""
         columns, units = self.columns(absolute)
-        return write_csv(path, columns, units, "trace", self.metadata())
+        return write_csv(path, columns, units, "trace", self.metadata(absolute))
 
     def spikes_to_csv(self, path: str | Path) -> Path:
         """Write the spike times (ms), one per row, with the same sidecar as to_csv."""
@@ -244,7 +251,7 @@ class Result:
         pd = require_pandas()
         columns, units = self.columns(absolute)
         frame = pd.DataFrame(columns)
-        frame.attrs.update(self.metadata(), units=units)
+        frame.attrs.update(self.metadata(absolute), units=units)
         return frame
 
 
@@ -255,6 +262,27 @@ TRACE_UNITS = {"t": "ms", "V": "mV from rest", "m": "1", "h": "1", "n": "1", "I_
 
 #: Bytes a recorded row costs: a (rows, 9) float64 array, and the reference's list of tuples.
 ROW_BYTES = {"c": 9 * 8, "python": 9 * 8 + 360}
+
+
+def read_result(path: str | Path) -> Result:
+    """A trace that Result.to_csv (or pyhh run --csv) wrote, read back as the Result it was: its
+    case (from the sidecar, as a case file holds it: pyhh.run_case(result.case) repeats the run),
+    its rows and its spike times. From a file with V_absolute, V is V_absolute - V_rest_absolute
+    (within an ulp of the V that was saved)."""
+    saved = read_csv(path)
+    where = f"{path}: "
+    if saved.what != "trace" or "case" not in saved.metadata or "spikes" not in saved.metadata:
+        raise InvalidInputError(f"{where}not a trace that Result.to_csv wrote (its sidecar says what = "
+                                f"{saved.what!r}; a trace's sidecar holds its case and spikes): read it with pyhh.read_csv")
+    case = case_from_json(saved.metadata["case"], where=str(path) + ".json")
+    columns = dict(saved.columns)
+    if "V_absolute" in columns:
+        columns["V"] = columns.pop("V_absolute") - V_REST_ABSOLUTE
+    missing = [name for name in COLUMNS if name not in columns]
+    if missing:
+        raise InvalidInputError(f"{where}has no column {missing[0]!r}")
+    spikes = np.array([float(t) for t in saved.metadata["spikes"]], dtype=np.float64)
+    return Result.from_table(case, np.column_stack([columns[name] for name in COLUMNS]), spikes)
 
 
 def run_case(case: Case, backend: str = "python") -> Result:

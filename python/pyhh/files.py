@@ -103,14 +103,15 @@ def provenance() -> dict[str, str]:
 
 
 def model_metadata(method: str, dt: float, temperature: Any, params: Any, **more: Any) -> dict[str, Any]:
-    """The settings every simulated file records: method, dt (ms), temperature (degC), the
-    §3.1 parameters (each a number, or a list of per-neuron values) and anything more."""
+    """The settings every simulated file records: the pyhh and spec versions, method, dt (ms),
+    temperature (degC), the §3.1 parameters (each a number, or a list of per-neuron values) and
+    anything more (also what to_dataframe puts in .attrs)."""
     from .reference.parameters import PARAMETER_TABLE, parameter_overrides
 
     overrides = parameter_overrides(params)
     parameters = {name: jsonable(overrides.get(name, default)) for name, (default, *_) in PARAMETER_TABLE.items()}
     units = {name: unit for name, (*_, unit) in PARAMETER_TABLE.items()}
-    return {"method": method, "dt": float(dt), "dt_unit": "ms", "temperature": jsonable(temperature),
+    return {**provenance(), "method": method, "dt": float(dt), "dt_unit": "ms", "temperature": jsonable(temperature),
             "temperature_unit": "degC", "parameters": parameters, "parameter_units": units,
             **{key: jsonable(value) for key, value in more.items()}}
 
