@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import statistics
 from urllib.parse import urlencode
 
@@ -176,6 +177,101 @@ def test_the_step_panel_shows_the_numbers_of_that_step(browser, server):
         assert before[column] == pytest.approx(rows[600][j], abs=1e-10)
         assert after[column] == pytest.approx(rows[601][j], abs=1e-10)
     assert after["V"] != before["V"]
+
+
+NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?")
+
+
+def significant_digits(number: str) -> int:
+    """The significant digits of a number as printed: 0.000142784 has 6, 12.600000000000001 has 17."""
+    mantissa = number.lstrip("-").split("e")[0].replace(".", "").lstrip("0")
+    return len(mantissa)
+
+
+def plot_axes(driver) -> dict[str, dict]:
+    """Every plot the page shows: what plot.mjs drew (data-frame, -xticks, -yticks, -y2ticks, -xlabel,
+    -ylabel, -y2label, -legend)."""
+    return page_value(driver, """Object.fromEntries([...document.querySelectorAll('#plots canvas')]
+        .filter((c) => c.offsetParent !== null).map((c) => [c.id, {
+            frame: JSON.parse(c.dataset.frame), xticks: JSON.parse(c.dataset.xticks), yticks: JSON.parse(c.dataset.yticks),
+            y2ticks: JSON.parse(c.dataset.y2ticks), xlabel: c.dataset.xlabel, ylabel: c.dataset.ylabel,
+            y2label: c.dataset.y2label, legend: JSON.parse(c.dataset.legend), height: c.clientHeight}]))""")
+
+
+def assert_round_ticks(labels: list[str], lo: float, hi: float, where: str) -> None:
+    """At least two labels, evenly spaced by 1, 2 or 5 times a power of ten, inside [lo, hi], short."""
+    assert len(labels) >= 2, (where, labels)
+    values = [float(label) for label in labels]
+    step = values[1] - values[0]
+    mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)
+    assert min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6, (where, labels)
+    assert all(abs((b - a) - step) <= 1e-9 * step for a, b in zip(values, values[1:])), (where, labels)
+    assert all(lo - 1e-9 * step <= v <= hi + 1e-9 * step for v in values), (where, labels, lo, hi)
+    assert all(significant_digits(label) <= 8 for label in labels), (where, labels)
+
+
+def test_every_plot_has_round_labelled_ticks_and_units_and_its_legend_off_the_data(browser, server):
+    for preset in ("demo", "repetitive", "threshold", "refractory", "anode_break", "clamp_family", "methods"):
+        open_page(browser, f"{server.url}#preset={preset}")
+        plots = plot_axes(browser)
+        assert len(plots) == (5 if preset not in ("clamp_family", "threshold", "methods") else 3 if preset != "methods" else 2)
+        for name, axes in plots.items():
+            where = f"{preset}: {name}"
+            frame = axes["frame"]
+            assert_round_ticks(axes["xticks"], frame["x0"], frame["x1"], where + " x")
+            assert_round_ticks(axes["yticks"], frame["y0"], frame["y1"], where + " y")
+            assert len(axes["xticks"]) >= 3, where
+            for label in ("xlabel", "ylabel"):
+                assert re.search(r"\(.+\)", axes[label]), (where, axes[label])  # the unit, in parentheses
+            if axes["y2label"]:
+                assert re.search(r"\(.+\)", axes["y2label"]) and len(axes["y2ticks"]) >= 3, where
+            legend = axes["legend"]
+            if legend["entries"]:
+                assert legend["bottom"] <= frame["top"], (where, legend, frame)  # above the plotting area
+    assert console_errors(browser) == []
+
+
+def test_the_currents_axis_has_a_scale_the_reference_reaches(browser, server):
+    # The demo's currents plot was labelled "0" alone: its ticks now span most of the range
+    # of the reference's I_Na and I_K, at least three of them.
+    open_page(browser, server.url)
+    rows = np.array(reference_rows(method="staggered_cn", dt=0.01, steps=10000, pulses=[{"start": 1000, "stop": 9000, "amplitude": 10.0}]))
+    low, high = rows[:, 5:8].min(), rows[:, 5:8].max()
+    ticks = [float(t) for t in plot_axes(browser)["plot-currents"]["yticks"]]
+    assert len(ticks) >= 3 and min(ticks) <= 0.5 * low and max(ticks) >= 0.5 * high, (ticks, low, high)
+
+
+def reference_rows(**case) -> list[tuple[float, ...]]:
+    """The Python reference's rows of a case given as js/pyhh.mjs's case keys."""
+    import pyhh
+    from pyhh.reference.run import run
+
+    pulses = tuple(pyhh.StepPulse(**p) for p in case.pop("pulses"))
+    return run(pyhh.Case(stimulus=pyhh.Stimulus(pulses), **case)).rows
+
+
+def test_the_late_iv_points_are_not_covered(browser, server):
+    # The clamp family's I–V plot: the points of the 100 and 110 mV steps, where the reference
+    # puts them (peak inward current and current at the end of the step), are drawn in their
+    # series' colours; the legend once covered the late ones.
+    open_page(browser, f"{server.url}#preset=clamp_family")
+    axes = plot_axes(browser)["plot-gates"]
+    frame = axes["frame"]
+    colours = {entry["label"]: entry["color"] for entry in axes["legend"]["entries"]}
+    for amplitude in (100.0, 110.0):
+        rows = np.array(reference_rows(method="staggered_cn", dt=0.01, steps=3000, mode="clamp",
+                                       pulses=[{"start": 500, "stop": 2500, "amplitude": amplitude}]))
+        during = rows[500:2500, 8]
+        for label, current in (("early (peak inward)", during.min()), ("late (end of the step)", during[-1])):
+            x = frame["left"] + (amplitude - frame["x0"]) / (frame["x1"] - frame["x0"]) * (frame["right"] - frame["left"])
+            y = frame["bottom"] - (current - frame["y0"]) / (frame["y1"] - frame["y0"]) * (frame["bottom"] - frame["top"])
+            assert frame["left"] < x < frame["right"] and frame["top"] < y < frame["bottom"], (amplitude, label)
+            pixel = page_value(browser, f"""(() => {{ const c = document.getElementById('plot-gates');
+                const r = window.devicePixelRatio || 1;
+                return [...c.getContext('2d').getImageData(Math.floor({x} * r), Math.floor({y} * r), 1, 1).data]; }})()""")
+            colour = colours[label]
+            expected = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+            assert max(abs(a - b) for a, b in zip(pixel[:3], expected)) <= 8 and pixel[3] == 255, (amplitude, label, pixel, colour)
 
 
 def test_every_preset_draws_and_is_photographed(browser, server):

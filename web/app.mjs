@@ -232,18 +232,18 @@ function draw_single(state, cV, cStim, cGates, cCurrents, cPhase) {
         marks: r.spikes, hline: state.mode === "current" ? state.theta + shift : undefined,
     });
     plot(cStim, [{ x: t, y: column(r, "I_stim"), color: "#444", label: state.mode === "clamp" ? "I_clamp" : "I_stim" }], {
-        ...time_axis(state), ylabel: "µA/cm²", cursor,
+        ...time_axis(state), ylabel: `${state.mode === "clamp" ? "I_clamp" : "I_stim"} (µA/cm²)`, cursor,
     });
     plot(cGates, GATES.map((x, i) => ({ x: t, y: column(r, x), color: COLORS[i + 1], label: x })), {
-        ...time_axis(state), ylabel: "gate", yrange: [-0.02, 1.02], cursor,
+        ...time_axis(state), ylabel: "gates (dimensionless)", yrange: [-0.02, 1.02], cursor,
     });
     const currents = COLUMNS.filter((c) => c.startsWith("I_") && c !== "I_stim");
     plot(cCurrents, currents.map((c, i) => ({ x: t, y: column(r, c), color: COLORS[i + 4], label: c })), {
-        ...time_axis(state), ylabel: "µA/cm² (outward +)", cursor,
+        ...time_axis(state), ylabel: "I (µA/cm², outward +)", cursor,
     });
     const last = GATES[GATES.length - 1];
     plot(cPhase, [{ x: Vshown, y: column(r, last), color: COLORS[3], label: `${last} against V` }], {
-        xlabel: state.abs ? "V (mV, absolute)" : "V (mV from rest)", ylabel: last,
+        xlabel: state.abs ? "V (mV, absolute)" : "V (mV from rest)", ylabel: `${last} (dimensionless)`,
     });
 }
 
@@ -252,6 +252,7 @@ function draw_many(state, cV, cStim, cGates) {
     const drawn = page.runs.filter((run) => run.result || run.partial);
     const clamp = state.mode === "clamp";
     const shift = state.abs ? V_REST_ABSOLUTE : 0;
+    const command = state.abs ? "command V (mV, absolute)" : "command V (mV from rest)";
     const name_of = (run) => run.result === undefined ? `${run.label}: left the finite range at step ${run.error.step}`
         : state.view === "methods" ? `${run.label}: ${run.result.spikes.length} spikes`
         : `${run.label}${clamp ? " mV" : " µA/cm²"}`;
@@ -274,7 +275,7 @@ function draw_many(state, cV, cStim, cGates) {
     });
     const second = clamp ? lines("V", shift) : lines("I_stim");
     plot(cStim, second, {
-        ...time_axis(state), ylabel: clamp ? "command V (mV)" : "I_stim (µA/cm²)", legend: false,
+        ...time_axis(state), ylabel: clamp ? command : "I_stim (µA/cm²)", legend: false,
         range_of: ok.length > 0 ? finished(second) : second,
     });
     if (state.view === "family" && clamp) {
@@ -298,10 +299,10 @@ function draw_many(state, cV, cStim, cGates) {
         }
         plot(cGates, [{ x: V, y: peak, color: COLORS[1], label: "early (peak inward)", points: true },
                       { x: V, y: steady, color: COLORS[4], label: "late (end of the step)", points: true }],
-             { xlabel: "command V (mV)", ylabel: "I (µA/cm²)", hline: 0 });
+             { xlabel: command, ylabel: "I (µA/cm², outward +)", hline: 0 });
     } else if (state.view === "family") {
         plot(cGates, [{ x: ok.map((run) => run.amplitude), y: ok.map((run) => run.result.spikes.length), color: COLORS[0],
-                        label: "spikes", points: true }], { xlabel: "pulse 1 amplitude (µA/cm²)", ylabel: "spikes" });
+                        label: "spikes", points: true }], { xlabel: "pulse 1 amplitude (µA/cm²)", ylabel: "spikes (count)", whole_y: true });
     }
 }
 
