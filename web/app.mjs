@@ -10,6 +10,8 @@ import {
 } from "../js/pyhh.mjs";
 import { METHOD_SECTIONS } from "../js/spec_methods.mjs";
 import { trace_text } from "../js/trace.mjs";
+import { number_text, time_text } from "./format.mjs";
+import { render_markdown } from "./markdown.mjs";
 import { COLORS, plot } from "./plot.mjs";
 import { DEFAULTS, PRESETS, preset_state, state_from_hash, state_to_hash } from "./presets.mjs";
 import { explain_step } from "./steps.mjs";
@@ -102,6 +104,7 @@ function build_controls() {
         changed();
     });
     $("abs").addEventListener("change", () => changed());
+    $("full").addEventListener("change", () => changed(false));
     $("preset").addEventListener("change", () => show(preset_state($("preset").value)));
     $("k-range").addEventListener("input", () => {
         $("k").value = $("k-range").value;
@@ -125,6 +128,7 @@ function read_controls() {
     for (const id of ["method", "mode", "view"])
         state[id] = $(id).value;
     state.abs = $("abs").checked ? 1 : 0;
+    state.full = $("full").checked ? 1 : 0;
     return state;
 }
 
@@ -135,6 +139,7 @@ function write_controls(state) {
         $(id).value = state[id];
     $("p1a-range").value = String(state.p1a);
     $("abs").checked = state.abs === 1;
+    $("full").checked = state.full === 1;
     $("about").textContent = PRESETS[state.preset]?.about ?? "";
 }
 
@@ -308,6 +313,16 @@ function draw_many(state, cV, cStim, cGates) {
 
 /* ---- the step panel ---- */
 
+function element(tag, text, className) {
+    const node = document.createElement(tag);
+    node.textContent = text;
+    if (className)
+        node.className = className;
+    return node;
+}
+
+/* SPEC.md's text of the method (rendered, spec §7) and the numbers of step k, each with
+   its unit, at a readable precision or (the "full precision" switch) every digit. */
 function draw_steps(state) {
     const steps = Math.round(state.T / state.dt);
     const k = Math.min(Math.max(0, Math.round(state.k)), Math.max(0, steps - 1));
@@ -315,27 +330,43 @@ function draw_steps(state) {
     $("k-range").value = String(k);
     const section = METHOD_SECTIONS[state.method];
     $("spec-title").textContent = `${section.section} ${state.method}: ${section.title}`;
-    $("spec-text").innerHTML = section.text.replace(/&/g, "&amp;").replace(/</g, "&lt;")
-        .replace(/```\n?([\s\S]*?)```/g, "<pre>$1</pre>").replace(/`([^`]+)`/g, "<code>$1</code>");
-    if (page.error && page.result === null && page.runs.length === 0) { /* an input the spec rejects */
-        $("step-numbers").innerHTML = "";
+    $("spec-text").replaceChildren(render_markdown(section.text));
+    const numbers = $("step-numbers");
+    let c;
+    let run_case;
+    try {
+        c = case_of(state);
+        run_case = check_case(c);
+    } catch (error) { /* an input the spec rejects, named above the plots */
+        if (!(error instanceof InvalidInputError))
+            throw error;
+        numbers.replaceChildren();
         return;
     }
-    const c = case_of(state);
     let seen = null;
     attempt({ ...c, steps: k + 1, record_every: 1 }, (j, z, z_before, u) => {
         if (j === k)
             seen = { z, z_before, u };
     });
     if (seen === null) {
-        $("step-numbers").innerHTML = `<p>The run left the finite range before step ${k}.</p>`;
+        numbers.replaceChildren(element("p", `The run left the finite range before step ${k}.`));
         return;
     }
-    const run_case = check_case(c);
+    const phi = temperature_factor(run_case.temperature);
     const groups = explain_step(state.method, seen.z, seen.z_before, seen.u, run_case.params,
-                                temperature_factor(run_case.temperature), run_case.dt, run_case.mode === "clamp");
-    $("step-numbers").innerHTML = `<p>Step k = ${k}, from t_k = ${k * state.dt} ms to ${(k + 1) * state.dt} ms; phi = ${temperature_factor(run_case.temperature)}</p>`
-        + groups.map((g) => `<h4>${g.title}</h4><table>${g.lines.map(([name, v]) => `<tr><td>${name}</td><td>${v}</td></tr>`).join("")}</table>`).join("");
+                                phi, run_case.dt, run_case.mode === "clamp");
+    const full = state.full === 1;
+    const head = element("p", `Step k = ${k}, from t_k = ${time_text(k, run_case.dt)} ms to t_(k+1) = ${time_text(k + 1, run_case.dt)} ms`
+                              + ` (dt = ${run_case.dt} ms); phi = ${number_text(phi, full)} (§3.2, dimensionless)`);
+    numbers.replaceChildren(head);
+    for (const group of groups) {
+        const table = element("table", "");
+        for (const [name, value, unit] of group.lines) {
+            const row = table.insertRow();
+            row.append(element("td", name), element("td", number_text(value, full), "value"), element("td", unit, "unit"));
+        }
+        numbers.append(element("h4", group.title), table);
+    }
 }
 
 function move_step(by) {
