@@ -333,6 +333,30 @@ def test_the_step_panel_renders_specs_text_and_readable_numbers_with_units(brows
     assert console_errors(browser) == []
 
 
+def test_a_run_that_leaves_the_finite_range_is_timed_as_a_time(browser, server):
+    # The methods preset: rk4 leaves the finite range at the step the Python reference names;
+    # the page prints that step's time k dt as a decimal of dt's precision (12.6 ms, never the
+    # float64 product 12.600000000000001), and no number on the page has 15 significant digits.
+    from decimal import Decimal
+
+    import pyhh
+    from pyhh.reference.run import run
+
+    failed = {}
+    for method in ("euler", "rk4"):
+        with pytest.raises(pyhh.NumericalInstabilityError) as caught:
+            run(pyhh.Case(method=method, dt=0.1, steps=1000, stimulus=pyhh.Stimulus((pyhh.StepPulse(100, 900, 10.0),))))
+        failed[method] = caught.value.step
+    open_page(browser, f"{server.url}#preset=methods")
+    error = page_value(browser, "window.pyhhPage.error")
+    for method, step in failed.items():
+        t = Decimal(step) * Decimal("0.1")
+        assert f"{method}: the run left the finite range at step {step} (t = {t.normalize():f} ms)" in error, error
+    assert "12.6 ms" in error
+    page = page_value(browser, "document.body.innerText")
+    assert [n for n in NUMBER.findall(page) if significant_digits(n) >= 15] == []
+
+
 def plot_axes(driver) -> dict[str, dict]:
     """Every plot the page shows: what plot.mjs drew (data-frame, -xticks, -yticks, -y2ticks, -xlabel,
     -ylabel, -y2label, -legend)."""

@@ -55,6 +55,13 @@ export function case_of(state, method = state.method, amplitude = state.p1a) {
     };
 }
 
+/* What went wrong, for the page: §8.3's step and its time t = k dt printed as a time
+   (js/pyhh.mjs's message has the float64 product: t = 12.600000000000001 ms). */
+function message_of(error, dt) {
+    return error instanceof NumericalInstabilityError
+        ? `the run left the finite range at step ${error.step} (t = ${time_text(error.step, dt)} ms)` : error.message;
+}
+
 /* A run that may leave the finite range: { result }, or { error, partial }: to draw, the
    rows before it failed (the run again, to the state before the one that failed). */
 function attempt(c, observe) {
@@ -180,7 +187,7 @@ function update(state, simulate) {
                 const outcome = attempt(case_of(state));
                 page.result = outcome.result ?? null;
                 page.partial = outcome.partial ?? null;
-                page.error = outcome.error?.message ?? "";
+                page.error = outcome.error ? message_of(outcome.error, state.dt) : "";
             } else if (state.view === "methods") {
                 page.runs = METHODS.map((m) => ({ label: m, ...attempt(case_of(state, m)) }));
             } else {
@@ -221,7 +228,7 @@ function draw_single(state, cV, cStim, cGates, cCurrents, cPhase) {
     const k = Math.min(Math.max(0, state.k), Math.round(state.T / state.dt) - 1);
     const cursor = Number.isFinite(k * state.dt) ? k * state.dt : undefined;
     $("spike-count").textContent = page.result ? String(r.spikes.length) : "–";
-    $("spike-times").textContent = r ? r.spikes.map((t) => t.toFixed(2)).join(", ") : "";
+    $("spike-times").textContent = r && r.spikes.length > 0 ? `at ${r.spikes.map((t) => t.toFixed(2)).join(", ")} ms` : "";
     if (!r) {
         for (const c of [cV, cStim, cGates, cCurrents, cPhase])
             plot(c, [], time_axis(state));
@@ -266,7 +273,7 @@ function draw_many(state, cV, cStim, cGates) {
         return { x: column(r, "t"), y: column(r, name).map((v) => v + add), label: name_of(run),
                  color: COLORS[page.runs.indexOf(run) % COLORS.length], width: run.result ? 1.5 : 2.5 };
     });
-    const failed = page.runs.filter((run) => run.error).map((run) => `${run.label}: ${run.error.message}`);
+    const failed = page.runs.filter((run) => run.error).map((run) => `${run.label}: ${message_of(run.error, state.dt)}`);
     page.error = page.error || failed.join("; ");
     $("spike-count").textContent = clamp ? "none under clamp (§9)" : state.view === "methods" ? ok.map((run) => `${run.label} ${run.result.spikes.length}`).join(", ")
         : ok.map((run) => run.result.spikes.length).join(", ");
