@@ -10,6 +10,8 @@ import {
 } from "../js/pyhh.mjs";
 import { METHOD_SECTIONS } from "../js/spec_methods.mjs";
 import { trace_text } from "../js/trace.mjs";
+import { number_text, time_text } from "./format.mjs";
+import { render_markdown } from "./markdown.mjs";
 import { COLORS, plot } from "./plot.mjs";
 import { DEFAULTS, PRESETS, preset_state, state_from_hash, state_to_hash } from "./presets.mjs";
 import { explain_step } from "./steps.mjs";
@@ -51,6 +53,13 @@ export function case_of(state, method = state.method, amplitude = state.p1a) {
         parameters: Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, state[name]])),
         stimulus: { pulses },
     };
+}
+
+/* What went wrong, for the page: §8.3's step and its time t = k dt printed as a time
+   (js/pyhh.mjs's message has the float64 product: t = 12.600000000000001 ms). */
+function message_of(error, dt) {
+    return error instanceof NumericalInstabilityError
+        ? `the run left the finite range at step ${error.step} (t = ${time_text(error.step, dt)} ms)` : error.message;
 }
 
 /* A run that may leave the finite range: { result }, or { error, partial }: to draw, the
@@ -102,6 +111,7 @@ function build_controls() {
         changed();
     });
     $("abs").addEventListener("change", () => changed());
+    $("full").addEventListener("change", () => changed(false));
     $("preset").addEventListener("change", () => show(preset_state($("preset").value)));
     $("k-range").addEventListener("input", () => {
         $("k").value = $("k-range").value;
@@ -125,6 +135,7 @@ function read_controls() {
     for (const id of ["method", "mode", "view"])
         state[id] = $(id).value;
     state.abs = $("abs").checked ? 1 : 0;
+    state.full = $("full").checked ? 1 : 0;
     return state;
 }
 
@@ -135,6 +146,7 @@ function write_controls(state) {
         $(id).value = state[id];
     $("p1a-range").value = String(state.p1a);
     $("abs").checked = state.abs === 1;
+    $("full").checked = state.full === 1;
     $("about").textContent = PRESETS[state.preset]?.about ?? "";
 }
 
@@ -175,7 +187,7 @@ function update(state, simulate) {
                 const outcome = attempt(case_of(state));
                 page.result = outcome.result ?? null;
                 page.partial = outcome.partial ?? null;
-                page.error = outcome.error?.message ?? "";
+                page.error = outcome.error ? message_of(outcome.error, state.dt) : "";
             } else if (state.view === "methods") {
                 page.runs = METHODS.map((m) => ({ label: m, ...attempt(case_of(state, m)) }));
             } else {
@@ -216,7 +228,7 @@ function draw_single(state, cV, cStim, cGates, cCurrents, cPhase) {
     const k = Math.min(Math.max(0, state.k), Math.round(state.T / state.dt) - 1);
     const cursor = Number.isFinite(k * state.dt) ? k * state.dt : undefined;
     $("spike-count").textContent = page.result ? String(r.spikes.length) : "–";
-    $("spike-times").textContent = r ? r.spikes.map((t) => t.toFixed(2)).join(", ") : "";
+    $("spike-times").textContent = r && r.spikes.length > 0 ? `at ${r.spikes.map((t) => t.toFixed(2)).join(", ")} ms` : "";
     if (!r) {
         for (const c of [cV, cStim, cGates, cCurrents, cPhase])
             plot(c, [], time_axis(state));
@@ -232,18 +244,18 @@ function draw_single(state, cV, cStim, cGates, cCurrents, cPhase) {
         marks: r.spikes, hline: state.mode === "current" ? state.theta + shift : undefined,
     });
     plot(cStim, [{ x: t, y: column(r, "I_stim"), color: "#444", label: state.mode === "clamp" ? "I_clamp" : "I_stim" }], {
-        ...time_axis(state), ylabel: "µA/cm²", cursor,
+        ...time_axis(state), ylabel: `${state.mode === "clamp" ? "I_clamp" : "I_stim"} (µA/cm²)`, cursor,
     });
     plot(cGates, GATES.map((x, i) => ({ x: t, y: column(r, x), color: COLORS[i + 1], label: x })), {
-        ...time_axis(state), ylabel: "gate", yrange: [-0.02, 1.02], cursor,
+        ...time_axis(state), ylabel: "gates (dimensionless)", yrange: [-0.02, 1.02], cursor,
     });
     const currents = COLUMNS.filter((c) => c.startsWith("I_") && c !== "I_stim");
     plot(cCurrents, currents.map((c, i) => ({ x: t, y: column(r, c), color: COLORS[i + 4], label: c })), {
-        ...time_axis(state), ylabel: "µA/cm² (outward +)", cursor,
+        ...time_axis(state), ylabel: "I (µA/cm², outward +)", cursor,
     });
     const last = GATES[GATES.length - 1];
     plot(cPhase, [{ x: Vshown, y: column(r, last), color: COLORS[3], label: `${last} against V` }], {
-        xlabel: state.abs ? "V (mV, absolute)" : "V (mV from rest)", ylabel: last,
+        xlabel: state.abs ? "V (mV, absolute)" : "V (mV from rest)", ylabel: `${last} (dimensionless)`,
     });
 }
 
@@ -252,6 +264,7 @@ function draw_many(state, cV, cStim, cGates) {
     const drawn = page.runs.filter((run) => run.result || run.partial);
     const clamp = state.mode === "clamp";
     const shift = state.abs ? V_REST_ABSOLUTE : 0;
+    const command = state.abs ? "command V (mV, absolute)" : "command V (mV from rest)";
     const name_of = (run) => run.result === undefined ? `${run.label}: left the finite range at step ${run.error.step}`
         : state.view === "methods" ? `${run.label}: ${run.result.spikes.length} spikes`
         : `${run.label}${clamp ? " mV" : " µA/cm²"}`;
@@ -260,7 +273,7 @@ function draw_many(state, cV, cStim, cGates) {
         return { x: column(r, "t"), y: column(r, name).map((v) => v + add), label: name_of(run),
                  color: COLORS[page.runs.indexOf(run) % COLORS.length], width: run.result ? 1.5 : 2.5 };
     });
-    const failed = page.runs.filter((run) => run.error).map((run) => `${run.label}: ${run.error.message}`);
+    const failed = page.runs.filter((run) => run.error).map((run) => `${run.label}: ${message_of(run.error, state.dt)}`);
     page.error = page.error || failed.join("; ");
     $("spike-count").textContent = clamp ? "none under clamp (§9)" : state.view === "methods" ? ok.map((run) => `${run.label} ${run.result.spikes.length}`).join(", ")
         : ok.map((run) => run.result.spikes.length).join(", ");
@@ -274,7 +287,7 @@ function draw_many(state, cV, cStim, cGates) {
     });
     const second = clamp ? lines("V", shift) : lines("I_stim");
     plot(cStim, second, {
-        ...time_axis(state), ylabel: clamp ? "command V (mV)" : "I_stim (µA/cm²)", legend: false,
+        ...time_axis(state), ylabel: clamp ? command : "I_stim (µA/cm²)", legend: false,
         range_of: ok.length > 0 ? finished(second) : second,
     });
     if (state.view === "family" && clamp) {
@@ -298,15 +311,25 @@ function draw_many(state, cV, cStim, cGates) {
         }
         plot(cGates, [{ x: V, y: peak, color: COLORS[1], label: "early (peak inward)", points: true },
                       { x: V, y: steady, color: COLORS[4], label: "late (end of the step)", points: true }],
-             { xlabel: "command V (mV)", ylabel: "I (µA/cm²)", hline: 0 });
+             { xlabel: command, ylabel: "I (µA/cm², outward +)", hline: 0 });
     } else if (state.view === "family") {
         plot(cGates, [{ x: ok.map((run) => run.amplitude), y: ok.map((run) => run.result.spikes.length), color: COLORS[0],
-                        label: "spikes", points: true }], { xlabel: "pulse 1 amplitude (µA/cm²)", ylabel: "spikes" });
+                        label: "spikes", points: true }], { xlabel: "pulse 1 amplitude (µA/cm²)", ylabel: "spikes (count)", whole_y: true });
     }
 }
 
 /* ---- the step panel ---- */
 
+function element(tag, text, className) {
+    const node = document.createElement(tag);
+    node.textContent = text;
+    if (className)
+        node.className = className;
+    return node;
+}
+
+/* SPEC.md's text of the method (rendered, spec §7) and the numbers of step k, each with
+   its unit, at a readable precision or (the "full precision" switch) every digit. */
 function draw_steps(state) {
     const steps = Math.round(state.T / state.dt);
     const k = Math.min(Math.max(0, Math.round(state.k)), Math.max(0, steps - 1));
@@ -314,27 +337,43 @@ function draw_steps(state) {
     $("k-range").value = String(k);
     const section = METHOD_SECTIONS[state.method];
     $("spec-title").textContent = `${section.section} ${state.method}: ${section.title}`;
-    $("spec-text").innerHTML = section.text.replace(/&/g, "&amp;").replace(/</g, "&lt;")
-        .replace(/```\n?([\s\S]*?)```/g, "<pre>$1</pre>").replace(/`([^`]+)`/g, "<code>$1</code>");
-    if (page.error && page.result === null && page.runs.length === 0) { /* an input the spec rejects */
-        $("step-numbers").innerHTML = "";
+    $("spec-text").replaceChildren(render_markdown(section.text));
+    const numbers = $("step-numbers");
+    let c;
+    let run_case;
+    try {
+        c = case_of(state);
+        run_case = check_case(c);
+    } catch (error) { /* an input the spec rejects, named above the plots */
+        if (!(error instanceof InvalidInputError))
+            throw error;
+        numbers.replaceChildren();
         return;
     }
-    const c = case_of(state);
     let seen = null;
     attempt({ ...c, steps: k + 1, record_every: 1 }, (j, z, z_before, u) => {
         if (j === k)
             seen = { z, z_before, u };
     });
     if (seen === null) {
-        $("step-numbers").innerHTML = `<p>The run left the finite range before step ${k}.</p>`;
+        numbers.replaceChildren(element("p", `The run left the finite range before step ${k}.`));
         return;
     }
-    const run_case = check_case(c);
+    const phi = temperature_factor(run_case.temperature);
     const groups = explain_step(state.method, seen.z, seen.z_before, seen.u, run_case.params,
-                                temperature_factor(run_case.temperature), run_case.dt, run_case.mode === "clamp");
-    $("step-numbers").innerHTML = `<p>Step k = ${k}, from t_k = ${k * state.dt} ms to ${(k + 1) * state.dt} ms; phi = ${temperature_factor(run_case.temperature)}</p>`
-        + groups.map((g) => `<h4>${g.title}</h4><table>${g.lines.map(([name, v]) => `<tr><td>${name}</td><td>${v}</td></tr>`).join("")}</table>`).join("");
+                                phi, run_case.dt, run_case.mode === "clamp");
+    const full = state.full === 1;
+    const head = element("p", `Step k = ${k}, from t_k = ${time_text(k, run_case.dt)} ms to t_(k+1) = ${time_text(k + 1, run_case.dt)} ms`
+                              + ` (dt = ${run_case.dt} ms); phi = ${number_text(phi, full)} (§3.2, dimensionless)`);
+    numbers.replaceChildren(head);
+    for (const group of groups) {
+        const table = element("table", "");
+        for (const [name, value, unit] of group.lines) {
+            const row = table.insertRow();
+            row.append(element("td", name), element("td", number_text(value, full), "value"), element("td", unit, "unit"));
+        }
+        numbers.append(element("h4", group.title), table);
+    }
 }
 
 function move_step(by) {

@@ -11,21 +11,44 @@ const MARGIN = { left: 58, right: 58, top: 18, bottom: 30 };
 export const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#e377c2",
                        "#7f7f7f", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173"];
 
-/* Round tick positions covering [lo, hi], about `count` of them. */
-export function ticks(lo, hi, count = 5) {
-    if (!(hi > lo))
-        return [lo];
-    const raw = (hi - lo) / count;
+/* The "nice" step for about `count` intervals over `span`: 1, 2 or 5 times a power of
+   ten, the one nearest span / count (on a log scale). */
+function nice_step(span, count) {
+    const raw = span / count;
     const power = 10 ** Math.floor(Math.log10(raw));
-    const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
-    const out = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
-        out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-    return out;
+    return [1, 2, 5, 10].map((m) => m * power).reduce((a, b) => (Math.abs(Math.log(b / raw)) < Math.abs(Math.log(a / raw)) ? b : a));
 }
 
-function tick_text(v) {
-    return Number.isInteger(v) ? String(v) : v.toPrecision(3).replace(/\.?0+$/, "");
+/* The next smaller nice step: 10 -> 5 -> 2 -> 1 -> 0.5 ... */
+function smaller_step(step) {
+    const power = 10 ** Math.floor(Math.log10(step) + 1e-9);
+    const m = Math.round(step / power);
+    return m === 5 ? 2 * power : m === 2 ? power : 0.5 * power;
+}
+
+/* A tick's label: the decimals its step needs (step 0.2: "0.4", step 500: "1500"), in
+   exponent form for steps beyond 10^±6; never "-0" or 0.30000000000000004. */
+function tick_label(i, step) {
+    const exponent = Math.floor(Math.log10(step) + 1e-9);
+    if (exponent < -6 || exponent > 6)
+        return i === 0 ? "0" : Number((i * step).toPrecision(6)).toExponential();
+    return (i === 0 ? 0 : i * step).toFixed(Math.max(0, -exponent));
+}
+
+/* Ticks at round values in [lo, hi], about `count` intervals and at least `least`
+   ticks (unless that takes a step below `finest`: counts are whole): { step, values,
+   labels }, the values whole multiples of the step. */
+export function ticks(lo, hi, count = 5, least = 3, finest = 0) {
+    if (!(hi > lo) || !Number.isFinite(hi - lo))
+        return { step: NaN, values: [], labels: [] };
+    for (let step = Math.max(finest, nice_step(hi - lo, Math.max(1, count))); ; step = smaller_step(step)) {
+        const first = Math.ceil(lo / step - 1e-9);
+        const last = Math.floor(hi / step + 1e-9);
+        if (last - first + 1 >= least || last - first > 1000 || smaller_step(step) < finest) {
+            const index = Array.from({ length: last - first + 1 }, (_, j) => first + j);
+            return { step, values: index.map((i) => i * step), labels: index.map((i) => tick_label(i, step)) };
+        }
+    }
 }
 
 /* The range of the finite values of every series, widened a little; [lo, hi] if flat. */
@@ -48,10 +71,37 @@ function extent(series, key) {
     return [lo - pad, hi + pad];
 }
 
-/* Draw on `canvas`: series [{x, y, color, label, width}] against x; options:
-   xlabel, ylabel, y2 ({ shift, label }: a right axis at y + shift), marks (x positions
-   drawn as ticks at the top, with mark_color), hline (a dashed level), cursor (an x),
-   xrange, yrange (or range_of: the series whose values set it), legend, ordered (x never decreases: many points are drawn a pixel column at a time). */
+/* The legend's entries laid out in rows across [left, right] above the plotting area,
+   so that it never covers data: [{ label, color, x, y }] and the rows it takes. */
+function legend_layout(g, entries, left, right) {
+    const out = [];
+    let x = left;
+    let row = 0;
+    for (const { label, color } of entries) {
+        const w = 20 + g.measureText(label).width + 14;
+        if (x > left && x + w > right) {
+            x = left;
+            row++;
+        }
+        out.push({ label, color, x, y: LEGEND_TOP + row * LEGEND_ROW + LEGEND_ROW / 2 });
+        x += w;
+    }
+    return { entries: out, rows: entries.length > 0 ? row + 1 : 0 };
+}
+
+const LEGEND_TOP = 3;
+const LEGEND_ROW = 14;
+const LEGEND_MAX = 14; /* entries: a longer family is named by its first 13 and a count */
+
+/* Draw on `canvas`: series [{x, y, color, label, width, points}] against x; options:
+   xlabel, ylabel (each with its unit), y2 ({ shift, label }: a right axis at y + shift),
+   marks (x positions drawn as ticks at the top, with mark_color), hline (a dashed level),
+   cursor (an x), xrange, yrange (or range_of: the series whose values set it), whole_y
+   (y is a count: no tick between whole numbers), legend
+   (false: none), ordered (x never decreases: many points are drawn a pixel column at a time).
+   What it drew is left on the canvas for tests and readers: data-frame (the plotting area
+   in CSS pixels and the ranges), data-xticks, data-yticks, data-y2ticks (the labels),
+   data-xlabel, data-ylabel, data-y2label and data-legend (its box and entries). */
 export function plot(canvas, series, options = {}) {
     const ratio = window.devicePixelRatio || 1;
     const width = canvas.clientWidth;
@@ -63,42 +113,51 @@ export function plot(canvas, series, options = {}) {
     const g = canvas.getContext("2d");
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.clearRect(0, 0, width, height);
+    g.font = "11px system-ui, sans-serif";
     const [x0, x1] = options.xrange ?? extent(series, "x");
     const [y0, y1] = options.yrange ?? extent(options.range_of ?? series, "y");
     const left = MARGIN.left;
     const right = width - MARGIN.right;
-    const top = MARGIN.top;
+    let labelled = options.legend === false ? [] : series.filter((s) => s.label);
+    if (labelled.length > LEGEND_MAX)
+        labelled = [...labelled.slice(0, LEGEND_MAX - 1), { label: `and ${labelled.length - LEGEND_MAX + 1} more`, color: "#fff" }];
+    const legend = legend_layout(g, labelled, left, right);
+    const top = legend.rows > 0 ? LEGEND_TOP + legend.rows * LEGEND_ROW + 6 : MARGIN.top;
     const bottom = height - MARGIN.bottom;
     const X = (x) => left + ((x - x0) / (x1 - x0)) * (right - left);
     const Y = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
 
-    g.font = "11px system-ui, sans-serif";
+    /* the axes: round ticks (1, 2 or 5 times a power of ten) with labels, about 80 px apart
+       along x and 30 px along y, at least three on each */
     g.strokeStyle = "#ccc";
     g.fillStyle = "#333";
     g.lineWidth = 1;
     g.textAlign = "center";
     g.textBaseline = "top";
-    for (const t of ticks(x0, x1, Math.max(2, Math.floor((right - left) / 80)))) {
+    const xt = ticks(x0, x1, Math.floor((right - left) / 80));
+    xt.values.forEach((t, i) => {
         g.beginPath();
         g.moveTo(X(t), top);
         g.lineTo(X(t), bottom);
         g.stroke();
-        g.fillText(tick_text(t), X(t), bottom + 4);
-    }
+        g.fillText(xt.labels[i], X(t), bottom + 4);
+    });
     g.textAlign = "right";
     g.textBaseline = "middle";
-    for (const t of ticks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
+    const yt = ticks(y0, y1, Math.floor((bottom - top) / 30), 3, options.whole_y ? 1 : 0);
+    yt.values.forEach((t, i) => {
         g.beginPath();
         g.moveTo(left, Y(t));
         g.lineTo(right, Y(t));
         g.stroke();
-        g.fillText(tick_text(t), left - 4, Y(t));
-    }
+        g.fillText(yt.labels[i], left - 4, Y(t));
+    });
+    let y2t = null;
     if (options.y2) {
         g.textAlign = "left";
         const shift = options.y2.shift;
-        for (const t of ticks(y0 + shift, y1 + shift, Math.max(2, Math.floor((bottom - top) / 40))))
-            g.fillText(tick_text(t), right + 4, Y(t - shift));
+        y2t = ticks(y0 + shift, y1 + shift, Math.floor((bottom - top) / 30));
+        y2t.values.forEach((t, i) => g.fillText(y2t.labels[i], right + 4, Y(t - shift)));
     }
     g.strokeStyle = "#666";
     g.strokeRect(left, top, right - left, bottom - top);
@@ -213,21 +272,22 @@ export function plot(canvas, series, options = {}) {
     }
     g.restore();
 
-    const labelled = series.filter((s) => s.label);
-    if (options.legend !== false && labelled.length > 0) {
-        g.textAlign = "left";
-        g.textBaseline = "middle";
-        const rows = labelled.slice(0, 14);
-        let y = top + 10;
-        const w = Math.max(...rows.map((s) => g.measureText(s.label).width)) + 28;
-        g.fillStyle = "rgba(255, 255, 255, 0.85)";
-        g.fillRect(right - w - 6, top + 2, w + 4, rows.length * 14 + 4);
-        for (const s of rows) {
-            g.fillStyle = s.color;
-            g.fillRect(right - w, y - 1, 16, 3);
-            g.fillStyle = "#222";
-            g.fillText(s.label, right - w + 20, y);
-            y += 14;
-        }
+    /* the legend, above the plotting area */
+    g.textAlign = "left";
+    g.textBaseline = "middle";
+    for (const { label, color, x, y } of legend.entries) {
+        g.fillStyle = color;
+        g.fillRect(x, y - 1, 16, 3);
+        g.fillStyle = "#222";
+        g.fillText(label, x + 20, y);
     }
+
+    Object.assign(canvas.dataset, {
+        frame: JSON.stringify({ left, right, top, bottom, x0, x1, y0, y1 }),
+        xticks: JSON.stringify(xt.labels), yticks: JSON.stringify(yt.labels),
+        y2ticks: JSON.stringify(y2t ? y2t.labels : []),
+        xlabel: options.xlabel ?? "", ylabel: options.ylabel ?? "", y2label: options.y2?.label ?? "",
+        legend: JSON.stringify({ top: 0, bottom: legend.rows > 0 ? LEGEND_TOP + legend.rows * LEGEND_ROW : 0,
+                                 entries: legend.entries.map(({ label, color }) => ({ label, color })) }),
+    });
 }

@@ -24,6 +24,7 @@ export const DEFAULTS = Object.freeze({
     ffrom: 0, fto: 10, fstep: 1,
     abs: 0,
     k: 0,
+    full: 0,
 });
 
 /* name -> { title, what the student should see, the controls it changes }. */

@@ -14,6 +14,24 @@ import { exp } from "../js/exact_math.mjs";
 
 const entries = (prefix, object) => Object.entries(object).map(([key, value]) => [`${prefix}${key}`, value]);
 
+/* The unit of a labelled number (spec §2.1: mV, ms, mS/cm², µA/cm²; the gates are
+   dimensionless); u_k is a current, or in clamp mode a voltage. */
+export function unit_of(name, clamp) {
+    if (name === "u_k")
+        return clamp ? "mV" : "µA/cm²";
+    if (name === "V")
+        return "mV";
+    if (name === "dV/dt" || /^F\d?\.V$/.test(name))
+        return "mV/ms";
+    if (/^F\d?\.[mhn]$/.test(name) || /^(alpha|beta)_/.test(name))
+        return "1/ms";
+    if (name.startsWith("G_"))
+        return "mS/cm²";
+    if (name.startsWith("I_"))
+        return "µA/cm²";
+    return "dimensionless"; /* the gates, x_inf, exp(−dt (α + β)) */
+}
+
 /* The rates at a voltage, as labelled numbers. */
 function rate_lines(r) {
     return entries("", r);
@@ -26,7 +44,8 @@ function current_lines(z, p) {
 }
 
 /* The labelled numbers of step k of `method` from the method's state z (and the previous
-   step's z_before, for the staggered methods), with drive u; the last group is z_(k+1). */
+   step's z_before, for the staggered methods), with drive u: groups { title, lines } with
+   each line [name, value, unit]; the last group is z_(k+1). */
 export function explain_step(method, z, z_before, u, p, phi, dt, clamp) {
     const groups = [];
     const state = STAGGERED.includes(method) ? staggered_state(z, z_before) : z;
@@ -34,7 +53,7 @@ export function explain_step(method, z, z_before, u, p, phi, dt, clamp) {
                   lines: entries("", z) });
     if (STAGGERED.includes(method))
         groups.push({ title: "y_k, the state a row records (§7.4: the mean gates)", lines: entries("", state) });
-    groups.push({ title: clamp ? "the command: V0 + u_k (mV)" : "the drive u_k (µA/cm²)", lines: [["u_k", u]] });
+    groups.push({ title: clamp ? "the command: V0 + u_k" : "the drive u_k", lines: [["u_k", u]] });
     let next;
     if (method === "euler") {
         groups.push({ title: "1. F = f(y_k)", lines: entries("F.", f(z, u, p, phi, clamp)) });
@@ -81,5 +100,5 @@ export function explain_step(method, z, z_before, u, p, phi, dt, clamp) {
                       lines: [...rate_lines(r), ...GATES.map((x) => [x, next[x]])] });
     }
     groups.push({ title: "the state after the step, z_(k+1)", lines: entries("", next) });
-    return groups;
+    return groups.map((g) => ({ ...g, lines: g.lines.map(([name, value]) => [name, value, unit_of(name, clamp)]) }));
 }
