@@ -4,7 +4,7 @@
 or a count on disk, so that it fails when either the text or the behaviour changes.
 
 Tables that only a long measurement reproduces are not rerun here; the text names
-the make target that reproduces each (test_the_make_targets_the_text_names_exist):
+the make target that reproduces each (test_the_make_targets_the_text_names_exist_and_each_measured_table_names_one):
 spec §4.1.6 (`make exact-accuracy`), §7.6 (`make accuracy`), §11.3 (`make tolerances`),
 README's Performance (`make bench`, `make crossover`) and NEURON agreements (`make neuron`).
 """
