@@ -68,6 +68,13 @@ def neuron_run(h, mechanism):
     return np.array(t), np.array(v), np.array(spikes)
 
 
+def print_times(label: str, first: str, columns: list[np.ndarray], mechanism: str) -> None:
+    """A header, then one line per spike (`label k`) with its time in each of the three columns."""
+    print(f"{'':9} {first:>20} {'NEURON hh (recipe)':>20} {'NEURON ' + mechanism:>20}")
+    for k, times in enumerate(zip(*columns)):
+        print(f"{label} {k:2d} " + " ".join(f"{t:20.12f}" for t in times))
+
+
 def main(folder: Path) -> int:
     mechanism = pyhh.export_nmodl(folder)  # folder/pyhh.mod, SUFFIX pyhh
     nrnivmodl = Path(sys.executable).with_name("nrnivmodl")  # installed beside Python by the neuron wheel
@@ -85,15 +92,12 @@ def main(folder: Path) -> int:
         t, v, spikes = neuron_run(h, name)
         columns.append(crossings(t, v, THRESHOLD))
         netcon.append(spikes)
-    print(f"{'':8} {'pyhh':>20} {'NEURON hh (recipe)':>20} {'NEURON ' + mechanism.name:>20}")
-    for k, times in enumerate(zip(*columns)):
-        print(f"spike {k:2d} " + " ".join(f"{t:20.12f}" for t in times))
+    print_times("spike", "pyhh", columns, mechanism.name)
     worst = max(np.abs(c - columns[0]).max() for c in columns[1:])
     print(f"largest difference: {worst:.2g} ms; pyhh's own spike times (the cubic of spec §9) are within "
           f"{np.abs(ours.spikes - columns[0]).max():.2g} ms of these straight-line crossings")
-    print(f"NetCon (fixed step) {'pyhh rounded up':>20} {'NEURON hh (recipe)':>20} {'NEURON ' + mechanism.name:>20}")
-    for k, times in enumerate(zip(*netcon)):
-        print(f"netcon {k:2d} " + " ".join(f"{t:20.12f}" for t in times))
+    print("What NEURON's NetCon reports at a fixed step:")
+    print_times("netcon", "pyhh rounded up", netcon, mechanism.name)
     late = max(np.abs(c - netcon[0]).max() for c in netcon[1:])
     print(f"NetCon's times equal pyhh's rounded up to the dt grid within {late:.2g} ms, and lie "
           f"{(netcon[1] - ours.spikes).min():.3f} to {(netcon[1] - ours.spikes).max():.3f} ms after pyhh's")
