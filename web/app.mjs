@@ -13,6 +13,7 @@ import { trace_text } from "../js/trace.mjs";
 import { number_text, time_text } from "./format.mjs";
 import { render_markdown } from "./markdown.mjs";
 import { COLORS, plot } from "./plot.mjs";
+import { MAX_STEPS, check_budget, check_keys, check_step } from "./check.mjs";
 import { DEFAULTS, PRESETS, preset_state, state_from_hash, state_to_hash } from "./presets.mjs";
 import { explain_step } from "./steps.mjs";
 
@@ -91,7 +92,24 @@ function family_amplitudes(state) {
     return out;
 }
 
-const page = { state: null, result: null, partial: null, runs: [], timings: { compute_ms: NaN, draw_ms: NaN }, error: "" };
+/* The runs the state's view draws, each { label, amplitude, case } with its case checked (spec §8.4,
+   js/pyhh.mjs's check_case), all within the page's budget, and k a step of them; before any step
+   runs, a state the page refuses throws InvalidInputError naming the key (web/check.mjs). */
+function planned_runs(state) {
+    check_keys(state);
+    const planned = state.view === "single" ? [{ label: state.method, case: case_of(state) }]
+        : state.view === "methods" ? METHODS.map((m) => ({ label: m, case: case_of(state, m) }))
+        : family_amplitudes(state).map((a) => ({ label: `${a}`, amplitude: a, case: case_of(state, state.method, a) }));
+    for (const p of planned)
+        check_case(p.case);
+    const steps = planned[0].case.steps;
+    check_budget(state, steps, planned.length, state.view === "methods" ? "methods" : "amplitudes");
+    check_step(state.k, steps);
+    return planned;
+}
+
+const page = { state: null, result: null, partial: null, runs: [], timings: { compute_ms: NaN, draw_ms: NaN }, error: "",
+               refused: "", max_steps: MAX_STEPS };
 window.pyhhPage = page;
 
 /* ---- the controls ---- */
@@ -147,7 +165,7 @@ function write_controls(state) {
     $("p1a-range").value = String(state.p1a);
     $("abs").checked = state.abs === 1;
     $("full").checked = state.full === 1;
-    $("about").textContent = PRESETS[state.preset]?.about ?? "";
+    $("about").textContent = Object.hasOwn(PRESETS, state.preset) ? PRESETS[state.preset].about : "";
 }
 
 let pending = false;
@@ -177,26 +195,30 @@ function update(state, simulate) {
     page.state = state;
     history.replaceState(null, "", state_to_hash(state));
     const t0 = performance.now();
+    let planned = [];
+    const refused_before = page.refused;
+    try {
+        planned = planned_runs(state);
+        page.refused = "";
+    } catch (error) {
+        if (!(error instanceof InvalidInputError))
+            throw error;
+        page.refused = error.message;
+    }
+    /* a refused state (a step k beyond the run, too) draws nothing; the next accepted one reruns */
+    simulate = simulate || page.refused !== "" || refused_before !== "";
     if (simulate) {
-        page.error = "";
+        page.error = page.refused;
         page.result = null;
         page.partial = null;
         page.runs = [];
-        try {
-            if (state.view === "single") {
-                const outcome = attempt(case_of(state));
-                page.result = outcome.result ?? null;
-                page.partial = outcome.partial ?? null;
-                page.error = outcome.error ? message_of(outcome.error, state.dt) : "";
-            } else if (state.view === "methods") {
-                page.runs = METHODS.map((m) => ({ label: m, ...attempt(case_of(state, m)) }));
-            } else {
-                page.runs = family_amplitudes(state).map((a) => ({ label: `${a}`, amplitude: a, ...attempt(case_of(state, state.method, a)) }));
-            }
-        } catch (error) {
-            if (!(error instanceof InvalidInputError))
-                throw error;
-            page.error = error.message;
+        if (state.view === "single" && planned.length === 1) {
+            const outcome = attempt(planned[0].case);
+            page.result = outcome.result ?? null;
+            page.partial = outcome.partial ?? null;
+            page.error = outcome.error ? message_of(outcome.error, state.dt) : "";
+        } else {
+            page.runs = planned.map((p) => ({ label: p.label, amplitude: p.amplitude, ...attempt(p.case) }));
         }
     }
     const t1 = performance.now();
@@ -331,6 +353,13 @@ function element(tag, text, className) {
 /* SPEC.md's text of the method (rendered, spec §7) and the numbers of step k, each with
    its unit, at a readable precision or (the "full precision" switch) every digit. */
 function draw_steps(state) {
+    const numbers = $("step-numbers");
+    if (page.refused !== "") { /* named above the plots */
+        $("spec-title").textContent = "";
+        $("spec-text").replaceChildren();
+        numbers.replaceChildren();
+        return;
+    }
     const steps = Math.round(state.T / state.dt);
     const k = Math.min(Math.max(0, Math.round(state.k)), Math.max(0, steps - 1));
     $("k-range").max = String(Math.max(0, steps - 1));
@@ -338,7 +367,6 @@ function draw_steps(state) {
     const section = METHOD_SECTIONS[state.method];
     $("spec-title").textContent = `${section.section} ${state.method}: ${section.title}`;
     $("spec-text").replaceChildren(render_markdown(section.text));
-    const numbers = $("step-numbers");
     let c;
     let run_case;
     try {
@@ -377,7 +405,8 @@ function draw_steps(state) {
 }
 
 function move_step(by) {
-    $("k").value = String(Math.max(0, Number($("k").value) + by));
+    const last = Math.round(page.state.T / page.state.dt) - 1;
+    $("k").value = String(Math.min(Math.max(0, Number($("k").value) + by), Math.max(0, last)));
     changed(false);
 }
 
@@ -394,6 +423,8 @@ function toggle_play() {
     $("play").textContent = "pause";
     const stride = Math.max(1, Math.round(0.1 / page.state.dt));
     playing = setInterval(() => {
+        if (page.refused !== "")
+            return;
         const steps = Math.round(page.state.T / page.state.dt);
         $("k").value = String((Number($("k").value) + stride) % steps);
         changed(false);

@@ -73,7 +73,7 @@ export function preset_state(name) {
 
 /* The state in a URL fragment: only what differs from the preset's own state. */
 export function state_to_hash(state) {
-    const base = preset_state(state.preset in PRESETS ? state.preset : "demo");
+    const base = preset_state(Object.hasOwn(PRESETS, state.preset) ? state.preset : "demo");
     const pairs = [["preset", state.preset]];
     for (const [key, value] of Object.entries(state))
         if (key !== "preset" && value !== base[key])
@@ -81,13 +81,16 @@ export function state_to_hash(state) {
     return "#" + pairs.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join("&");
 }
 
-/* The state a URL fragment describes; unknown keys are ignored, numbers read as numbers. */
+/* The state a URL fragment describes, read as the form reads its controls: numbers as
+   numbers (an empty value is NaN), the rest as text; unknown keys (own keys of DEFAULTS
+   only: not __proto__ or toString) are ignored. An unknown preset keeps its name on the
+   demo's state, for web/check.mjs to refuse as it refuses every other value. */
 export function state_from_hash(hash) {
     const pairs = new URLSearchParams(hash.replace(/^#/, ""));
-    const name = PRESETS[pairs.get("preset")] ? pairs.get("preset") : "demo";
-    const state = preset_state(name);
+    const name = pairs.get("preset") ?? "demo";
+    const state = { ...preset_state(Object.hasOwn(PRESETS, name) ? name : "demo"), preset: name };
     for (const [key, value] of pairs)
-        if (key in DEFAULTS && key !== "preset")
-            state[key] = typeof DEFAULTS[key] === "number" ? Number(value) : value;
+        if (Object.hasOwn(DEFAULTS, key) && key !== "preset")
+            state[key] = typeof DEFAULTS[key] === "number" ? (value.trim() === "" ? NaN : Number(value)) : value;
     return state;
 }
