@@ -19,7 +19,7 @@
 
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 
-import { CaseFileError, read_case_bytes } from "./case_file.mjs";
+import { CaseFileError, MAX_CASE_FILE_BYTES, read_case_bytes, too_large } from "./case_file.mjs";
 import { InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
 import { trace_text } from "./trace.mjs";
 
@@ -47,13 +47,18 @@ function main(args) {
     const { spikes, casePath, outPath } = command;
     let result;
     try {
-        if (!statSync(casePath).isFile())
-            throw new CaseFileError("cannot read the case file: not a regular file");
         let bytes;
-        try {
+        try { /* any failure to read (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, EISDIR...) is one line, status 2 */
+            const stat = statSync(casePath);
+            if (!stat.isFile())
+                throw new CaseFileError("cannot read the case file: not a regular file");
+            if (stat.size > MAX_CASE_FILE_BYTES) /* refused unread (§10.1) */
+                throw new CaseFileError(too_large(stat.size));
             bytes = readFileSync(casePath);
         } catch (error) {
-            throw new CaseFileError(`cannot read the case file: ${error.code ?? error.message}`);
+            if (error instanceof CaseFileError)
+                throw error;
+            throw new CaseFileError(`cannot read the case file: ${error?.code ?? String(error?.message).split("\n")[0]}`);
         }
         result = run(read_case_bytes(bytes));
     } catch (error) {
@@ -64,10 +69,6 @@ function main(args) {
         if (error instanceof NumericalInstabilityError) {
             process.stderr.write(`${casePath}: ${error.message}\n`);
             return 3;
-        }
-        if (error.code === "ENOENT" || error.code === "EACCES") {
-            process.stderr.write(`${casePath}: cannot read the case file: ${error.code}\n`);
-            return 2;
         }
         if (error instanceof RangeError) { /* rows too many to allocate: the port's own trouble (§11.4) */
             process.stderr.write(`${casePath}: out of memory: ${error.message}\n`);

@@ -120,6 +120,49 @@ def test_many_keys_are_checked_for_duplicates_in_about_linear_time(reader, comma
         assert status == 2 and err.count("\n") == 1 and named in err, err[-500:]
 
 
+def unreadable(reader: str, commands: dict, path: Path) -> str:
+    """The one line a reader refuses the case file at `path` with: status 2, "cannot read", the path named."""
+    status, out, err = read(reader, commands, path, timeout=20)
+    assert status == 2 and out == "" and err.count("\n") == 1 and "cannot read" in err and str(path) in err, (status, err)
+    assert crash_instead_of_rejection(err) == "" and "    at " not in err, err
+    return err
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_case_file_that_cannot_be_read_is_one_line_and_status_2(reader, commands, tmp_path):
+    # JavaScript gave a stack trace and status 1 for all but ENOENT and EACCES.
+    (tmp_path / "file.json").write_text("{}")
+    (tmp_path / "loop_a").symlink_to(tmp_path / "loop_b")
+    (tmp_path / "loop_b").symlink_to(tmp_path / "loop_a")
+    for path in (tmp_path / "missing.json", tmp_path, tmp_path / "file.json" / "x.json", tmp_path / "loop_a",
+                 tmp_path / ("a" * 300 + ".json"), tmp_path / ("a/" * 3000 + "x.json")):
+        unreadable(reader, commands, path)
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_case_file_larger_than_256_mib_is_refused_unread(reader, commands, tmp_path):
+    # §10.1: every reader refuses more than 2^28 bytes, naming the limit, whatever the file holds (here sparse
+    # files of NULs, not read: C took 1.1 GB as unreadable, naming nothing, Python read it, JavaScript read it
+    # and, from 2^29 - 24 bytes on, called a valid file "not UTF-8").
+    for size in (2**28 + 1, 1_100_000_000):
+        path = tmp_path / f"{size}.json"
+        with path.open("wb") as file:
+            file.truncate(size)
+        message = unreadable(reader, commands, path)
+        assert f"{size} bytes, more than the 268435456 (256 MiB)" in message, message
+
+
+def test_every_reader_limits_a_case_file_to_the_size_the_spec_gives():
+    import re
+
+    from pyhh.conformance.casefile import MAX_FILE_BYTES
+
+    c = re.search(r"#define CASE_FILE_MAX_BYTES \(\(size_t\)1 << (\d+)\)", (ROOT / "c" / "hh_trace.c").read_text())
+    js = re.search(r"export const MAX_CASE_FILE_BYTES = 2 \*\* (\d+);", (ROOT / "js" / "case_file.mjs").read_text())
+    assert "at most 2^28 bytes (256 MiB" in (ROOT / "spec" / "SPEC.md").read_text()
+    assert MAX_FILE_BYTES == 2 ** int(c.group(1)) == 2 ** int(js.group(1)) == 2**28
+
+
 def test_every_reader_limits_nesting_at_the_model_files_depth(model):
     # The limit is written in four places: spec/model.toml and each hand-written reader.
     import re
