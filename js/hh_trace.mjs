@@ -17,11 +17,11 @@
  * Grade it: .venv/bin/pyhh conform -- node js/hh_trace.mjs
  */
 
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 
 import { CaseFileError, MAX_CASE_FILE_BYTES, read_case_bytes, too_large } from "./case_file.mjs";
 import { InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
-import { trace_text } from "./trace.mjs";
+import { trace_pieces } from "./trace.mjs";
 
 const USAGE = "usage: node js/hh_trace.mjs [--spikes SPIKES.txt] CASE.json [OUT.csv]";
 
@@ -79,10 +79,18 @@ function main(args) {
     try {
         if (spikes !== null)
             writeFileSync(spikes, result.spikes.map((t) => String(t) + "\n").join(""));
-        if (outPath !== null)
-            writeFileSync(outPath, trace_text(result));
-        else
-            process.stdout.write(trace_text(result));
+        if (outPath !== null) {
+            const fd = openSync(outPath, "w");
+            try {
+                for (const piece of trace_pieces(result))
+                    writeSync(fd, piece);
+            } finally {
+                closeSync(fd);
+            }
+        } else {
+            for (const piece of trace_pieces(result))
+                process.stdout.write(piece);
+        }
     } catch (error) {
         process.stderr.write(`${error.path ?? "output"}: cannot write: ${error.code ?? error.message}\n`);
         return 1;
@@ -90,4 +98,9 @@ function main(args) {
     return 0;
 }
 
+/* standard output closed early (EPIPE): one line and status 1, not an uncaught error */
+process.stdout.on("error", (error) => {
+    process.stderr.write(`standard output: cannot write: ${error.code ?? error.message}\n`);
+    process.exit(1);
+});
 process.exitCode = main(process.argv.slice(2));
