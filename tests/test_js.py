@@ -150,3 +150,13 @@ console.log(JSON.stringify({ lines, same: pieces.join("") === trace_text(result)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"lines": [10000, 10000, 5001], "same": True}
     assert "trace_text" not in HH_TRACE.read_text()
+
+
+def test_a_run_too_large_for_memory_is_one_line_and_status_1(tmp_path):
+    # §11.4: the port's own trouble; the rows are sized before the run (a typed array too long, or not allocated).
+    for steps in (9007199254740991, 450_000_000):
+        path = tmp_path / "big.json"
+        path.write_text(f'{{"name": "x", "method": "euler", "dt": 1e-9, "steps": {steps}}}')
+        done = trace(path)
+        assert done.returncode == 1 and done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
+        assert "out of memory" in done.stderr and "    at " not in done.stderr, done.stderr
