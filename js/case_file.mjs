@@ -161,12 +161,25 @@ export function parse_json(text) {
     return result;
 }
 
+/* §10.1: the most bytes a case file may have (256 MiB), in every reader: larger ones are
+   refused unread. Half of what V8 can hold as one string (2^29 - 24 UTF-16 units). */
+export const MAX_CASE_FILE_BYTES = 2 ** 28;
+
+/* The message that refuses a case file of `size` bytes. */
+export function too_large(size) {
+    return `cannot read the case file: ${size} bytes, more than the ${MAX_CASE_FILE_BYTES} (256 MiB) a case file may have`;
+}
+
 /* §10.1: the bytes of a case file as text: UTF-8 without a byte-order mark, no NUL. */
 export function decode_case_bytes(bytes) {
+    if (bytes.length > MAX_CASE_FILE_BYTES)
+        throw new CaseFileError(too_large(bytes.length));
     let text;
     try {
         text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch {
+    } catch (error) {
+        if (error?.code !== "ERR_ENCODING_INVALID_ENCODED_DATA" && error?.name !== "TypeError")
+            throw new CaseFileError(too_large(bytes.length)); /* more than one string can hold */
         throw new CaseFileError("not UTF-8; a case file is UTF-8 JSON");
     }
     if (text.startsWith("\uFEFF"))

@@ -17,11 +17,11 @@
  * Grade it: .venv/bin/pyhh conform -- node js/hh_trace.mjs
  */
 
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 
-import { CaseFileError, read_case_bytes } from "./case_file.mjs";
+import { CaseFileError, MAX_CASE_FILE_BYTES, read_case_bytes, too_large } from "./case_file.mjs";
 import { InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
-import { trace_text } from "./trace.mjs";
+import { trace_pieces } from "./trace.mjs";
 
 const USAGE = "usage: node js/hh_trace.mjs [--spikes SPIKES.txt] CASE.json [OUT.csv]";
 
@@ -47,13 +47,18 @@ function main(args) {
     const { spikes, casePath, outPath } = command;
     let result;
     try {
-        if (!statSync(casePath).isFile())
-            throw new CaseFileError("cannot read the case file: not a regular file");
         let bytes;
-        try {
+        try { /* any failure to read (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, EISDIR...) is one line, status 2 */
+            const stat = statSync(casePath);
+            if (!stat.isFile())
+                throw new CaseFileError("cannot read the case file: not a regular file");
+            if (stat.size > MAX_CASE_FILE_BYTES) /* refused unread (§10.1) */
+                throw new CaseFileError(too_large(stat.size));
             bytes = readFileSync(casePath);
         } catch (error) {
-            throw new CaseFileError(`cannot read the case file: ${error.code ?? error.message}`);
+            if (error instanceof CaseFileError)
+                throw error;
+            throw new CaseFileError(`cannot read the case file: ${error?.code ?? String(error?.message).split("\n")[0]}`);
         }
         result = run(read_case_bytes(bytes));
     } catch (error) {
@@ -65,10 +70,6 @@ function main(args) {
             process.stderr.write(`${casePath}: ${error.message}\n`);
             return 3;
         }
-        if (error.code === "ENOENT" || error.code === "EACCES") {
-            process.stderr.write(`${casePath}: cannot read the case file: ${error.code}\n`);
-            return 2;
-        }
         if (error instanceof RangeError) { /* rows too many to allocate: the port's own trouble (§11.4) */
             process.stderr.write(`${casePath}: out of memory: ${error.message}\n`);
             return 1;
@@ -78,10 +79,18 @@ function main(args) {
     try {
         if (spikes !== null)
             writeFileSync(spikes, result.spikes.map((t) => String(t) + "\n").join(""));
-        if (outPath !== null)
-            writeFileSync(outPath, trace_text(result));
-        else
-            process.stdout.write(trace_text(result));
+        if (outPath !== null) {
+            const fd = openSync(outPath, "w");
+            try {
+                for (const piece of trace_pieces(result))
+                    writeSync(fd, piece);
+            } finally {
+                closeSync(fd);
+            }
+        } else {
+            for (const piece of trace_pieces(result))
+                process.stdout.write(piece);
+        }
     } catch (error) {
         process.stderr.write(`${error.path ?? "output"}: cannot write: ${error.code ?? error.message}\n`);
         return 1;
@@ -89,4 +98,9 @@ function main(args) {
     return 0;
 }
 
+/* standard output closed early (EPIPE): one line and status 1, not an uncaught error */
+process.stdout.on("error", (error) => {
+    process.stderr.write(`standard output: cannot write: ${error.code ?? error.message}\n`);
+    process.exit(1);
+});
 process.exitCode = main(process.argv.slice(2));

@@ -5,12 +5,26 @@
 
 import { COLUMNS } from "./pyhh.mjs";
 
-/* The header and one line per row of a result of run(); String(x) is JavaScript's
-   shortest text that reads back as the same double, a JSON number for a finite x. */
-export function trace_text(result) {
+/* The header and one line per row of a result of run(), as pieces of text of at
+   most `rows` rows each, so that a long trace is written without ever being one
+   string (V8's strings stop at 2^29 - 24 characters: 3 million rows or so);
+   String(x) is JavaScript's shortest text that reads back as the same double, a
+   JSON number for a finite x. */
+export function* trace_pieces(result, rows = 10000) {
     const width = COLUMNS.length;
-    const lines = [COLUMNS.join(",")];
-    for (let i = 0; i < result.n_rows; i++)
+    let lines = [COLUMNS.join(",")];
+    for (let i = 0; i < result.n_rows; i++) {
         lines.push(Array.from(result.rows.subarray(i * width, (i + 1) * width), String).join(","));
-    return lines.join("\n") + "\n";
+        if (lines.length >= rows) {
+            yield lines.join("\n") + "\n";
+            lines = [];
+        }
+    }
+    if (lines.length > 0)
+        yield lines.join("\n") + "\n";
+}
+
+/* The whole trace as one string (the page's download). */
+export function trace_text(result) {
+    return Array.from(trace_pieces(result)).join("");
 }

@@ -132,3 +132,31 @@ def test_the_reader_accepts_what_the_python_reader_accepts(tmp_path):
     import numpy as np
 
     assert compare(parse_trace(done.stdout), np.array(golden), 50.0, spikes=False).level in ("exact", "float64")
+
+
+def test_the_trace_is_written_in_pieces_never_as_one_string():
+    # V8's strings stop at 2^29 - 24 characters: a valid run of 4,000,000 rows (604 MB of trace, 8 s) was
+    # refused with "output: cannot write: Invalid string length" while C wrote it. hh_trace.mjs writes
+    # trace_pieces one by one; their rows, joined, are trace_text's.
+    script = """
+import { trace_pieces, trace_text } from "./js/trace.mjs";
+import { run } from "./js/pyhh.mjs";
+const result = run({ name: "x", method: "euler", dt: 0.01, steps: 25000 });
+const pieces = Array.from(trace_pieces(result));
+const lines = pieces.map((piece) => piece.split("\\n").length - 1);
+console.log(JSON.stringify({ lines, same: pieces.join("") === trace_text(result) }));
+"""
+    done = subprocess.run([NODE, "--input-type=module", "-e", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"lines": [10000, 10000, 5001], "same": True}
+    assert "trace_text" not in HH_TRACE.read_text()
+
+
+def test_a_run_too_large_for_memory_is_one_line_and_status_1(tmp_path):
+    # §11.4: the port's own trouble; the rows are sized before the run (a typed array too long, or not allocated).
+    for steps in (9007199254740991, 450_000_000):
+        path = tmp_path / "big.json"
+        path.write_text(f'{{"name": "x", "method": "euler", "dt": 1e-9, "steps": {steps}}}')
+        done = trace(path)
+        assert done.returncode == 1 and done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
+        assert "out of memory" in done.stderr and "    at " not in done.stderr, done.stderr

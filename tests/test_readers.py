@@ -21,13 +21,13 @@ def commands(c_programs) -> dict:
     return {"c": [str(c_programs / "hh_trace_asan")], "javascript": [NODE, str(ROOT / "js" / "hh_trace.mjs")]}
 
 
-def read(reader: str, commands: dict, path: Path) -> tuple[int, str, str]:
+def read(reader: str, commands: dict, path: Path, timeout: float = 120) -> tuple[int, str, str]:
     """The reader's exit status, standard output and standard error on the file at `path`."""
     if reader == "python":
         return python_reader(path)
     if reader == "javascript":
         require_node()
-    done = subprocess.run([*commands[reader], str(path)], capture_output=True, text=True, errors="replace", timeout=120)
+    done = subprocess.run([*commands[reader], str(path)], capture_output=True, text=True, errors="replace", timeout=timeout)
     assert "Sanitizer" not in done.stderr and "runtime error" not in done.stderr, done.stderr[-2000:]
     return done.returncode, done.stdout, done.stderr
 
@@ -105,6 +105,62 @@ def test_minus_zero_is_the_integer_0(reader, commands, tmp_path):
         assert status == 0, err
         traces.append(out)
     assert traces[0] == traces[1] and traces[0].count("\n") == 4
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_many_keys_are_checked_for_duplicates_in_about_linear_time(reader, commands, tmp_path):
+    # §10.1: 100,000 distinct keys in `parameters` (rejected, naming one as unknown), then the same with two
+    # keys given again after them: the key named is the one given again first. C compared each key with
+    # every one before it: 100,000 keys took 12 s (200,000 took 50 s); the timeout is a failure too.
+    keys = ", ".join(f'"k{i}": 1' for i in range(100_000))
+    for tail, named in (("", "'k0'"), (', "k7": 2, "k5": 2', "duplicate key 'k7'")):
+        path = tmp_path / "case.json"
+        path.write_text(CASE + ', "parameters": {' + keys + tail + "}}")
+        status, out, err = read(reader, commands, path, timeout=8)
+        assert status == 2 and err.count("\n") == 1 and named in err, err[-500:]
+
+
+def unreadable(reader: str, commands: dict, path: Path) -> str:
+    """The one line a reader refuses the case file at `path` with: status 2, "cannot read", the path named."""
+    status, out, err = read(reader, commands, path, timeout=20)
+    assert status == 2 and out == "" and err.count("\n") == 1 and "cannot read" in err and str(path) in err, (status, err)
+    assert crash_instead_of_rejection(err) == "" and "    at " not in err, err
+    return err
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_case_file_that_cannot_be_read_is_one_line_and_status_2(reader, commands, tmp_path):
+    # JavaScript gave a stack trace and status 1 for all but ENOENT and EACCES.
+    (tmp_path / "file.json").write_text("{}")
+    (tmp_path / "loop_a").symlink_to(tmp_path / "loop_b")
+    (tmp_path / "loop_b").symlink_to(tmp_path / "loop_a")
+    for path in (tmp_path / "missing.json", tmp_path, tmp_path / "file.json" / "x.json", tmp_path / "loop_a",
+                 tmp_path / ("a" * 300 + ".json"), tmp_path / ("a/" * 3000 + "x.json")):
+        unreadable(reader, commands, path)
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_case_file_larger_than_256_mib_is_refused_unread(reader, commands, tmp_path):
+    # §10.1: every reader refuses more than 2^28 bytes, naming the limit, whatever the file holds (here sparse
+    # files of NULs, not read: C took 1.1 GB as unreadable, naming nothing, Python read it, JavaScript read it
+    # and, from 2^29 - 24 bytes on, called a valid file "not UTF-8").
+    for size in (2**28 + 1, 1_100_000_000):
+        path = tmp_path / f"{size}.json"
+        with path.open("wb") as file:
+            file.truncate(size)
+        message = unreadable(reader, commands, path)
+        assert f"{size} bytes, more than the 268435456 (256 MiB)" in message, message
+
+
+def test_every_reader_limits_a_case_file_to_the_size_the_spec_gives():
+    import re
+
+    from pyhh.conformance.casefile import MAX_FILE_BYTES
+
+    c = re.search(r"#define CASE_FILE_MAX_BYTES \(\(size_t\)1 << (\d+)\)", (ROOT / "c" / "hh_trace.c").read_text())
+    js = re.search(r"export const MAX_CASE_FILE_BYTES = 2 \*\* (\d+);", (ROOT / "js" / "case_file.mjs").read_text())
+    assert "at most 2^28 bytes (256 MiB" in (ROOT / "spec" / "SPEC.md").read_text()
+    assert MAX_FILE_BYTES == 2 ** int(c.group(1)) == 2 ** int(js.group(1)) == 2**28
 
 
 def test_every_reader_limits_nesting_at_the_model_files_depth(model):

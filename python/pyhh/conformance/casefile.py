@@ -8,6 +8,7 @@ names the file and the key.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,9 @@ def no_constants(name: str) -> Any:
     raise CaseFileError(f"not valid JSON: {name} is not a JSON number")
 
 
+#: §10.1: the most bytes a case file may have (256 MiB), in every reader: larger ones are refused unread.
+MAX_FILE_BYTES = 1 << 28
+
 #: §10.1: the most arrays and objects open at once (the top-level object counts); a valid case file needs 4.
 MAX_DEPTH = 32
 
@@ -182,12 +186,17 @@ def parse_case_text(data: bytes, where: str) -> Any:
 def load_case(path: str | Path) -> Case:
     """Read and check a case file (§10.1)."""
     path = Path(path)
-    if path.exists() and not path.is_file():  # a folder, or a device such as /dev/zero that never ends
-        raise CaseFileError(f"{path}: cannot read case file: not a regular file")
     try:
-        data = path.read_bytes()
+        if path.exists() and not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+            raise CaseFileError(f"{path}: cannot read case file: not a regular file")
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except OSError as e:
         raise CaseFileError(f"{path}: cannot read case file: {e.strerror}") from None
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        raise CaseFileError(f"{path}: cannot read case file: {max(size, len(data))} bytes, more than the "
+                            f"{MAX_FILE_BYTES} (256 MiB) a case file may have")
     return case_from_json(parse_case_text(data, str(path)), str(path))
 
 
