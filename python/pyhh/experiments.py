@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .api import StimulusLike, simulate
-from .batch import simulate_batch
+from .batch import real_array, simulate_batch
 from .cautions import to_rest_relative, voltage_argument, warn_voltage_range
 from .files import model_metadata, require_pandas, write_csv
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -98,7 +98,7 @@ def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float | None 
     holding defaults to rest in either convention; the family holds them from rest.
     threads: as for simulate_batch.
     """
-    levels = np.asarray(levels, dtype=np.float64)
+    levels = real_array("levels", levels)
     if levels.ndim != 1 or len(levels) == 0:
         raise InvalidInputError("levels must be a non-empty one-dimensional array of voltages (mV)")
     levels = to_rest_relative(levels, absolute)

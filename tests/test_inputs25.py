@@ -1,0 +1,60 @@
+"""Issue 25, items 5 and 13: input that raised Python's own exceptions (OverflowError,
+TypeError, RecursionError) or was accepted silently is refused with pyhh's error,
+naming the value, before anything runs."""
+
+from __future__ import annotations
+
+import pytest
+
+import pyhh
+from pyhh import InvalidInputError, Pulse
+from pyhh.experiments import clamp_family
+from pyhh.fi import fi_curve
+
+HUGE = 10**400  # an int beyond the double range: float() raises OverflowError
+
+
+@pytest.mark.parametrize("name, call", [
+    ("dt", lambda: pyhh.simulate(None, steps=10, dt=HUGE)),
+    ("V0", lambda: pyhh.simulate(None, steps=10, V0=HUGE)),
+    ("temperature", lambda: pyhh.simulate(None, steps=10, temperature=HUGE)),
+    ("g_K", lambda: pyhh.simulate(None, steps=10, params={"g_K": HUGE})),
+    ("spike_threshold", lambda: pyhh.simulate(None, steps=10, spike_threshold=HUGE)),
+    ("duration", lambda: pyhh.simulate(None, duration=HUGE)),
+    ("pulse stop", lambda: pyhh.simulate([Pulse(0, HUGE, 1)], steps=10)),
+    ("pulse amplitude", lambda: pyhh.simulate([Pulse(0, 1, HUGE)], steps=10)),
+    ("dt", lambda: pyhh.simulate_batch(current=[0.0, 1.0], steps=10, dt=HUGE)),
+    ("dt", lambda: fi_curve([0.0], dt=HUGE)),
+    ("duration", lambda: fi_curve([0.0], duration=HUGE)),
+    ("levels", lambda: clamp_family([0.0, HUGE])),
+])
+def test_an_integer_beyond_the_double_range_is_named(name, call):
+    with pytest.raises(InvalidInputError, match=f"^{name}"):
+        call()
+
+
+def test_the_message_of_a_huge_integer_is_short():
+    with pytest.raises(InvalidInputError) as e:
+        pyhh.simulate(None, steps=10, dt=10**5000)  # str() of it would raise ValueError
+    assert "beyond the range of a double" in str(e.value) and len(str(e.value)) < 200
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: pyhh.simulate(None, steps=10, clamp="false"), "clamp must be True or False, got 'false'"),
+    (lambda: pyhh.simulate(None, steps=10, absolute="no"), "absolute must be True or False, got 'no'"),
+    (lambda: pyhh.simulate(None, steps=10, clamp=1), "clamp must be True or False, got 1"),
+    (lambda: pyhh.simulate_batch(current=[0.0], steps=10, clamp="false"), "clamp must be True or False"),
+    (lambda: pyhh.simulate_batch(current=[0.0], steps=10, absolute="no"), "absolute must be True or False"),
+    (lambda: fi_curve([0.0], duration=10, transient=1, absolute="no"), "absolute must be True or False"),
+    (lambda: clamp_family([0.0], absolute="no"), "absolute must be True or False"),
+])
+def test_a_switch_is_a_bool(call, message):
+    with pytest.raises(InvalidInputError, match=message):
+        call()
+
+
+def test_a_saved_trace_takes_a_bool(tmp_path):
+    result = pyhh.simulate(None, steps=10)
+    with pytest.raises(InvalidInputError, match="absolute must be True or False"):
+        result.to_csv(tmp_path / "x.csv", absolute="no")
+    assert list(tmp_path.iterdir()) == []
