@@ -4,6 +4,8 @@ naming the value, before anything runs."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import pyhh
@@ -58,3 +60,50 @@ def test_a_saved_trace_takes_a_bool(tmp_path):
     with pytest.raises(InvalidInputError, match="absolute must be True or False"):
         result.to_csv(tmp_path / "x.csv", absolute="no")
     assert list(tmp_path.iterdir()) == []
+
+
+def saved_trace(folder):
+    path = folder / "t.csv"
+    pyhh.simulate(None, steps=10).to_csv(path)
+    return path, json.loads((folder / "t.csv.json").read_text())
+
+
+def test_read_csv_refuses_a_column_named_twice(tmp_path):
+    (tmp_path / "d.csv").write_text("t,V,V\n0,1,2\n")
+    with pytest.raises(InvalidInputError, match="the column 'V' appears twice"):
+        pyhh.read_csv(tmp_path / "d.csv")
+
+
+@pytest.mark.parametrize("columns, message", [
+    (["t", "V"], '"columns" must be an object'),
+    ({"t": 1}, '"columns" must be an object'),
+    ({"t": "ms", "V": "mV"}, "its columns do not match t.csv's header: 9 columns in the CSV, 2 in the sidecar"),
+    (None, '"columns" must be an object'),
+])
+def test_read_csv_refuses_a_sidecar_that_does_not_match(tmp_path, columns, message):
+    path, sidecar = saved_trace(tmp_path)
+    sidecar["columns"] = columns
+    (tmp_path / "t.csv.json").write_text(json.dumps(sidecar))
+    with pytest.raises(InvalidInputError, match=message):
+        pyhh.read_csv(path)
+
+
+def test_read_csv_refuses_a_renamed_column(tmp_path):
+    path, sidecar = saved_trace(tmp_path)
+    sidecar["columns"] = {("X" if name == "V" else name): unit for name, unit in sidecar["columns"].items()}
+    (tmp_path / "t.csv.json").write_text(json.dumps(sidecar))
+    with pytest.raises(InvalidInputError, match="the CSV's column 'V' where the sidecar has 'X'"):
+        pyhh.read_csv(path)
+
+
+def test_read_csv_refuses_a_deep_sidecar(tmp_path):
+    path, sidecar = saved_trace(tmp_path)
+    (tmp_path / "t.csv.json").write_text('{"format": "%s", "x": %s}' % (sidecar["format"], "[" * 100000 + "]" * 100000))
+    with pytest.raises(InvalidInputError, match="nested too deeply"):
+        pyhh.read_csv(path)
+
+
+def test_read_csv_reads_numbers_as_pyhh_writes_them(tmp_path):
+    (tmp_path / "n.csv").write_text("t,V\n0,1_0\n")
+    with pytest.raises(InvalidInputError, match="line 2, column 'V': '1_0' is not a number"):
+        pyhh.read_csv(tmp_path / "n.csv")
