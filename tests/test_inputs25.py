@@ -12,6 +12,7 @@ import pyhh
 from pyhh import InvalidInputError, Pulse
 from pyhh.experiments import clamp_family
 from pyhh.fi import fi_curve
+from pyhh.nmodl import export_nmodl, nmodl
 
 HUGE = 10**400  # an int beyond the double range: float() raises OverflowError
 
@@ -107,3 +108,15 @@ def test_read_csv_reads_numbers_as_pyhh_writes_them(tmp_path):
     (tmp_path / "n.csv").write_text("t,V\n0,1_0\n")
     with pytest.raises(InvalidInputError, match="line 2, column 'V': '1_0' is not a number"):
         pyhh.read_csv(tmp_path / "n.csv")
+
+
+@pytest.mark.parametrize("suffix, what", [
+    ("NEURON", "an NMODL keyword"), ("SUFFIX", "an NMODL keyword"), ("v", "a name NEURON gives"),
+    ("hh", "a name NEURON gives"), ("pas", "a name NEURON gives"), ("g_Na", "a name the mechanism uses"),
+    ("rates", "a name the mechanism uses"),
+])
+def test_an_nmodl_suffix_that_clashes_is_refused(tmp_path, suffix, what):
+    with pytest.raises(InvalidInputError, match=f"suffix '{suffix}' is {what}"):
+        export_nmodl(tmp_path, suffix)
+    assert list(tmp_path.iterdir()) == []
+    assert "SUFFIX hhspec\n" in nmodl("hhspec")  # any other NEURON name still goes
