@@ -5,11 +5,13 @@ naming the value, before anything runs."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 import pyhh
 from pyhh import InvalidInputError, Pulse
+from pyhh.conformance import update
 from pyhh.experiments import clamp_family
 from pyhh.fi import fi_curve
 from pyhh.nmodl import export_nmodl, nmodl
@@ -120,3 +122,52 @@ def test_an_nmodl_suffix_that_clashes_is_refused(tmp_path, suffix, what):
         export_nmodl(tmp_path, suffix)
     assert list(tmp_path.iterdir()) == []
     assert "SUFFIX hhspec\n" in nmodl("hhspec")  # any other NEURON name still goes
+
+
+def small_regenerate(golden, new):
+    """A stand-in for golden.regenerate (the real one runs every case): a trace and a manifest."""
+    (new / "traces").mkdir(parents=True)
+    (new / "traces" / "rest.csv").write_text("t\n0.0\n")
+    (new / "MANIFEST.json").write_text("{}\n")
+    return ["rest: new"]
+
+
+def test_a_golden_out_that_fails_as_it_is_put_in_place_leaves_nothing(tmp_path, monkeypatch):
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(update, "regenerate", small_regenerate)
+    monkeypatch.setattr(update.os, "rename", no_space)  # the last step (the code before: copying file by file)
+    monkeypatch.setattr(shutil, "copy2", no_space)
+    with pytest.raises(OSError):
+        update.update_golden(out=tmp_path / "new")
+    assert list(tmp_path.iterdir()) == []  # no new/traces without its manifest, no temporary folder
+
+
+def test_a_golden_out_goes_in_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(update, "regenerate", small_regenerate)
+    assert update.update_golden(out=tmp_path / "new") == ["rest: new"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new"]
+    assert (tmp_path / "new" / "traces" / "rest.csv").is_file() and (tmp_path / "new" / "MANIFEST.json").is_file()
+
+
+def folder_holding(out, name, folder):
+    """`out`, a folder whose `name` is a folder (folder=True) or a file."""
+    (out / name).mkdir(parents=True) if folder else (out.mkdir(), (out / name).write_text(""))
+    return out
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda out: folder_holding(out, "MANIFEST.json", True), "MANIFEST.json: exists and is a folder"),
+    (lambda out: folder_holding(out, "functions.csv", True), "functions.csv: exists and is a folder"),
+    (lambda out: folder_holding(out, "traces", False), "traces: exists and is not a folder"),
+    (lambda out: (out.write_text(""), out)[1], "out: exists and is not a folder"),
+    (lambda out: out / "missing" / "out", "the folder .*missing does not exist"),
+])
+def test_a_golden_out_that_cannot_take_the_set_is_refused_before_the_run(tmp_path, monkeypatch, make, message):
+    out = make(tmp_path / "out")
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    monkeypatch.setattr(update, "regenerate", small_regenerate)
+    with pytest.raises(InvalidInputError, match=message):
+        update.update_golden(out=out)
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
