@@ -19,9 +19,12 @@ end of the run, V beyond physiology, V0 about -65 without --absolute) print as
 Every file is saved whole or not at all (pyhh.atomic); an output that is not a
 regular file (a FIFO, a device, /dev/stdout), or a sidecar's place that holds a
 file pyhh did not write, is refused before the run.
+Numbers are decimal numbers in ASCII digits (-1e6, .5, 2.5e-3; nan and inf are
+read and refused as values), not 1_0 or other scripts' digits.
 Errors print one line naming the bad value and exit with status 2; a run that
 leaves the finite range (spec §8.3) exits with status 3, and a request larger
-than the free memory with status 1 (the port protocol, spec §11.4).
+than the free memory with status 1 (the port protocol, spec §11.4), as does an
+output `pyhh trace` cannot write.
 """
 
 from __future__ import annotations
