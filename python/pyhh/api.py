@@ -19,7 +19,7 @@ from .conformance.casefile import case_from_json, case_to_json
 from .files import model_metadata, read_csv, require_pandas, write_csv
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, Case
-from .reference.checks import MAX_INTEGER, check_choice, check_integer, check_positive, check_real
+from .reference.checks import MAX_INTEGER, check_bool, check_choice, check_integer, check_positive, check_real
 from .reference.errors import InvalidInputError
 from .reference.parameters import (
     DT_DEFAULT,
@@ -224,6 +224,7 @@ class Result:
 
     def columns(self, absolute: bool = False) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         """The trace columns by name and their units; absolute=True gives V_absolute instead of V."""
+        check_bool("absolute", absolute)
         columns = {name: getattr(self, name) for name in COLUMNS}
         units = dict(TRACE_UNITS)
         if absolute:
@@ -352,6 +353,7 @@ def simulate(
         NumericalInstabilityError: the state left the finite range; carries .step.
     """
     dt = check_positive("dt", dt)
+    clamp = check_bool("clamp", clamp)
     n_steps = steps_for(stimulus, dt, steps, duration)
     params = Parameters.from_overrides(params)
     V0 = voltage_argument("V0", None if V0 is None else check_real("V0", V0), V0_DEFAULT, absolute)

@@ -35,6 +35,7 @@ from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import (
+    check_bool,
     check_at_most,
     check_choice,
     check_integer,
@@ -229,7 +230,7 @@ def batch_inputs(
         check_at_most("record_every", check_integer("record_every", record_every), "steps", n_steps)
     inputs = BatchInputs(
         method=method,
-        clamp=bool(clamp),
+        clamp=check_bool("clamp", clamp),
         dt=dt,
         steps=n_steps,
         record_every=record_every,

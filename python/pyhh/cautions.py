@@ -23,6 +23,7 @@ import warnings
 
 import numpy as np
 
+from .reference.checks import check_bool
 from .reference.parameters import V_REST_ABSOLUTE
 
 
@@ -47,7 +48,7 @@ REST_HABIT_MARGIN = 5.0
 
 def to_rest_relative(V: float, absolute: bool) -> float:
     """A voltage as pyhh computes with it: rest-relative (spec §2.2)."""
-    return V - V_REST_ABSOLUTE if absolute else V
+    return V - V_REST_ABSOLUTE if check_bool("absolute", absolute) else V
 
 
 def voltage_argument(name: str, value, default: float, absolute: bool, stacklevel: int = 3):
@@ -58,6 +59,7 @@ def voltage_argument(name: str, value, default: float, absolute: bool, stackleve
     caller). Warns when a value given looks like the other convention's default: within
     REST_HABIT_MARGIN of default + V_REST_ABSOLUTE given rest-relative, or of default given
     absolute (for an array, the first such value)."""
+    check_bool("absolute", absolute)
     if value is None:
         return default
     other = default if absolute else default + V_REST_ABSOLUTE

@@ -19,15 +19,20 @@ end of the run, V beyond physiology, V0 about -65 without --absolute) print as
 Every file is saved whole or not at all (pyhh.atomic); an output that is not a
 regular file (a FIFO, a device, /dev/stdout), or a sidecar's place that holds a
 file pyhh did not write, is refused before the run.
+Numbers are decimal numbers in ASCII digits (-1e6, .5, 2.5e-3; nan and inf are
+read and refused as values), not 1_0 or other scripts' digits.
 Errors print one line naming the bad value and exit with status 2; a run that
 leaves the finite range (spec §8.3) exits with status 3, and a request larger
-than the free memory with status 1 (the port protocol, spec §11.4).
+than the free memory with status 1 (the port protocol, spec §11.4), as does an
+output `pyhh trace` cannot write.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -42,7 +47,7 @@ from .conformance import golden
 from .conformance.casefile import load_case
 from .conformance.grading import LEVELS
 from .conformance.runner import ERROR_LEVELS
-from .conformance.trace import format_trace, write_trace
+from .conformance.trace import DECIMAL, WHOLE, format_trace, parse_decimal, write_trace
 from .files import check_sidecar, write_csv
 from .progress import progress_bar
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -73,18 +78,35 @@ def parse_setting(text: str) -> tuple[str, float]:
     except InvalidInputError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
     try:
-        return name, float(value)
+        return name, parse_decimal(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--set {name}: {value!r} is not a number") from None
 
 
-def is_number(text: str) -> bool:
-    """float() reads it (so "nan" and "inf" are numbers, to be rejected as values)."""
+def number(text: str) -> float:
+    """argparse type of a number option: a decimal number in ASCII (pyhh.conformance.trace.DECIMAL;
+    "nan" and "inf" are read, to be refused by the value's own check), not whatever float() takes."""
     try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        return parse_decimal(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def whole(text: str) -> int:
+    """argparse type of a whole-number option: ASCII digits with an optional sign."""
+    if WHOLE.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(text)
+
+
+def is_number(text: str) -> bool:
+    """A number as a person types it (so "nan" and "inf" are numbers, to be rejected as values)."""
+    return DECIMAL.fullmatch(text) is not None
+
+
+#: argparse takes an argument for an option when it starts with "-" unless it looks like a negative
+#: number, which by default is only -1 or -.5: this makes `--start -1e6` (and -inf) a value too.
+NEGATIVE_NUMBER = re.compile(r"^-(?:[0-9]|\.[0-9]|inf|nan)", re.IGNORECASE)
 
 
 def check_output(option: str, path: Path | None, plot: bool = False, sidecar: bool = False) -> None:
@@ -124,7 +146,7 @@ def read_waveform(path: Path) -> np.ndarray:
     values = []
     for number, text in enumerate(lines, start=1):
         try:
-            values.append(float(text))
+            values.append(parse_decimal(text))
         except ValueError:
             raise InvalidInputError(f"{path}: value {number} is {text!r}, not a number") from None
     if not values:
@@ -146,7 +168,7 @@ def absolute_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 def threshold_option(parser: argparse.ArgumentParser) -> None:
     """--threshold: the spike threshold, wherever spikes are counted."""
-    parser.add_argument("--threshold", type=float,
+    parser.add_argument("--threshold", type=number,
                         help=f"spike threshold, mV from rest (default {SPIKE_THRESHOLD_DEFAULT:g}; with --absolute "
                         f"absolute, default {SPIKE_THRESHOLD_DEFAULT + V_REST_ABSOLUTE:g})")
 
@@ -161,10 +183,10 @@ def given_voltage(value: float | None, default: float, absolute: bool) -> float:
 
 def common_model_options(parser: argparse.ArgumentParser) -> None:
     """--dt, --method, --temperature and --set, shared by the simulating subcommands."""
-    parser.add_argument("--dt", type=float, default=DT_DEFAULT, help=f"time step, ms (default {DT_DEFAULT:g})")
+    parser.add_argument("--dt", type=number, default=DT_DEFAULT, help=f"time step, ms (default {DT_DEFAULT:g})")
     parser.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
                         help=f"integration method (default {DEFAULT_METHOD})")
-    parser.add_argument("--temperature", type=float, default=TEMPERATURE_DEFAULT,
+    parser.add_argument("--temperature", type=number, default=TEMPERATURE_DEFAULT,
                         help=f"degC (default {TEMPERATURE_DEFAULT:g})")
     parser.add_argument("--set", type=parse_setting, action="append", default=[], metavar="NAME=VALUE",
                         help="override a parameter, e.g. --set g_K=30 (repeatable); "
@@ -226,10 +248,12 @@ def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
     check_positive("--step", step, unit)
     if stop < start:
         raise InvalidInputError(f"--stop = {stop:g} {unit} must be at least --start = {start:g} {unit}")
-    count = int((stop - start) / step + 1e-9) + 1
-    if count > 10**6:
-        raise InvalidInputError(f"{count} values from {start:g} to {stop:g} {unit} in steps of {step:g} is too many "
-                                "(at most a million)")
+    intervals = (stop - start) / step + 1e-9  # inf for a span or a step at the ends of the double range
+    if not intervals < 10**6:
+        shown = f"{int(intervals) + 1}" if math.isfinite(intervals) else "more than a million"
+        raise InvalidInputError(f"{shown} values from --start = {start:g} to --stop = {stop:g} {unit} in steps of "
+                                f"--step = {step:g} is too many (at most a million)")
+    count = int(intervals) + 1
     return start + step * np.arange(count)
 
 
@@ -345,17 +369,33 @@ def cmd_methods(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    """pyhh trace: a golden case's trace (the port protocol of spec §11.4)."""
-    check_output("--out", args.out)
-    check_output("--spikes", args.spikes)
+    """pyhh trace: a golden case's trace (the port protocol of spec §11.4). An output it cannot write
+    (refused before the run, or failing as it is written) is the port's own trouble, status 1, as
+    C's and JavaScript's; status 2 is kept for a case file §10.1 or §8.4 rejects."""
+    try:
+        check_output("--out", args.out)
+        check_output("--spikes", args.spikes)
+    except InvalidInputError as e:
+        return cannot_write(e)
     result = run_case(load_case(args.case), args.backend)
-    if args.spikes:
-        write_text(args.spikes, "".join(f"{t!r}\n" for t in result.spikes.tolist()))
-    if args.out:  # the protocol's trace alone, no sidecar (pyhh.files)
-        write_trace(args.out, result.table().tolist())
-    else:
-        sys.stdout.write(format_trace(result.table().tolist()))
+    try:
+        if args.spikes:
+            write_text(args.spikes, "".join(f"{t!r}\n" for t in result.spikes.tolist()))
+        if args.out:  # the protocol's trace alone, no sidecar (pyhh.files)
+            write_trace(args.out, result.table().tolist())
+        else:
+            sys.stdout.write(format_trace(result.table().tolist()))
+            sys.stdout.flush()
+    except (InvalidInputError, OSError) as e:
+        return cannot_write(e)
     return 0
+
+
+def cannot_write(error: Exception) -> int:
+    """pyhh trace's output failed: one line, status 1 (spec §11.4)."""
+    text = f"{error.filename or 'standard output'}: {error.strerror or error}" if isinstance(error, OSError) else error
+    print(f"pyhh trace: error: {text}", file=sys.stderr)
+    return 1
 
 
 def cmd_conform(args: argparse.Namespace) -> int:
@@ -405,18 +445,18 @@ def add_run(sub) -> None:
     """pyhh run's options."""
     run = sub.add_parser("run", help="simulate pulses of current or a waveform file; spikes, CSV, figure",
                          description="Simulate one membrane patch and print its spikes.")
-    run.add_argument("--amplitude", type=float, help="pulse amplitude, uA/cm^2 (default 10)")
-    run.add_argument("--start", type=float, help="pulse start, ms (default 10)")
-    run.add_argument("--stop", type=float, help="pulse stop, ms (default 90)")
-    run.add_argument("--repeat", type=int, help="number of pulses (default 1)")
-    run.add_argument("--period", type=float, help="time between pulse starts, ms (default 0; at least the pulse length)")
-    run.add_argument("--duration", type=float, help="length of the run, ms (default 100)")
+    run.add_argument("--amplitude", type=number, help="pulse amplitude, uA/cm^2 (default 10)")
+    run.add_argument("--start", type=number, help="pulse start, ms (default 10)")
+    run.add_argument("--stop", type=number, help="pulse stop, ms (default 90)")
+    run.add_argument("--repeat", type=whole, help="number of pulses (default 1)")
+    run.add_argument("--period", type=number, help="time between pulse starts, ms (default 0; at least the pulse length)")
+    run.add_argument("--duration", type=number, help="length of the run, ms (default 100)")
     run.add_argument("--waveform", type=Path, help="instead of pulses: a file with one current (uA/cm^2) per "
                      "step, one per line; the run has one step per value")
     common_model_options(run)
-    run.add_argument("--V0", type=float, help=f"initial voltage, mV from rest (default {V0_DEFAULT:g}; with "
+    run.add_argument("--V0", type=number, help=f"initial voltage, mV from rest (default {V0_DEFAULT:g}; with "
                      f"--absolute absolute, default {V0_DEFAULT + V_REST_ABSOLUTE:g})")
-    run.add_argument("--record-every", type=int, default=1, help="keep every r-th row (default 1)")
+    run.add_argument("--record-every", type=whole, default=1, help="keep every r-th row (default 1)")
     threshold_option(run)
     run.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                      help=f"the C kernel or the Python reference (default {DEFAULT_BACKEND})")
@@ -432,19 +472,19 @@ def add_fi(sub) -> None:
     fi = sub.add_parser("fi", help="frequency-current curve over a range of constant currents",
                         description="Firing rate (1000 / mean interspike interval after the transient) at each "
                         "constant current, one neuron per current in one call of the batch kernel.")
-    fi.add_argument("--start", type=float, default=0.0, help="first current, uA/cm^2 (default 0)")
-    fi.add_argument("--stop", type=float, default=20.0, help="last current, uA/cm^2 (default 20)")
-    fi.add_argument("--step", type=float, default=0.25, help="current step, uA/cm^2 (default 0.25)")
-    fi.add_argument("--duration", type=float, default=500.0, help="length of each run, ms (default 500)")
-    fi.add_argument("--transient", type=float, default=100.0, help="spikes before this are not counted, ms (default 100)")
+    fi.add_argument("--start", type=number, default=0.0, help="first current, uA/cm^2 (default 0)")
+    fi.add_argument("--stop", type=number, default=20.0, help="last current, uA/cm^2 (default 20)")
+    fi.add_argument("--step", type=number, default=0.25, help="current step, uA/cm^2 (default 0.25)")
+    fi.add_argument("--duration", type=number, default=500.0, help="length of each run, ms (default 500)")
+    fi.add_argument("--transient", type=number, default=100.0, help="spikes before this are not counted, ms (default 100)")
     common_model_options(fi)
     threshold_option(fi)
     absolute_option(fi, "--threshold")
-    fi.add_argument("--onset-tolerance", type=float, metavar="UA_CM2",
+    fi.add_argument("--onset-tolerance", type=number, metavar="UA_CM2",
                     help="refine the onset bracket by bisection until it is at most this wide, uA/cm^2 "
                     "(default: the bracket of the grid)")
     fi.add_argument("--accuracy", choices=ACCURACIES, default="exact", help="batch kernel mode (default exact)")
-    fi.add_argument("--threads", type=int, help="threads of the batch kernel (default: all cores)")
+    fi.add_argument("--threads", type=whole, help="threads of the batch kernel (default: all cores)")
     fi.add_argument("--csv", type=Path, help="write current, rate, spikes, class, amplitude, peak here")
     fi.add_argument("--spikes", type=Path, help="write every spike time here (CSV: current, spike_time)")
     fi.add_argument("--plot", type=Path, help="draw the F-I curve here (PNG)")
@@ -455,13 +495,13 @@ def add_clamp(sub) -> None:
     """pyhh clamp's options."""
     clamp = sub.add_parser("clamp", help="voltage-clamp step family and I-V curve (HH 1952)",
                            description="Step from the holding voltage to each level and record I_Na and I_K.")
-    clamp.add_argument("--start", type=float, help="lowest level, mV from rest (default -30; -95 with --absolute)")
-    clamp.add_argument("--stop", type=float, help="highest level, mV from rest (default 140; 75 with --absolute)")
-    clamp.add_argument("--step", type=float, default=10.0, help="level spacing, mV (default 10)")
-    clamp.add_argument("--holding", type=float, help="holding voltage, mV from rest (default 0; -65 with --absolute)")
+    clamp.add_argument("--start", type=number, help="lowest level, mV from rest (default -30; -95 with --absolute)")
+    clamp.add_argument("--stop", type=number, help="highest level, mV from rest (default 140; 75 with --absolute)")
+    clamp.add_argument("--step", type=number, default=10.0, help="level spacing, mV (default 10)")
+    clamp.add_argument("--holding", type=number, help="holding voltage, mV from rest (default 0; -65 with --absolute)")
     absolute_option(clamp, "--start, --stop and --holding")
-    clamp.add_argument("--threads", type=int, help="threads of the batch kernel (default: all cores)")
-    clamp.add_argument("--step-ms", type=float, default=10.0, help="length of each step, ms (default 10)")
+    clamp.add_argument("--threads", type=whole, help="threads of the batch kernel (default: all cores)")
+    clamp.add_argument("--step-ms", type=number, default=10.0, help="length of each step, ms (default 10)")
     common_model_options(clamp)
     clamp.add_argument("--csv", type=Path, help="write level, peak I_Na, steady I_K here")
     clamp.add_argument("--traces", type=Path, help="write the traces here (CSV: level, t, I_Na, I_K)")
@@ -475,10 +515,10 @@ def add_methods(sub) -> None:
                              description="Every method at each dt against rk4 at dt = 0.0005 ms: the largest |V "
                              "error| at common sample times (every 0.2 ms), the largest spike-time error, and the "
                              "cost in ms of computing per simulated second; the figure is accuracy against cost.")
-    methods.add_argument("--dt", type=float, nargs="+", default=[0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
+    methods.add_argument("--dt", type=number, nargs="+", default=[0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
                          help="time steps, ms; each must divide 0.2 (default 0.001 ... 0.2)")
-    methods.add_argument("--current", type=float, default=10.0, help="constant current, uA/cm^2 (default 10)")
-    methods.add_argument("--duration", type=float, default=50.0, help="ms (default 50)")
+    methods.add_argument("--current", type=number, default=10.0, help="constant current, uA/cm^2 (default 10)")
+    methods.add_argument("--duration", type=number, default=50.0, help="ms (default 50)")
     methods.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                          help=f"implementation (default {DEFAULT_BACKEND})")
     methods.add_argument("--csv", type=Path, help="write dt and each method's errors and cost here")
@@ -516,7 +556,7 @@ def add_conform(sub) -> None:
     conf.add_argument("--case", action="append", help="only this case (repeatable; default: every case)")
     conf.add_argument("--method", action="append", choices=METHODS,
                       help="only cases of this method (repeatable; default: every method)")
-    conf.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per case (default 60)")
+    conf.add_argument("--timeout", type=number, default=60.0, help="seconds allowed per case (default 60)")
     conf.add_argument("--errors", action=argparse.BooleanOptionalAction, default=None,
                       help="grade the negative cases of spec §11.5 too (default: when nothing narrows the "
                       "selection, or those --case names)")
@@ -576,6 +616,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     for add in SUBCOMMANDS:
         add(sub)
+    for each in (parser, *sub.choices.values()):
+        each._negative_number_matcher = NEGATIVE_NUMBER
     return parser
 
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .api import StimulusLike, simulate
-from .batch import simulate_batch
+from .api import StimulusLike, simulate, whole_steps
+from .batch import real_array, simulate_batch
 from .cautions import to_rest_relative, voltage_argument, warn_voltage_range
 from .files import model_metadata, require_pandas, write_csv
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -98,14 +98,16 @@ def clamp_family(levels: Sequence[float] | np.ndarray, *, holding: float | None 
     holding defaults to rest in either convention; the family holds them from rest.
     threads: as for simulate_batch.
     """
-    levels = np.asarray(levels, dtype=np.float64)
+    levels = real_array("levels", levels)
     if levels.ndim != 1 or len(levels) == 0:
         raise InvalidInputError("levels must be a non-empty one-dimensional array of voltages (mV)")
     levels = to_rest_relative(levels, absolute)
     holding = voltage_argument("holding", None if holding is None else check_real("holding", holding), 0.0, absolute)
     warn_voltage_range(levels, None, "the clamp command")
     dt, step_ms = check_positive("dt", dt), check_positive("step_ms", step_ms)
-    steps = max(1, round(step_ms / dt))
+    steps = whole_steps("step_ms", step_ms, dt)  # never rounded silently: the sidecar records step_ms
+    if steps == 0:
+        raise InvalidInputError(f"step_ms = {step_ms!r} ms is shorter than one step of dt = {dt!r} ms")
     result = simulate_batch(current=levels - holding, V0=holding, clamp=True, dt=dt, steps=steps, method=method,
                             temperature=temperature, params=params, record_every=1, threads=threads)
     metadata = model_metadata(method, dt, temperature, params, mode="clamp", holding=holding, step_ms=step_ms,

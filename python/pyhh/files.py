@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from .atomic import check_target, file_kind, write_files
+from .conformance.trace import parse_decimal
 from .reference.errors import InvalidInputError
 
 #: The sidecar's format name and version (bumped when its keys change meaning).
@@ -213,25 +214,46 @@ def read_csv(path: str | Path) -> SavedTable:
     if not rows:
         raise InvalidInputError(f"{path}: empty file, expected a header line of column names")
     names = rows[0]
+    twice = next((name for j, name in enumerate(names) if name in names[:j]), None)
+    if twice is not None:  # a dict of columns would keep only the last one
+        raise InvalidInputError(f"{path}: the column {twice!r} appears twice in the header")
     data = np.empty((len(rows) - 1, len(names)))
     for i, row in enumerate(rows[1:]):
         if len(row) != len(names):
             raise InvalidInputError(f"{path}: line {i + 2} has {len(row)} values, expected {len(names)}")
-        try:
-            data[i] = [float(x) for x in row]
-        except ValueError:
-            raise InvalidInputError(f"{path}: line {i + 2} holds a value that is not a number") from None
+        for j, x in enumerate(row):
+            try:
+                data[i, j] = parse_decimal(x)
+            except ValueError:
+                raise InvalidInputError(f"{path}: line {i + 2}, column {names[j]!r}: {x!r:.40} is not a number") from None
     metadata: dict[str, Any] = {}
+    units: dict[str, str] = {}
     sidecar = sidecar_path(path)
     if sidecar.exists():
-        try:
-            metadata = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise InvalidInputError(f"{sidecar}: cannot read the metadata: {e}") from None
-        if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-            raise InvalidInputError(f"{sidecar}: not a pyhh metadata file (no \"format\": \"{FORMAT}\")")
-    units = metadata.pop("columns", {})
-    return SavedTable({name: data[:, j] for j, name in enumerate(names)}, dict(units), metadata)
+        metadata = read_sidecar(sidecar)
+        units = metadata.pop("columns")
+        if list(units) != names:
+            differ = next((f"the CSV's column {a!r} where the sidecar has {b!r}" for a, b in zip(names, units) if a != b),
+                          f"{len(names)} columns in the CSV, {len(units)} in the sidecar")
+            raise InvalidInputError(f"{sidecar}: its columns do not match {path.name}'s header: {differ}")
+    return SavedTable({name: data[:, j] for j, name in enumerate(names)}, units, metadata)
+
+
+def read_sidecar(sidecar: Path) -> dict[str, Any]:
+    """A pyhh sidecar: a JSON object with "format": FORMAT and "columns", an object of units (strings)."""
+    try:
+        metadata = json.loads(sidecar.read_text(encoding="utf-8"))
+    except RecursionError:  # Python's json recurses: thousands of arrays open at once
+        raise InvalidInputError(f"{sidecar}: cannot read the metadata: nested too deeply") from None
+    except (OSError, ValueError) as e:
+        raise InvalidInputError(f"{sidecar}: cannot read the metadata: {e}") from None
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise InvalidInputError(f"{sidecar}: not a pyhh metadata file (no \"format\": \"{FORMAT}\")")
+    units = metadata.get("columns")
+    if not isinstance(units, dict) or not all(isinstance(unit, str) for unit in units.values()):
+        raise InvalidInputError(f"{sidecar}: \"columns\" must be an object of column names and units, "
+                                f"got {units!r:.60}")
+    return metadata
 
 
 def require_pandas():

@@ -20,11 +20,27 @@ from ..reference.run import COLUMNS
 #: `1_0`, `inf`, `nan`, `0x1p-3`, spaces).
 NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
+#: A number a person types (the command line, a waveform file, --set): every JSON number, and the
+#: other decimal spellings of C's strtod (`+1`, `.5`, `1.`, `007`), in ASCII digits; `nan` and `inf`
+#: are read too, so that the value's own check refuses them by name. Nothing else: not `1_0`, not
+#: Arabic-Indic or full-width digits, not hexadecimal, not spaces (all of which float() takes).
+DECIMAL = re.compile(r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|nan|inf|infinity)", re.IGNORECASE)
+
+#: A whole number a person types: ASCII digits with an optional sign (int() takes `1_0` and `٣`).
+WHOLE = re.compile(r"[+-]?[0-9]+")
+
 
 def parse_number(text: str) -> float:
     """§10.2: one value as a double; ValueError if it is not written as a JSON number."""
     if NUMBER.fullmatch(text) is None:
         raise ValueError(f"{text!r} is not a JSON number")
+    return float(text)
+
+
+def parse_decimal(text: str) -> float:
+    """A number a person typed (DECIMAL) as a double; ValueError naming it if it is not one."""
+    if DECIMAL.fullmatch(text) is None:
+        raise ValueError(f"{text!r} is not a number")
     return float(text)
 
 

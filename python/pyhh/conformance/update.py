@@ -3,7 +3,7 @@
 1. Refuse at once when spec/model.toml and the code's copies of its constants disagree
    (model_file.disagreements), naming each constant with both values and both files:
    the traces would otherwise come from the reference's old values.
-2. Regenerate everything into a temporary folder beside golden/ and report, for each
+2. Regenerate everything into a temporary folder beside golden/ (or --out) and report, for each
    case and for functions.csv, unchanged, new, or where and by how much it changed.
 3. Refuse to write a golden set in which a trace, a spike time, a stopping step or a
    value of functions.csv changed under the same major version (spec §12: such a change
@@ -15,11 +15,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
+from ..reference.errors import InvalidInputError
 from ..reference.parameters import SPEC_VERSION
+from .functions import FUNCTIONS_FILE
 from .golden import DEFAULT_GOLDEN, MANIFEST, previous_manifest, regenerate
 from .model_file import SPEC, disagreements
 
@@ -68,9 +69,11 @@ def update_golden(golden: Path = DEFAULT_GOLDEN, out: Path | None = None, unrele
         raise GoldenRefused("\n".join(
             ["spec/model.toml and the code disagree; nothing was written:", *(f"  {line}" for line in wrong),
              "Make them agree (the model file is where a constant is defined), then run `make golden` again."]))
+    target = golden if out is None else Path(out)
+    check_out(target)
     before = previous_manifest(golden).get("spec_version")
-    with tempfile.TemporaryDirectory(prefix=".golden-", dir=golden.parent) as folder:
-        new = Path(folder)
+    with tempfile.TemporaryDirectory(prefix=".golden-", dir=target.parent) as folder:
+        new = Path(folder) / "golden"  # renamed to `out` whole when `out` does not exist yet
         report = regenerate(golden, new)
         changed = changes(report)
         if changed and before is not None and major(SPEC_VERSION) == major(before) and not unreleased:
@@ -82,9 +85,25 @@ def update_golden(golden: Path = DEFAULT_GOLDEN, out: Path | None = None, unrele
                  f"python/pyhh/reference/parameters.py's SPEC_VERSION; the golden data is {before}), add its entry to "
                  "SPEC.md §12.1, and run `make golden` again; or, if the version was already raised for changes "
                  "not yet released, `pyhh golden --unreleased`."]))
-        if out is not None:
-            Path(out).mkdir(parents=True, exist_ok=True)
-            shutil.copytree(new, out, dirs_exist_ok=True)
-        else:
-            install(new, golden)
+        if target.exists():
+            install(new, target)
+        else:  # one rename: a failure leaves no part of the set (no traces/ without its manifest)
+            os.rename(new, target)
     return report
+
+
+def check_out(target: Path) -> None:
+    """Where the new golden set goes, checked before anything runs: a folder that exists (whose
+    traces/ is a folder and whose manifest and functions.csv, if there, are files), or a name not
+    yet taken in a folder that exists; an InvalidInputError names what is wrong."""
+    if not target.parent.is_dir():
+        raise InvalidInputError(f"{target}: the folder {target.parent} does not exist; nothing was written")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise InvalidInputError(f"{target}: exists and is not a folder; nothing was written")
+    for name, folder in (("traces", True), (MANIFEST, False), (FUNCTIONS_FILE, False)):
+        path = target / name
+        if path.exists() and path.is_dir() != folder:
+            raise InvalidInputError(f"{path}: exists and is {'not ' if folder else ''}a folder, where the golden set's "
+                                f"{name} goes; nothing was written")

@@ -18,12 +18,51 @@ from ..reference.errors import InvalidInputError
 #: The SUFFIX of the committed mechanism.
 SUFFIX = "pyhh"
 
+#: NMODL's keywords (nocmodl's lexer), which cannot name a mechanism.
+NMODL_KEYWORDS = frozenset("""
+    TITLE COMMENT ENDCOMMENT NEURON SUFFIX POINT_PROCESS ARTIFICIAL_CELL USEION READ WRITE VALENCE
+    NONSPECIFIC_CURRENT ELECTRODE_CURRENT SECTION RANGE GLOBAL POINTER BBCOREPOINTER EXTERNAL THREADSAFE
+    REPRESENTS RANDOM UNITS UNITSON UNITSOFF PARAMETER ASSIGNED STATE CONSTANT INDEPENDENT DEPENDENT INITIAL
+    BREAKPOINT SOLVE METHOD STEADYSTATE DERIVATIVE KINETIC LINEAR NONLINEAR PROCEDURE FUNCTION FUNCTION_TABLE
+    TABLE DEPEND FROM TO WITH BY LOCAL IF ELSE WHILE FOR VERBATIM ENDVERBATIM NET_RECEIVE BEFORE AFTER WATCH
+    FOR_NETCONS CONSERVE COMPARTMENT LONGITUDINAL_DIFFUSION REACTION REACT PARTIAL MATCH LAG SWEEP SENS
+    DISCRETE PLOT VS CONDUCTANCE INCLUDE PROTECT MUTEXLOCK MUTEXUNLOCK NRNMUTEX DEFINE PUTQ RESETQ ABSTOL
+    LAG CHANGED INITIAL DEL DEL2 SOLVEFOR STEP
+""".split())
+
+#: Names NEURON itself gives a section or its built-in mechanisms (a density mechanism named hh or v
+#: clashes with them when it is loaded).
+NEURON_NAMES = frozenset("""
+    v t dt celsius secondorder diam area L Ra cm nseg ri rallbranch i_cap i_membrane e_extracellular
+    hh pas fastpas extracellular capacitance morphology na_ion k_ion ca_ion na k ca ena ek eca ina ik ica
+    IClamp SEClamp VClamp OClamp APCount AlphaSynapse ExpSyn Exp2Syn NetStim IntFire1 IntFire2 IntFire4
+    PatternStim PointProcessMark
+""".split())
+
+
+def mechanism_text() -> str:
+    """The committed mechanism, SUFFIX pyhh."""
+    return resources.files(__package__).joinpath("pyhh.mod").read_text(encoding="utf-8")
+
+
+def mechanism_names(text: str) -> set[str]:
+    """Every name the mechanism's code uses (its variables, functions and blocks), comments left out."""
+    code = re.sub(r"^COMMENT$.*?^ENDCOMMENT$", "", text, flags=re.MULTILINE | re.DOTALL)
+    code = re.sub(r":.*", "", code)
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)) - {SUFFIX}
+
 
 def nmodl(suffix: str = SUFFIX) -> str:
-    """The NMODL text of the mechanism, with SUFFIX `suffix` (a NEURON name: letters, digits, _)."""
+    """The NMODL text of the mechanism, with SUFFIX `suffix` (a NEURON name: letters, digits, _, and
+    none NMODL, NEURON or the mechanism already uses, so that nrnivmodl compiles it and NEURON loads it)."""
     if not isinstance(suffix, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", suffix):
         raise InvalidInputError(f"suffix must be a NEURON name (a letter or _, then letters, digits or _), got {suffix!r}")
-    text = resources.files(__package__).joinpath("pyhh.mod").read_text(encoding="utf-8")
+    text = mechanism_text()
+    if suffix in NMODL_KEYWORDS or suffix in NEURON_NAMES or suffix in mechanism_names(text):
+        what = ("an NMODL keyword" if suffix in NMODL_KEYWORDS else "a name NEURON gives a section or a built-in "
+                "mechanism" if suffix in NEURON_NAMES else "a name the mechanism uses for its own variables")
+        raise InvalidInputError(f"suffix {suffix!r} is {what}; nrnivmodl or NEURON would refuse the mechanism: "
+                                f"choose another (default {SUFFIX})")
     line = f"    SUFFIX {SUFFIX}\n"
     assert text.count(line) == 1, "the generated mechanism has one SUFFIX line"
     return text.replace(line, f"    SUFFIX {suffix}\n")

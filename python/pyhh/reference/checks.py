@@ -20,14 +20,39 @@ from .errors import InvalidInputError
 MAX_INTEGER = 2**53
 
 
+def show_integer(value: int) -> str:
+    """An integer as a message shows it: in full up to 40 digits, else its first digits and its length
+    (str() of more than 4,300 digits raises ValueError)."""
+    try:
+        text = str(abs(int(value)))
+    except ValueError:
+        return f"{'-' if value < 0 else ''}an integer of more than 4300 digits"
+    sign = "-" if value < 0 else ""
+    return f"{sign}{text}" if len(text) <= 40 else f"{sign}{text[:6]}... (an integer of {len(text)} digits)"
+
+
 def check_real(name: str, value: Any) -> float:
-    """§8.4: a finite real number, as a float; else an error naming `name`."""
+    """§8.4: a finite real number, as a float; else an error naming `name` (an integer or fraction
+    beyond the range of a double is one too, not an OverflowError)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidInputError(f"{name} must be a real number, got {value!r}")
-    x = float(value)
+        raise InvalidInputError(f"{name} must be a real number, got {value!r:.200}")
+    try:
+        x = float(value)
+    except OverflowError:
+        shown = show_integer(value) if isinstance(value, numbers.Integral) else f"{value!r:.60}"
+        raise InvalidInputError(f"{name} = {shown} is beyond the range of a double (about 1.8e308)") from None
     if not math.isfinite(x):
         raise InvalidInputError(f"{name} must be finite, got {x!r}")
     return x
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """A switch (clamp, absolute): True or False (a NumPy bool too), never a string such as 'false'
+    or a number, whose truth would be taken silently."""
+    numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool")
+    if not (isinstance(value, bool) or numpy_bool):
+        raise InvalidInputError(f"{name} must be True or False, got {value!r:.80}")
+    return bool(value)
 
 
 def check_range(name: str, value: Any, low: float, high: float, low_excluded: bool = False, unit: str = "") -> float:
@@ -56,9 +81,9 @@ def check_integer(name: str, value: Any, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
     if value < minimum:
-        raise InvalidInputError(f"{name} = {value} must be at least {minimum}")
+        raise InvalidInputError(f"{name} = {show_integer(value)} must be at least {minimum}")
     if value > MAX_INTEGER:
-        raise InvalidInputError(f"{name} = {value} is larger than 2^53")
+        raise InvalidInputError(f"{name} = {show_integer(value)} is larger than 2^53")
     return int(value)
 
 
