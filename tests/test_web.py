@@ -191,12 +191,12 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("fragment,key", REFUSED)
-def test_a_url_the_page_cannot_draw_is_refused_on_the_page_in_seconds(fresh_browser, server, fragment, key):
+def test_a_url_the_page_cannot_draw_is_refused_on_the_page(fresh_browser, server, fragment, key):
+    # Refused before anything runs: no result, the key named. A page that ran such a URL (the
+    # unfixed page took minutes) fails here by the browser's page-load timeout, not by a timing
+    # assertion, which a shared machine would make flaky.
     driver = fresh_browser
-    start = time.monotonic()
     open_page(driver, f"{server.url}#{fragment}", timeout=20)
-    waited = time.monotonic() - start
-    assert waited < 5, f"the page answered {fragment} after {waited:.1f} s"
     error = page_value(driver, "document.getElementById('error').textContent")
     assert re.search(rf"(^|\W){re.escape(key)}\W", error), (fragment, error)
     assert page_value(driver, "window.pyhhPage.result") is None
