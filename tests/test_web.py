@@ -33,13 +33,19 @@ def server():
     s.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
+def require_browser() -> None:
+    """Chromium, its driver and selenium: skipped without them on a developer's machine, a failure
+    under CI=true (.ci/run installs them)."""
     problem = missing()
     if problem:
         if os.environ.get("CI") == "true":
             pytest.fail(f"the browser tests must run under CI: {problem}")
         pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_browser()
     driver = start_browser()
     yield driver
     stop_browser(driver)
@@ -168,11 +174,7 @@ def test_a_bad_value_is_named_on_the_page_not_thrown(browser, server):
 def fresh_browser():
     """A browser of its own, for a page that may freeze (the unfixed page ran these URLs for
     minutes): it gives up loading after 20 s and is closed whatever happened."""
-    problem = missing()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser tests must run under CI: {problem}")
-        pytest.skip(problem)
+    require_browser()
     driver = start_browser()
     driver.set_page_load_timeout(20)
     driver.set_script_timeout(20)
