@@ -125,6 +125,23 @@ def test_broken_output_is_reported_clearly(tmp_path, body, message):
     assert done.returncode == 1 and message in done.stdout, done.stdout
 
 
+@pytest.mark.parametrize("change, message", [
+    ("text.replace('\\n', '\\r\\n')", "line 1 holds a CR (a CRLF line end?)"),
+    ("text.replace(',', ', ', 8)", "header must be exactly t,V,m,h,n,I_Na,I_K,I_L,I_stim, with no spaces"),
+    ("text[:-1]", "the last line does not end with LF"),
+    ("text.replace('\\n0.0,', '\\n0_0.0,', 1)", "line 2, column t: '0_0.0' is not a number"),
+])
+def test_a_right_trace_outside_the_grammar_of_10_2_fails(tmp_path, change, message):
+    # Issue 25, item 8: the golden values, but CRLF line ends, a header with spaces or no LF after
+    # the last line were graded exact; §10.2 allows none of them (`0_0.0` was refused already).
+    script = write_script(tmp_path, "import subprocess\n"
+                          "text = subprocess.run([sys.executable, '-m', 'pyhh', 'trace', sys.argv[-1]], "
+                          "capture_output=True, text=True, check=True).stdout\n"
+                          f"sys.stdout.write({change})")
+    done = conform("--case", "rest", "--", *script)
+    assert done.returncode == 1 and message in done.stdout, done.stdout
+
+
 def test_a_hanging_implementation_is_killed(tmp_path):
     done = conform("--case", "rest", "--timeout", "1", "--", *write_script(tmp_path, "import time\ntime.sleep(60)"),
                    timeout=30)

@@ -60,15 +60,24 @@ def write_trace(path: str | Path, rows: Iterable[Sequence[float]]) -> None:
 
 
 def parse_trace(text: str, source: str = "trace") -> np.ndarray:
-    """Parse trace CSV text into an array of shape (rows, 9); errors name `source`."""
-    lines = text.splitlines()
-    if not lines:
+    """Parse trace CSV text into an array of shape (rows, 9); errors name `source`.
+
+    §10.2 exactly: LF line endings, the last line too (no CR anywhere), the header
+    `t,V,m,h,n,I_Na,I_K,I_L,I_stim` with nothing around its names, values as JSON numbers."""
+    if not text:
         raise CaseFileError(f"{source}: empty trace, expected the header {','.join(COLUMNS)}")
-    header = [name.strip() for name in lines[0].split(",")]
-    if header != list(COLUMNS):
-        missing = [c for c in COLUMNS if c not in header]
-        detail = f"missing column {missing[0]!r}" if missing else f"columns {header}"
-        raise CaseFileError(f"{source}: header must be {','.join(COLUMNS)} ({detail})")
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        raise CaseFileError(f"{source}: line {line} holds a CR (a CRLF line end?); spec §10.2: lines end with LF only")
+    if not text.endswith("\n"):
+        raise CaseFileError(f"{source}: the last line does not end with LF (spec §10.2: the last line too)")
+    lines = text[:-1].split("\n")
+    if lines[0] != ",".join(COLUMNS):
+        header = lines[0].split(",")
+        missing = [c for c in COLUMNS if c not in (name.strip() for name in header)]
+        detail = f"missing column {missing[0]!r}" if missing else f"got {lines[0][:200]!r}"
+        raise CaseFileError(f"{source}: header must be exactly {','.join(COLUMNS)}, with no spaces "
+                            f"(spec §10.2; {detail})")
     data = np.empty((len(lines) - 1, len(COLUMNS)))
     for i, line in enumerate(lines[1:]):
         fields = line.split(",")
