@@ -3,8 +3,11 @@ catches broken ones with a message a porter understands, and never hangs."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -236,11 +239,11 @@ def test_reported_spike_times_are_checked_against_the_manifest(hh_trace, tmp_pat
 
 def test_a_port_that_floods_its_output_is_stopped(tmp_path, monkeypatch):
     # Issue 17, row 10: `yes` as a port was buffered until the runner ran out of memory.
-    from pyhh.conformance import runner
+    from pyhh.conformance import execution as runner
 
     monkeypatch.setattr(runner, "MAX_OUTPUT", 2**20)
     execution = runner.execute(["yes"], ROOT / "golden" / "cases" / "rest.json", timeout=30)
-    assert execution.status is None and execution.problem == "wrote more than 1 MiB (killed)"
+    assert execution.status is None and execution.problem == "wrote more than 1 MiB to standard output (killed)"
     script = write_script(tmp_path, "sys.stdout.buffer.write(bytes(range(256)) * 4); sys.exit(2)")
     execution = runner.execute(script, ROOT / "golden" / "cases" / "rest.json", timeout=30)
     assert execution.status == 2 and "\ufffd" in execution.stdout  # not UTF-8: replaced, not a traceback
@@ -343,3 +346,86 @@ def test_json_gives_every_grade_as_data(tmp_path, hh_trace):
     assert [n["case"] for n in grades["negative_cases"]] == ["dt_zero"]
     exact = conform("--case", "rest", "--json", str(out), "--", hh_trace)
     assert exact.returncode == 0 and json.loads(out.read_text())["cases"][0]["level"] == "exact"
+
+
+def gone(pid: int) -> bool:
+    """The process `pid` has ended (a zombie waiting for its parent, init, has ended too)."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+
+
+@needs_proc
+def test_what_a_port_leaves_running_is_killed_and_does_not_change_its_grade(tmp_path, hh_trace):
+    # Issue 25, item 8: a port that left `sleep 600` behind was graded exact, and the sleep kept running.
+    pid_file = tmp_path / "pid"
+    port = ["sh", "-c", f'sleep 600 & echo $! > "{pid_file}"; exec "{hh_trace}" "$1"', "sh", "{case}"]
+    done = conform("--case", "rest", "--", *port)
+    assert done.returncode == 0 and f"Conformance level: {EXPECTED_LEVEL}" in done.stdout, done.stdout
+    assert gone(int(pid_file.read_text()))
+
+
+@needs_proc
+def test_ctrl_c_kills_the_port_it_was_grading(tmp_path):
+    # Issue 25, item 8: Ctrl-C of pyhh conform exited 130 and left the port (in its own session) running.
+    pid_file = tmp_path / "pid"
+    port = write_script(tmp_path, f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+                        "time.sleep(600)")
+    grader = subprocess.Popen([sys.executable, "-m", "pyhh", "conform", "--case", "rest", "--", *port], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.05)
+        grader.send_signal(signal.SIGINT)
+        assert grader.wait(timeout=30) == 130
+    finally:
+        grader.kill()
+    assert gone(int(pid_file.read_text()))
+
+
+@pytest.mark.parametrize("body, message", [
+    ("open(sys.argv[-2], 'w').truncate(100 * 2**30)", "MiB to {out}"),
+    ("os.ftruncate(1, 100 * 2**30)", "MiB to standard output"),
+    ("os.mkfifo(sys.argv[-2])", "{out} is not a regular file (a folder, a FIFO or a device)"),
+    ("os.mkdir(sys.argv[-2])", "{out} is not a regular file (a folder, a FIFO or a device)"),
+    ("os.symlink('/proc/self/mem', sys.argv[-2])", "cannot read {out}: Input/output error"),  # unreadable, even by root
+])
+def test_what_a_port_does_to_its_files_fails_its_case_and_grading_goes_on(tmp_path, body, message):
+    # Issue 25, item 8: `truncate -s 100G {out}` (sparse: no disk) stopped the grader; so did a
+    # file it cannot read. Each case fails, and the next one is graded.
+    script = write_script(tmp_path, f"import os\n{body}")
+    done = conform("--case", "rest", "--case", "single_spike", "--timeout", "10", "--", *script, "{out}", "{case}",
+                   timeout=60)
+    assert done.returncode == 1 and done.stdout.count(message) == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_temporary_folder_is_removed_whatever_the_port_made_of_it(tmp_path):
+    # Issue 25, item 8: 1,500 nested folders raised RecursionError and left the folder behind; a
+    # folder made unreadable, or replaced by a file, must be removed too (as root, chmod 0 binds nobody).
+    where = tmp_path / "where"
+    script = write_script(tmp_path, "import os\n"
+                          "folder = os.path.dirname(sys.argv[-2])\n"
+                          f"open({str(where)!r}, 'a').write(folder + '\\n')\n"
+                          "os.chdir(folder)\n"
+                          "for _ in range(1500):\n    os.mkdir('d'); os.chdir('d')\n"
+                          "os.symlink('/', 'root'); os.chmod(folder, 0)\n"
+                          "if sys.argv[-1].endswith('single_spike.json'):\n"
+                          "    os.chmod(folder, 0o700); os.rename(folder, folder + '.moved'); open(folder, 'w').close()\n")
+    done = conform("--case", "rest", "--case", "single_spike", "--", *script, "{out}", "{case}", timeout=60)
+    assert done.returncode == 1 and "wrote no file to {out}" in done.stdout, done.stdout + done.stderr
+    assert "cannot read {out}: Not a directory" in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr
+    folders = where.read_text().split()
+    assert len(folders) == 2 and not any(os.path.lexists(folder) for folder in folders)
+    assert (ROOT / "python").is_dir()  # the port's link to / was removed, not followed
+    from pyhh.conformance.execution import remove_tree
+
+    remove_tree(folders[1] + ".moved")  # the port's own doing, outside the grader's folder
+    assert not os.path.lexists(folders[1] + ".moved")

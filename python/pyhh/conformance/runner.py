@@ -16,10 +16,6 @@ import dataclasses
 import os
 import re
 import shutil
-import signal
-import subprocess
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +27,7 @@ from ..reference.parameters import SPEC_VERSION
 from ..reference.run import COLUMNS, run
 from ..reference.stimulus import Stimulus
 from .casefile import load_case
+from .execution import MAX_OUTPUT, Execution, execute  # noqa: F401 (the port protocol's runner)
 from .golden import DEFAULT_GOLDEN, GoldenCase, RejectCase, UnstableCase, load_manifest, load_negative
 from .grading import LEVELS, MANIFEST_SPIKE_TOLERANCE_FLOAT64, SPIKE_TIME_TOLERANCE, TOLERANCES, Comparison, compare
 from .trace import parse_number, parse_trace, read_trace
@@ -61,65 +58,6 @@ class ErrorOutcome:
     case: str
     level: str
     detail: str
-
-
-@dataclass(frozen=True)
-class Execution:
-    """What one run of the command did: its status (None if it could not run), its
-    standard output and error, the files it wrote, or why it could not be run."""
-
-    status: int | None
-    stdout: str
-    stderr: str
-    out: str | None = None
-    spikes: str | None = None
-    problem: str = ""
-
-    @property
-    def last_error_line(self) -> str:
-        return self.stderr.strip().splitlines()[-1] if self.stderr.strip() else "no message"
-
-
-#: The most a port may write to standard output or error for one case (a trace is far smaller).
-MAX_OUTPUT = 2**28
-
-
-def execute(command: list[str], case_path: Path, timeout: float) -> Execution:
-    """Run the implementation on one case file, as §11.4 says: its output goes to files
-    that are watched, so a port that floods them (like `yes`) is stopped, not buffered."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out_path, spikes_path = Path(tmp) / "trace.csv", Path(tmp) / "spikes.txt"
-        stdout_path, stderr_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
-        args = [a.replace("{case}", str(case_path)).replace("{out}", str(out_path)).replace("{spikes}", str(spikes_path))
-                for a in command]
-        if not any("{case}" in a for a in command):
-            args.append(str(case_path))
-        with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
-            try:
-                process = subprocess.Popen(args, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
-                                           start_new_session=True)
-            except OSError as e:
-                return Execution(None, "", "", problem=f"cannot start {args[0]!r}: {e.strerror}")
-            deadline = time.monotonic() + timeout
-            while process.poll() is None:
-                problem = ""
-                if time.monotonic() > deadline:
-                    problem = f"timed out after {timeout:g} s (killed)"
-                elif max(stdout_path.stat().st_size, stderr_path.stat().st_size) > MAX_OUTPUT:
-                    problem = f"wrote more than {MAX_OUTPUT // 2**20} MiB (killed)"
-                if problem:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-                    return Execution(None, "", "", problem=problem)
-                time.sleep(0.01)
-
-        def read(path: Path) -> str | None:
-            if not path.is_file():  # a folder where {out} was, for one
-                return None
-            return path.read_bytes()[:MAX_OUTPUT].decode("utf-8", errors="replace")
-
-        return Execution(process.returncode, read(stdout_path) or "", read(stderr_path) or "", read(out_path),
-                         read(spikes_path))
 
 
 def first_two_states(case: Case) -> np.ndarray:
@@ -177,6 +115,8 @@ def describe_departure(comparison: Comparison, port: np.ndarray, golden: np.ndar
 def check_spikes(execution: Execution, entry: GoldenCase, level: str) -> str:
     """§11.2: a port's every-step spike times (given {spikes}) against the manifest's: "" if they
     agree at the level its trace reached, else what is wrong."""
+    if execution.spikes_problem:
+        return execution.spikes_problem
     if execution.spikes is None:
         return ""
     try:
@@ -192,16 +132,29 @@ def check_spikes(execution: Execution, entry: GoldenCase, level: str) -> str:
     return ""
 
 
+#: A port's trace may be this many times the size of the golden one (other spellings of the
+#: same numbers are longer, `1.0000000000000001e-05` for `1e-05`), plus TRACE_SLACK bytes.
+TRACE_SIZE_FACTOR, TRACE_SLACK = 16, 2**16
+
+
+def trace_limit(entry: GoldenCase) -> int:
+    """The most a port may write as the trace of `entry` (and as its spike times)."""
+    return TRACE_SIZE_FACTOR * entry.trace_path.stat().st_size + TRACE_SLACK
+
+
 def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
     """Run one golden case and compare the trace (and, if reported, the spike times)."""
     case = load_case(entry.case_path)
-    execution = execute(command, entry.case_path, timeout)
+    execution = execute(command, entry.case_path, timeout, trace_limit(entry))
     if execution.problem:
         return Outcome(entry.name, "fail", execution.problem, hint=f"this case: {case.description}")
     if execution.status != 0:
         return Outcome(entry.name, "fail", f"exited with status {execution.status}: {execution.last_error_line}",
                        hint=f"this case: {case.description}")
-    text = execution.out if any("{out}" in a for a in command) else execution.stdout
+    to_out = any("{out}" in a for a in command)
+    text = execution.out if to_out else execution.stdout
+    if to_out and execution.out_problem:
+        return Outcome(entry.name, "fail", execution.out_problem, hint="the port protocol is spec §11.4")
     if text is None:
         return Outcome(entry.name, "fail", "wrote no file to {out}")
     try:
