@@ -315,9 +315,9 @@ def simulate_batch(
     client with the same submit/result interface) to run parts of the batch on.
     progress: called as progress(neurons done, n) when each part finishes.
     Ctrl-C stops the run (KeyboardInterrupt): on threads and on a ProcessPoolExecutor or
-    ThreadPoolExecutor every part stops within milliseconds and the pool is left running; on
-    another executor (a dask client) the parts not started are cancelled and the running
-    ones (one part of 1024 neurons per worker) run to their end.
+    ThreadPoolExecutor every part stops within milliseconds (pyhh does not terminate the pool);
+    on another executor (a dask client) the parts not started are cancelled and the running
+    ones (one part of 1024 neurons per worker) run to their end on the workers.
     absolute: V0 and spike_threshold are absolute voltages (rest at V_rest_absolute = -65 mV),
     and their defaults (rest; a threshold 50 mV above it) are the same membrane's; the traces
     still hold V from rest. A V0 or threshold that looks like the other convention's default
