@@ -180,3 +180,31 @@ def test_fi_curve_onset_and_rates():
     assert np.all(curve.rates[curve.currents < 6.26] == 0.0)
     firing = curve.rates[curve.currents >= 6.5]
     assert np.all(np.diff(firing) > 0) and 50.0 < firing[0] < 60.0  # type II: starts near 50 Hz, then rises
+
+
+@pytest.mark.parametrize("kwargs, message", [  # issue 25, item 12: named as input, not as the run leaving the range
+    ({"current": [0.0, 1e39]}, r"current\[1\] = 1e\+39 \(neuron 1\): float32 cannot hold it"),
+    ({"n": 2, "params": {"C_m": [1.0, 1e-50]}}, r"C_m\[1\] = 1e-50 uF/cm\^2 \(neuron 1\): float32 cannot hold it, "
+                                                r"it becomes 0"),
+    ({"n": 1, "params": {"C_m": 1e-38}}, r"C_m\[0\] = 1e-38 .* becomes the subnormal"),
+    ({"waveforms": np.array([[0.0] * 5, [0.0, 0.0, -4e38, 0.0, 0.0]])},
+     r"waveforms\[1, 2\] = -4e\+38 \(neuron 1, step 2\): float32 cannot hold it"),
+    ({"n": 2, "stimulus": [0.0, 0.0, 0.0, 1e39], "steps": 4}, r"the stimulus at step 3 = 1e\+39 \(every neuron\)"),
+    ({"n": 2, "spike_threshold": 1e39}, r"spike_threshold = 1e\+39 \(every neuron\): float32 cannot hold it"),
+    ({"n": 2, "dt": 1e39, "steps": 2}, r"dt = 1e\+39 \(every neuron\): float32 cannot hold it"),
+])
+def test_float32_refuses_what_float_cannot_hold(kwargs, message):
+    if "waveforms" not in kwargs and "steps" not in kwargs:
+        kwargs.setdefault("duration", 10.0)
+    with pytest.raises(pyhh.InvalidInputError, match=message):
+        pyhh.simulate_batch(**kwargs, accuracy="float32")
+    try:
+        pyhh.simulate_batch(**kwargs, accuracy="fast")  # float64 holds the value: the run may still blow up
+    except pyhh.NumericalInstabilityError:
+        pass
+
+
+def test_float32_runs_what_underflows_to_a_harmless_zero():
+    tiny = pyhh.simulate_batch(current=[1e-50, 10.0], params={"g_L": 1e-50}, duration=20.0, accuracy="float32")
+    zero = pyhh.simulate_batch(current=[0.0, 10.0], params={"g_L": 0.0}, duration=20.0, accuracy="float32")
+    assert np.array_equal(tiny.spike_counts, zero.spike_counts)

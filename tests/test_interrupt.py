@@ -138,3 +138,62 @@ def test_ctrl_c_on_the_command_line_exits_130(argv):
     assert process.returncode == 130, err
     assert f"pyhh {argv[0]}: interrupted" in err
     assert time.monotonic() - sent < STOP_WITHIN
+
+
+#: A batch on a pool of two processes (issue 25, item 9): 16 parts of 1024 neurons, each
+#: seconds of work. Every part logs its start, and its end if it ran to completion, noting
+#: whether it started after the test's marker file (made just before SIGINT).
+POOL_CHILD = """
+import os, sys
+from concurrent.futures import ProcessPoolExecutor
+import pyhh
+from pyhh.cbackend import batch
+
+log, marker = sys.argv[1], sys.argv[2]
+run_part = batch.run_part
+
+def logged_part(*args):
+    after = os.path.exists(marker)
+    result = run_part(*args)
+    with open(log, "a") as file:
+        file.write(f"completed {'after' if after else 'before'}\\n")
+    return result
+
+batch.run_part = logged_part  # the workers are forked with it
+try:
+    with ProcessPoolExecutor(2) as pool:
+        pyhh.simulate_batch(n=16 * 1024, current=10.0, steps=50_000, executor=pool,
+                            progress=lambda done, n: print("progress", done, flush=True))
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["child", "process-group"])
+def test_ctrl_c_stops_a_batch_on_a_process_pool(tmp_path, group):
+    """Before, the parts already handed to the pool's workers ran to the end after Ctrl-C
+    (20 s and more); now the running parts stop and the queued ones never run."""
+    log, marker = tmp_path / "parts.log", tmp_path / "interrupted"
+    process = subprocess.Popen([sys.executable, "-c", POOL_CHILD, str(log), str(marker)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=group)
+    time.sleep(2.0)  # past start-up, the workers inside their first parts
+    assert process.poll() is None
+    marker.touch()
+    if group:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the workers get it too
+    else:
+        process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=120.0)  # a hang guard: 16 parts run to the end within it
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail("still running 120 s after SIGINT")
+    assert process.returncode == 130, err
+    assert "interrupted" in out
+    completed = log.read_text().split("\n")[:-1] if log.exists() else []
+    reported = out.count("progress")
+    assert completed.count("completed after") == 0, (completed, err)  # no part started after Ctrl-C ran
+    assert len(completed) <= reported + 2, (completed, out)  # at most the two running then could finish

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .api import StimulusLike, steps_for, to_stimulus
+from .batch_float32 import check_float32
 from .cautions import voltage_argument, warn_past_end
 from .cbackend.batch import BatchInputs, Progress, run_here, run_on
 from .limits import check_memory
@@ -251,6 +252,8 @@ def batch_inputs(
         shared.check_length(n_steps)
         warn_past_end(shared.pulses, n_steps, dt, stacklevel=4)  # warn_past_end < batch_inputs < simulate_batch
         inputs.drive_shared = drive_array(shared, n_steps)
+    if accuracy == "float32":
+        check_float32(inputs)
     return inputs
 
 
@@ -303,10 +306,18 @@ def simulate_batch(
     record_every keeps traces of every r-th step (memory: rows x 9 x n doubles).
     accuracy: "exact" (bit-identical to pyhh.simulate), "fast" (vectorised, within
     the spec's float64 tolerance) or "float32" (vectorised in float, within the
-    float32 tolerance: for large sweeps of spike counts and rates, README "Performance"). threads: threads in this process (default: all
-    cores). executor: a concurrent.futures.Executor (a process pool, or a cluster
+    float32 tolerance: for large sweeps of spike counts and rates, README "Performance"). With
+    "float32", every float input (current, waveform or stimulus values, parameters, V0,
+    temperature, dt, spike_threshold) must be finite in float32 (|x| up to 3.4028235e+38) and
+    C_m a normal float32 (at least 1.1754944e-38, as the kernel divides by it); anything else is
+    an InvalidInputError naming the value and the neuron (pyhh.batch_float32). threads: threads
+    in this process (default: all cores). executor: a concurrent.futures.Executor (a process pool, or a cluster
     client with the same submit/result interface) to run parts of the batch on.
     progress: called as progress(neurons done, n) when each part finishes.
+    Ctrl-C stops the run (KeyboardInterrupt): on threads and on a ProcessPoolExecutor or
+    ThreadPoolExecutor every part stops within milliseconds (pyhh does not terminate the pool);
+    on another executor (a dask client) the parts not started are cancelled and the running
+    ones (one part of 1024 neurons per worker) run to their end on the workers.
     absolute: V0 and spike_threshold are absolute voltages (rest at V_rest_absolute = -65 mV),
     and their defaults (rest; a threshold 50 mV above it) are the same membrane's; the traces
     still hold V from rest. A V0 or threshold that looks like the other convention's default

@@ -3,6 +3,7 @@
     build.py    the cffi build script: compiles c/pyhh.c, c/pyhh_fast.c and c/pyhh_fast32.c into _hh_c
     single.py   one validated Case through hh_run
     batch.py    validated batch inputs through hh_run_batch, on threads or an executor
+    cancel.py   Ctrl-C: the cancel flags the C runs watch, in this process or shared with a pool's workers
 
 `ffi` and `lib` are the raw binding, with the functions of c/pyhh.h. Every input
 is validated in Python before it reaches C, so the C checks never fire on this

@@ -6,7 +6,12 @@ parts run on threads of this process (cffi releases the GIL in C) or on any
 concurrent.futures.Executor,
 and write disjoint slices of the same output arrays, so the results never
 depend on how the neurons are split. Ctrl-C stops a run in this process within
-milliseconds (cancel.py); it cancels an executor's parts not yet started.
+milliseconds (cancel.py). On an executor it cancels every part not yet started;
+on a ProcessPoolExecutor or ThreadPoolExecutor the parts also watch a flag in a
+file (cancel.shared_flag), so the running ones stop at their next check and the
+ones already handed to a worker stop before their first step; simulate_batch
+waits for those (milliseconds) and leaves the pool itself running. Other
+executors (a dask client) cannot see the flag: their running parts finish.
 
 The fast kernel runs the widest instruction set the CPU has (AVX-512, AVX2 +
 FMA, or the portable build); the environment variable PYHH_ISA (one of ISAS)
@@ -18,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 from typing import Any
 
 import numpy as np
@@ -27,7 +32,7 @@ from ..reference.case import METHODS
 from ..reference.errors import InvalidInputError
 from ..reference.run import COLUMNS
 from . import ffi, lib, require
-from .cancel import interruptible, new_flag
+from .cancel import interruptible, mapped_flag, new_flag, shared_flag
 
 #: Neurons per C call when the work is split: a multiple of the C kernel's HH_BLOCK.
 CHUNK = 1024
@@ -153,8 +158,10 @@ def run_range(inputs: BatchInputs, b: Any, outputs: dict[str, np.ndarray | None]
         raise InvalidInputError(ffi.string(out.message).decode())
 
 
-def run_here(inputs: BatchInputs, threads: int = 1, progress: Progress | None = None) -> dict[str, np.ndarray | None]:
-    """Run a whole batch in this process, on `threads` threads."""
+def run_here(inputs: BatchInputs, threads: int = 1, progress: Progress | None = None,
+             flag: Any = None) -> dict[str, np.ndarray | None]:
+    """Run a whole batch in this process, on `threads` threads, stopping once `flag` (a new one
+    if None) is set."""
     require("simulate_batch")
     n = inputs.n
     outputs = new_outputs(inputs)
@@ -162,7 +169,7 @@ def run_here(inputs: BatchInputs, threads: int = 1, progress: Progress | None = 
     b = c_batch(inputs, keep)
     chunk = CHUNK if threads <= 1 else THREAD_CHUNK
     ranges = [(first, min(chunk, n - first)) for first in range(0, n, chunk)]
-    flag = new_flag()
+    flag = new_flag() if flag is None else flag
     done = 0
     if threads <= 1 or len(ranges) == 1:
         for first, count in ranges:
@@ -187,9 +194,13 @@ def run_here(inputs: BatchInputs, threads: int = 1, progress: Progress | None = 
     return outputs
 
 
-def run_part(inputs: BatchInputs) -> dict[str, np.ndarray | None]:
-    """A task for an Executor: run one part of a batch in whatever process gets it."""
-    return run_here(inputs, threads=1)
+def run_part(inputs: BatchInputs, flag_path: str | None = None) -> dict[str, np.ndarray | None]:
+    """A task for an Executor: run one part of a batch in whatever process gets it,
+    watching the shared cancel flag at flag_path if given (cancel.shared_flag)."""
+    if flag_path is None:
+        return run_here(inputs, threads=1)
+    with mapped_flag(flag_path) as flag:
+        return run_here(inputs, threads=1, flag=flag)
 
 
 def merge(parts: list[dict[str, np.ndarray | None]]) -> dict[str, np.ndarray | None]:
@@ -201,9 +212,21 @@ def merge(parts: list[dict[str, np.ndarray | None]]) -> dict[str, np.ndarray | N
 
 
 def run_on(executor: Executor, inputs: BatchInputs, progress: Progress | None = None) -> dict[str, np.ndarray | None]:
-    """Run a batch as parts of CHUNK neurons submitted to `executor`, merged in order."""
+    """Run a batch as parts of CHUNK neurons submitted to `executor`, merged in order; the parts
+    watch a shared cancel flag on a pool of this machine (ProcessPoolExecutor, ThreadPoolExecutor)."""
+    if not isinstance(executor, (ProcessPoolExecutor, ThreadPoolExecutor)):
+        return run_parts(executor, inputs, progress, None, None)
+    with shared_flag() as (path, flag):
+        return run_parts(executor, inputs, progress, path, flag)
+
+
+def run_parts(executor: Executor, inputs: BatchInputs, progress: Progress | None, flag_path: str | None,
+              flag: Any) -> dict[str, np.ndarray | None]:
+    """run_on's parts, each given flag_path if not None; on Ctrl-C or an error, `flag` is set."""
     n = inputs.n
-    parts = [executor.submit(run_part, inputs.select(first, min(CHUNK, n - first))) for first in range(0, n, CHUNK)]
+    extra = () if flag_path is None else (flag_path,)
+    parts = [executor.submit(run_part, inputs.select(first, min(CHUNK, n - first)), *extra)
+             for first in range(0, n, CHUNK)]
     results = []
     try:
         for j, part in enumerate(parts):
@@ -211,7 +234,11 @@ def run_on(executor: Executor, inputs: BatchInputs, progress: Progress | None = 
             if progress:
                 progress(min((j + 1) * CHUNK, n), n)
     except BaseException:  # Ctrl-C or an error: the parts not yet started never start
+        if flag is not None:
+            flag[0] = 1  # the running parts stop at their next check, those handed to a worker at their first
         for part in parts:
             part.cancel()
+        if flag is not None:
+            wait([part for part in parts if not part.cancelled()])
         raise
     return merge(results)

@@ -8,12 +8,21 @@ worker thread while the main thread waits, ready for the signal. On Ctrl-C the
 main thread sets the flag, waits the few milliseconds the C run needs to reach
 its next check, and raises KeyboardInterrupt; no thread is left running.
 A run that is not interrupted is the same call with the same results.
+
+Parts of a batch on a process pool watch a flag in a 4-byte file that every
+process maps (`shared_flag`, `mapped_flag`): setting it in the caller stops
+the parts running in the workers, and a part that starts once the file is gone
+(the batch is over) stops before its first step.
 """
 
 from __future__ import annotations
 
+import contextlib
+import mmap
+import os
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from . import ffi
@@ -28,6 +37,36 @@ SHORT_CALL = 100_000
 def new_flag() -> Any:
     """A cancel flag for the C runs: an int that is 0 until the run should stop."""
     return ffi.new("int *")
+
+
+@contextlib.contextmanager
+def shared_flag() -> Iterator[tuple[str, Any]]:
+    """A cancel flag that processes on this machine can watch: (path, flag), path naming the
+    4-byte file that holds it (mapped_flag(path) maps it elsewhere). The file is removed on exit."""
+    fd, path = tempfile.mkstemp(prefix="pyhh-cancel-")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(bytes(4))
+        with mapped_flag(path) as flag:
+            yield path, flag
+    finally:
+        os.unlink(path)
+
+
+@contextlib.contextmanager
+def mapped_flag(path: str) -> Iterator[Any]:
+    """The cancel flag of shared_flag's `path`, mapped into this process. A missing file means
+    the batch it belonged to is over (interrupted or failed): KeyboardInterrupt, as for a set flag."""
+    try:
+        file = open(path, "r+b")
+    except FileNotFoundError:
+        raise KeyboardInterrupt(f"cancelled before the first step: {path} is gone, the batch is over") from None
+    with file, mmap.mmap(file.fileno(), 4) as mapping:
+        flag = ffi.from_buffer("int[]", mapping, require_writable=True)
+        try:
+            yield flag
+        finally:
+            ffi.release(flag)  # the mapping closes only once nothing points into it
 
 
 def interruptible(call: Callable[[], T], flag: Any, work: int) -> T:
