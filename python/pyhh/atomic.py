@@ -21,11 +21,18 @@ written: renaming onto it would replace the device or pipe itself, or fail
 only after the work was done. So is a process's stream behind a link such as
 /dev/stdout or /dev/fd/1 (Linux's /proc/PID/fd), even when it leads to a
 regular file. Symbolic links to files are followed, as open() follows them.
+
+Reading a file a person names goes through read_regular, which never waits: a
+FIFO or a device is refused, naming what it is, before it is read (it is
+checked with os.stat, then opened non-blocking and checked again, in case it
+became one in between), where reading it would wait for a writer forever or
+never end (/dev/zero).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -85,6 +92,28 @@ def check_target(path: str | Path) -> Path:
     if not stat.S_ISREG(mode):
         raise InvalidInputError(f"{path}: is {file_kind(mode)}, not a regular file; pyhh writes only regular files")
     return Path(os.path.realpath(path))
+
+
+def not_regular(mode: int) -> OSError:
+    """The OSError read_regular raises for a file that is not a regular one: its strerror
+    says what it is ("is a FIFO, not a regular file")."""
+    what = "is a folder" if stat.S_ISDIR(mode) else f"is {file_kind(mode)}"
+    return OSError(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, f"{what}, not a regular file")
+
+
+def read_regular(path: str | Path) -> bytes:
+    """The bytes of the regular file at `path` (links followed). Never blocks: what is not a
+    regular file (a folder, a FIFO, a device, a socket) raises an OSError whose strerror says
+    what it is, before it is read; so does any failure to open or read it (strerror set)."""
+    mode = os.stat(path).st_mode  # not opened at all if it is no regular file: opening a FIFO waits
+    if not stat.S_ISREG(mode):
+        raise not_regular(mode)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if not stat.S_ISREG(mode):  # replaced by a FIFO or a device since os.stat
+            raise not_regular(mode)
+        return f.read()
 
 
 def create_temporary(target: Path) -> tuple[int, Path]:

@@ -41,7 +41,7 @@ import numpy as np
 
 from . import cbackend
 from .api import BACKENDS, Pulse, run_case, simulate
-from .atomic import check_target, write_text
+from .atomic import check_target, read_regular, write_text
 from .batch import ACCURACIES
 from .conformance import golden
 from .conformance.casefile import load_case
@@ -133,12 +133,10 @@ def check_output(option: str, path: Path | None, plot: bool = False, sidecar: bo
 
 def read_waveform(path: Path) -> np.ndarray:
     """A waveform file: one number per line (the first column of a CSV; a header line is allowed)."""
-    if path.exists() and not path.is_file():  # a folder, or a device such as /dev/zero that never ends
-        raise InvalidInputError(f"{path}: cannot read the waveform: not a regular file")
-    try:
-        lines = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    try:  # a folder, a FIFO (which would wait for a writer) or a device such as /dev/zero is refused
+        lines = [line.strip() for line in read_regular(path).decode("utf-8").splitlines() if line.strip()]
     except OSError as e:
-        raise InvalidInputError(f"{path}: cannot read the waveform: {e.strerror}") from None
+        raise InvalidInputError(f"{path}: cannot read the waveform: {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise InvalidInputError(f"{path}: not a text file") from None
     if lines and lines[0][:1].isalpha() and not is_number(lines[0]):

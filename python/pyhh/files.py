@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .atomic import check_target, file_kind, write_files
+from .atomic import check_target, file_kind, read_regular, write_files
 from .conformance.trace import parse_decimal
 from .reference.errors import InvalidInputError
 
@@ -202,12 +202,13 @@ class SavedTable:
 
 def read_csv(path: str | Path) -> SavedTable:
     """Read a CSV written by pyhh and its NAME.csv.json sidecar (units, parameters, method,
-    dt, versions). A CSV without a sidecar is read too, with empty units and metadata."""
+    dt, versions). A CSV without a sidecar is read too, with empty units and metadata. Neither
+    file is waited on: a FIFO or a device is refused, naming it (pyhh.atomic.read_regular)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")  # never waits on a FIFO or a device
     except OSError as e:
-        raise InvalidInputError(f"{path}: cannot read: {e.strerror}") from None
+        raise InvalidInputError(f"{path}: cannot read: {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise InvalidInputError(f"{path}: not a text file") from None
     rows = list(csv.reader(text.splitlines()))
@@ -242,10 +243,12 @@ def read_csv(path: str | Path) -> SavedTable:
 def read_sidecar(sidecar: Path) -> dict[str, Any]:
     """A pyhh sidecar: a JSON object with "format": FORMAT and "columns", an object of units (strings)."""
     try:
-        metadata = json.loads(sidecar.read_text(encoding="utf-8"))
+        metadata = json.loads(read_regular(sidecar).decode("utf-8"))  # never waits on a FIFO or a device
     except RecursionError:  # Python's json recurses: thousands of arrays open at once
         raise InvalidInputError(f"{sidecar}: cannot read the metadata: nested too deeply") from None
-    except (OSError, ValueError) as e:
+    except OSError as e:
+        raise InvalidInputError(f"{sidecar}: cannot read the metadata: {e.strerror or e}") from None
+    except ValueError as e:
         raise InvalidInputError(f"{sidecar}: cannot read the metadata: {e}") from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         raise InvalidInputError(f"{sidecar}: not a pyhh metadata file (no \"format\": \"{FORMAT}\")")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_bytes, write_text
+from ..atomic import read_regular, write_bytes, write_text
 from ..reference.errors import CaseFileError, NumericalInstabilityError
 from ..reference.parameters import SPEC_VERSION
 from ..reference.rates import temperature_factor
@@ -77,9 +77,9 @@ def read_manifest(golden: Path = DEFAULT_GOLDEN) -> dict:
     """The manifest as parsed JSON, its spec version checked; errors name the file."""
     path = Path(golden) / MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(read_regular(path).decode("utf-8"))  # never waits on a FIFO or a device
     except OSError as e:
-        raise CaseFileError(f"{path}: cannot read the manifest: {e.strerror}") from None
+        raise CaseFileError(f"{path}: cannot read the manifest: {e.strerror or e}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise CaseFileError(f"{path}: not valid JSON: {e}") from None
     if not isinstance(manifest, dict):

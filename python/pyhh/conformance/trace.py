@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import write_text
+from ..atomic import read_regular, write_text
 from ..reference.errors import CaseFileError
 from ..reference.run import COLUMNS
 
@@ -98,7 +98,8 @@ def read_trace(path: str | Path) -> np.ndarray:
     """Read a trace CSV file into an array of shape (rows, 9)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")  # never waits on a FIFO or a device
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text's universal newlines read it
     except OSError as e:
-        raise CaseFileError(f"{path}: cannot read trace: {e.strerror}") from None
+        raise CaseFileError(f"{path}: cannot read trace: {e.strerror or e}") from None
     return parse_trace(text, str(path))
