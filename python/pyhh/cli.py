@@ -47,7 +47,7 @@ from .conformance import golden
 from .conformance.casefile import load_case
 from .conformance.grading import LEVELS
 from .conformance.runner import ERROR_LEVELS
-from .conformance.trace import DECIMAL, WHOLE, format_trace, parse_decimal, write_trace
+from .conformance.trace import DECIMAL, WHOLE, parse_decimal, trace_chunks, write_trace
 from .files import check_sidecar, write_csv
 from .progress import progress_bar
 from .reference.case import DEFAULT_METHOD, METHODS
@@ -382,9 +382,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
         if args.spikes:
             write_text(args.spikes, "".join(f"{t!r}\n" for t in result.spikes.tolist()))
         if args.out:  # the protocol's trace alone, no sidecar (pyhh.files)
-            write_trace(args.out, result.table().tolist())
+            write_trace(args.out, result.rows())
         else:
-            sys.stdout.write(format_trace(result.table().tolist()))
+            sys.stdout.writelines(trace_chunks(result.rows()))
             sys.stdout.flush()
     except (InvalidInputError, OSError) as e:
         return cannot_write(e)

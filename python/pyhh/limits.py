@@ -27,6 +27,23 @@ def available_memory() -> int:
     return physical_memory()
 
 
+#: Bytes a recorded row costs a run and its output (issue 25, item 3: measured, not assumed), by backend.
+#: The outputs are written a piece at a time (pyhh.conformance.trace.trace_chunks), so what remains per row
+#: is the run's own: on C the (rows, 9) float64 table (72 B) and the voltage-range check's temporaries
+#: (16 B), measured at 88 B a row for `run --csv` and 76 for `trace --out` (peak RSS less a 1-row run,
+#: 1e6 and 3e6 rows), plus 8 for --absolute's V_absolute column; on Python also the reference's list of
+#: tuples of floats, measured at 451 B a row (1e6 rows, trace and run --csv alike).
+ROW_BYTES = {"c": 104, "python": 480}
+
+#: Bytes a waveform value costs beyond the caller's array: its checked float64 copy (8 B), and on the
+#: Python backend the reference's tuple of floats and the list it is made from, measured at 65 B a value
+#: (peak RSS of simulate with a 1e6-value waveform, less an empty run).
+WAVEFORM_BYTES = {"c": 8, "python": 72}
+
+#: Bytes a row costs `pyhh golden`: the reference's rows, the trace text and its UTF-8 bytes (both kept, to
+#: compare with the old trace), measured at 679 B a row (peak RSS of regenerate with a 3e5-row case).
+GOLDEN_ROW_BYTES = 720
+
 #: The share of the available memory one request may ask for: the rest is left for everything else.
 MEMORY_MARGIN = 0.8
 
