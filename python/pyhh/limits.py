@@ -44,6 +44,10 @@ WAVEFORM_BYTES = {"c": 8, "python": 72}
 #: compare with the old trace), measured at 679 B a row (peak RSS of regenerate with a 3e5-row case).
 GOLDEN_ROW_BYTES = 720
 
+#: Bytes a pulse of `pyhh run --repeat` costs: the Pulse, its StepPulse and their places in lists, measured
+#: at 321 B a pulse (tracemalloc's peak over making 2e5 pulses and their Stimulus).
+PULSE_BYTES = 400
+
 #: The share of the available memory one request may ask for: the rest is left for everything else.
 MEMORY_MARGIN = 0.8
 
