@@ -99,3 +99,24 @@ def test_golden_sizes_every_case_before_running_any(monkeypatch, tmp_path):
     with pytest.raises(InvalidInputError, match=f"{case}: 10000 recorded rows would need 0.00671 GiB"):
         regenerate(tmp_path)
     assert not (tmp_path / "traces" / "long.csv").exists()
+
+
+#: In a child: load everything, cap the address space at what is in use plus 100 MB (as prlimit --as does),
+#: then run `pyhh ARGS` and exit with its status.
+UNDER_LIMIT = ("import resource, sys, pyhh, pyhh.cli\n"
+               "pyhh.simulate(1.0, steps=10, backend='c')\n"
+               "used = pyhh.limits.meminfo('/proc/self/status', 'VmSize:')\n"
+               "resource.setrlimit(resource.RLIMIT_AS, (used + 100 * 10**6, resource.RLIM_INFINITY))\n"
+               "sys.exit(pyhh.cli.main(sys.argv[1:]))")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmSize, as Linux gives it")
+def test_the_address_space_limit_counts_as_the_memory_available(tmp_path):
+    # Issue 25, item 3: under prlimit --as a trace passed the check (which looked only at the machine's free
+    # memory) and died 20 s later. The limit now bounds the memory available: 2e6 rows (208 MB counted) are
+    # refused, before they run, with 100 MB of address space left.
+    done = subprocess.run([sys.executable, "-c", UNDER_LIMIT, "trace", case_file(tmp_path, 2_000_000),
+                           "--backend", "c", "--out", str(tmp_path / "t.csv")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "2000000 recorded rows would need 0.194 GiB, more than 80% of the 0.0" in done.stderr
+    assert not (tmp_path / "t.csv").exists()

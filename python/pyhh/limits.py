@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 from .reference.errors import ResourceLimitError
@@ -16,15 +17,37 @@ def physical_memory() -> int:
 
 
 def available_memory() -> int:
-    """Bytes of memory available now (Linux's MemAvailable), else the physical memory."""
+    """Bytes of memory available now (Linux's MemAvailable, else the physical memory), and no more
+    than the address space this process may still take under its limit (ulimit -v, prlimit --as)."""
+    available = meminfo("/proc/meminfo", "MemAvailable:")
+    available = physical_memory() if available is None else available
+    return min(available, address_space_left())
+
+
+def address_space_left() -> float:
+    """Bytes of address space left under RLIMIT_AS (its soft limit less Linux's VmSize), or infinity."""
     try:
-        with open("/proc/meminfo", encoding="ascii") as f:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    except (ImportError, AttributeError, OSError, ValueError):
+        return math.inf
+    if limit == resource.RLIM_INFINITY:
+        return math.inf
+    used = meminfo("/proc/self/status", "VmSize:")
+    return max(0, limit - (used or 0))
+
+
+def meminfo(path: str, key: str) -> int | None:
+    """A "KEY: N kB" line of a /proc file, in bytes, or None."""
+    try:
+        with open(path, encoding="ascii") as f:
             for line in f:
-                if line.startswith("MemAvailable:"):
+                if line.startswith(key):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return physical_memory()
+    return None
 
 
 #: Bytes a recorded row costs a run and its output (issue 25, item 3: measured, not assumed), by backend.
