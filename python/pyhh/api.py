@@ -7,7 +7,7 @@ validated Case (§6, §10.1) and runs it on the chosen backend.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
@@ -16,8 +16,9 @@ import numpy as np
 from .cautions import voltage_argument, warn_past_end, warn_voltage_range
 from .cbackend import single
 from .conformance.casefile import case_from_json, case_to_json
+from .conformance.trace import column_rows
 from .files import model_metadata, read_csv, require_pandas, write_csv
-from .limits import check_memory
+from .limits import ROW_BYTES, WAVEFORM_BYTES, check_memory
 from .reference.case import DEFAULT_METHOD, Case
 from .reference.checks import MAX_INTEGER, check_bool, check_choice, check_integer, check_positive, check_real
 from .reference.errors import InvalidInputError
@@ -204,6 +205,11 @@ class Result:
         """1000 / the mean interspike interval (Hz); 0 with fewer than two spikes."""
         return 1000.0 / float(np.mean(np.diff(self.spikes))) if self.spike_count > 1 else 0.0
 
+    def rows(self) -> Iterator[list[float]]:
+        """The rows one at a time as lists of floats in the trace column order, taken a piece at a
+        time (pyhh.conformance.trace.column_rows): no copy of the whole table."""
+        return column_rows([getattr(self, name) for name in COLUMNS])
+
     def table(self) -> np.ndarray:
         """The rows as one (rows, 9) array in the trace column order."""
         return np.column_stack([getattr(self, name) for name in COLUMNS])
@@ -261,10 +267,6 @@ TRACE_UNITS = {"t": "ms", "V": "mV from rest", "m": "1", "h": "1", "n": "1", "I_
                "I_K": "uA/cm^2", "I_L": "uA/cm^2", "I_stim": "uA/cm^2"}
 
 
-#: Bytes a recorded row costs: a (rows, 9) float64 array, and the reference's list of tuples.
-ROW_BYTES = {"c": 9 * 8, "python": 9 * 8 + 360}
-
-
 def read_result(path: str | Path) -> Result:
     """A trace that Result.to_csv (or pyhh run --csv) wrote, read back as the Result it was: its
     case (from the sidecar, as a case file holds it: pyhh.run_case(result.case) repeats the run),
@@ -286,11 +288,21 @@ def read_result(path: str | Path) -> Result:
     return Result.from_table(case, np.column_stack([columns[name] for name in COLUMNS]), spikes)
 
 
+def check_run_memory(case: Case, backend: str) -> None:
+    """Refuse a run whose rows (and waveform) would not fit in the memory available now (pyhh.limits),
+    before anything is allocated."""
+    values = 0 if case.stimulus.waveform is None else len(case.stimulus.waveform)
+    what = f"{case.n_rows} recorded rows" + (f" and a waveform of {values} values" if values else "")
+    advice = "keep fewer rows with a larger record_every"
+    if values and backend == "python":
+        advice += " or use the C backend (a waveform costs the Python backend 9 times the memory)"
+    check_memory(what, case.n_rows * ROW_BYTES[backend] + values * WAVEFORM_BYTES[backend], advice)
+
+
 def run_case(case: Case, backend: str = "python") -> Result:
     """Run a validated Case on a backend ("python" or "c"); both give the same doubles."""
     check_choice("backend", backend, BACKENDS)
-    check_memory(f"{case.n_rows} recorded rows", case.n_rows * ROW_BYTES[backend],
-                 "keep fewer rows with a larger record_every")
+    check_run_memory(case, backend)
     if backend == "python":
         if isinstance(case.stimulus, ArrayStimulus):
             case = dataclasses.replace(case, stimulus=case.stimulus.for_reference())

@@ -47,8 +47,9 @@ from .conformance import golden
 from .conformance.casefile import load_case
 from .conformance.grading import LEVELS
 from .conformance.runner import ERROR_LEVELS
-from .conformance.trace import DECIMAL, WHOLE, format_trace, parse_decimal, write_trace
+from .conformance.trace import DECIMAL, WHOLE, parse_decimal, trace_chunks, write_trace
 from .files import check_sidecar, write_csv
+from .limits import PULSE_BYTES, check_memory
 from .progress import progress_bar
 from .reference.case import DEFAULT_METHOD, METHODS
 from .reference.checks import check_choice, check_integer, check_positive, check_real
@@ -191,6 +192,18 @@ def common_model_options(parser: argparse.ArgumentParser) -> None:
                         f"names: {', '.join(PARAMETER_TABLE)}")
 
 
+def check_pulse_count(repeat: int, duration: float, dt: float) -> None:
+    """Refuse, before a pulse is made, more pulses than the run has steps (with --period 0, or shorter
+    than a step, they would all start within one step: issue 25, item 4) or than memory can hold."""
+    if repeat <= 1:
+        return
+    steps = check_real("--duration", duration) / check_positive("dt", dt)
+    if repeat > steps:
+        raise InvalidInputError(f"--repeat = {repeat} is more pulses than the run has steps ({steps:.6g} of "
+                                f"dt = {dt:g} ms in {duration:g} ms); give fewer pulses, or a --period of at least dt")
+    check_memory(f"--repeat = {repeat} pulses", repeat * PULSE_BYTES, "give fewer pulses")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """pyhh run: simulate pulses or a waveform, report spikes."""
     check_output("--csv", args.csv, sidecar=True)
@@ -217,6 +230,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if repeat > 1 and period < stop - start:
             raise InvalidInputError(f"--period = {period:g} ms is shorter than a pulse ({stop - start:g} ms): "
                                     "repeated pulses would overlap")
+        check_pulse_count(repeat, duration, args.dt)
         stimulus = [Pulse(start + i * period, stop + i * period, amplitude) for i in range(repeat)]
     result = simulate(stimulus, dt=args.dt, duration=duration, method=args.method, temperature=args.temperature,
                       V0=args.V0, record_every=args.record_every, params=dict(args.set),
@@ -380,9 +394,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
         if args.spikes:
             write_text(args.spikes, "".join(f"{t!r}\n" for t in result.spikes.tolist()))
         if args.out:  # the protocol's trace alone, no sidecar (pyhh.files)
-            write_trace(args.out, result.table().tolist())
+            write_trace(args.out, result.rows())
         else:
-            sys.stdout.write(format_trace(result.table().tolist()))
+            sys.stdout.writelines(trace_chunks(result.rows()))
             sys.stdout.flush()
     except (InvalidInputError, OSError) as e:
         return cannot_write(e)

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from .atomic import check_target, file_kind, read_regular, write_files
-from .conformance.trace import parse_decimal
+from .conformance.trace import CHUNK_ROWS, parse_decimal
 from .reference.errors import InvalidInputError
 
 #: The sidecar's format name and version (bumped when its keys change meaning).
@@ -168,8 +168,8 @@ def write_csv(path: str | Path, columns: Mapping[str, Sequence[float] | np.ndarr
     def write_rows(f) -> None:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(names)
-        for row in zip(*(a.tolist() for a in arrays)):
-            writer.writerow([repr(x) for x in row])
+        for i in range(0, len(arrays[0]) if arrays else 0, CHUNK_ROWS):  # a piece at a time: no copy of the whole
+            writer.writerows([repr(x) for x in row] for row in np.column_stack([a[i:i + CHUNK_ROWS] for a in arrays]).tolist())
 
     write_files([(sidecar_path(path), write_sidecar), (path, write_rows)])  # the CSV last (see above)
     return path

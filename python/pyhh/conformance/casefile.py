@@ -191,7 +191,11 @@ def load_case(path: str | Path) -> Case:
             raise CaseFileError(f"{path}: cannot read case file: not a regular file")
         with path.open("rb") as file:
             size = os.fstat(file.fileno()).st_size
-            data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+            # read(n) takes n bytes at once: as much as the file says it has, the rest only if it has more
+            # (a file of /proc says 0, one may grow), so that a short case does not take 256 MiB (issue 25)
+            data = file.read(size + 1) if size <= MAX_FILE_BYTES else b""
+            if len(data) > size:
+                data += file.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as e:
         raise CaseFileError(f"{path}: cannot read case file: {e.strerror}") from None
     if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:

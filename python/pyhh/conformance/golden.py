@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import read_regular, write_bytes, write_text
+from ..limits import GOLDEN_ROW_BYTES, check_memory
 from ..reference.errors import CaseFileError, NumericalInstabilityError
 from ..reference.parameters import SPEC_VERSION
 from ..reference.rates import temperature_factor
@@ -226,11 +227,19 @@ def reject_entries(golden: Path) -> list[dict]:
     return out
 
 
+def check_golden_memory(case_file: Path, case) -> None:
+    """Refuse, naming the case file, a case whose rows and trace text the reference could not hold
+    in the memory available now (pyhh.limits), before it runs."""
+    check_memory(f"{case_file}: {case.n_rows} recorded rows", case.n_rows * GOLDEN_ROW_BYTES,
+                 "keep fewer rows with a larger record_every")
+
+
 def unstable_entries(golden: Path, report: list[str], before: dict) -> list[dict]:
     """The manifest's "unstable": each golden/unstable case run by the reference, the step it stops at."""
     out = []
     for case_file in sorted((golden / "unstable").glob("*.json")):
         case = load_case(case_file)
+        check_golden_memory(case_file, case)
         try:
             run(case)
         except NumericalInstabilityError as e:
@@ -276,10 +285,12 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
     case_files = sorted((golden / "cases").glob("*.json"))
     if not case_files:
         raise CaseFileError(f"{golden / 'cases'}: no case files")
-    for case_file in case_files:
-        case = load_case(case_file)
+    cases = [load_case(case_file) for case_file in case_files]
+    for case_file, case in zip(case_files, cases):  # every case sized before any runs (issue 25, item 4)
         if case.name != case_file.stem:
             raise CaseFileError(f"{case_file}: its name {case.name!r} must equal the file name {case_file.stem!r}")
+        check_golden_memory(case_file, case)
+    for case_file, case in zip(case_files, cases):
         record = run(case)
         text = format_trace(record.rows).encode()
         old_path = golden / "traces" / f"{case.name}.csv"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
+import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ..atomic import read_regular, write_text
+from ..atomic import read_regular, write_file
 from ..reference.errors import CaseFileError
 from ..reference.run import COLUMNS
 
@@ -44,19 +44,35 @@ def parse_decimal(text: str) -> float:
     return float(text)
 
 
+#: Rows formatted at a time: a trace is written in pieces of this many rows, so that writing one
+#: costs the text of one piece, whatever its length (issue 25, item 3).
+CHUNK_ROWS = 4096
+
+
+def column_rows(columns: Sequence[np.ndarray]) -> Iterator[list[float]]:
+    """The rows of equal-length columns, one at a time, taken CHUNK_ROWS at a time (no copy of the whole)."""
+    n = len(columns[0]) if len(columns) else 0
+    for i in range(0, n, CHUNK_ROWS):
+        yield from np.column_stack([c[i:i + CHUNK_ROWS] for c in columns]).tolist()
+
+
+def trace_chunks(rows: Iterable[Sequence[float]]) -> Iterator[str]:
+    """The CSV text in pieces: the header line, then CHUNK_ROWS rows a piece, each value as repr(float)."""
+    yield ",".join(COLUMNS) + "\n"
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        yield "".join(",".join(repr(float(x)) for x in row) + "\n" for row in chunk)
+
+
 def format_trace(rows: Iterable[Sequence[float]]) -> str:
     """The CSV text: the header line, then one line per row, each value as repr(float)."""
-    out = io.StringIO()
-    out.write(",".join(COLUMNS) + "\n")
-    for row in rows:
-        out.write(",".join(repr(float(x)) for x in row) + "\n")
-    return out.getvalue()
+    return "".join(trace_chunks(rows))
 
 
 def write_trace(path: str | Path, rows: Iterable[Sequence[float]]) -> None:
-    """Write rows to `path` as a trace CSV (LF line endings), atomically (pyhh.atomic); a failed
-    write names the file and leaves the one it would replace as it was."""
-    write_text(path, format_trace(rows))
+    """Write rows to `path` as a trace CSV (LF line endings), piece by piece (trace_chunks) and
+    atomically (pyhh.atomic); a failed write names the file and leaves the one it would replace as it was."""
+    write_file(path, lambda f: f.writelines(trace_chunks(rows)))
 
 
 def parse_trace(text: str, source: str = "trace") -> np.ndarray:
