@@ -256,17 +256,18 @@ def exact_constant(value: float, hex_text: str) -> dict[str, str]:
 def exp_context(model: dict) -> dict:
     """§4.1: the constants of exp and expm1 (the model file's [exp]) as the templates place them."""
     e = model["exp"]
+    lists = {name: [exact_constant(v, h) for v, h in zip(e[name], e[name + "_hex"], strict=True)]
+             for name in ("exp_poly", "expm1_poly", "table_hi", "table_lo")}
     return {
         "table_size": e["table_size"],
         "scalars": [{"name": key, "macro": macro, "js_name": key.upper(), "doc": doc,
-                 **exact_constant(e[key]["value"], e[key]["hex"])}
+                     **exact_constant(e[key]["value"], e[key]["hex"])}
                     for key, (macro, doc) in EXP_SCALARS.items()],
-        **{name: [exact_constant(v, h) for v, h in zip(e[name], e[name + "_hex"], strict=True)]
-           for name in ("exp_poly", "expm1_poly")},
-        **{name: [exact_constant(v, h)["hex"] for v, h in zip(e[name], e[name + "_hex"], strict=True)]
-           for name in ("table_hi", "table_lo")},
-        **{name + "_js": [exact_constant(v, h)["js"] for v, h in zip(e[name], e[name + "_hex"], strict=True)]
-           for name in ("table_hi", "table_lo")},
+        "exp_poly": lists["exp_poly"],
+        "expm1_poly": lists["expm1_poly"],
+        # the tables as C's hexadecimal literals and as JavaScript's decimals, in rows of 3 by the templates
+        **{name: [c["hex"] for c in lists[name]] for name in ("table_hi", "table_lo")},
+        **{name + "_js": [c["js"] for c in lists[name]] for name in ("table_hi", "table_lo")},
     }
 
 
