@@ -15,10 +15,12 @@ EXTRAS = $(PY) -c 'import sys, tomllib; x = tomllib.load(open("pyproject.toml", 
 
 CC       ?= cc
 BUILD    := build/c
-# Strict IEEE arithmetic: the C port must equal the Python reference bit for bit.
-CFLAGS_C := -std=c99 -O2 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
-C_SOURCES := c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c
-C_HEADERS := c/pyhh.h c/hh_fast_math.h c/hh_exact_math.h c/hh_exp_constants.h
+# Strict IEEE arithmetic: the C port must equal the Python reference bit for bit. -O3, because
+# GCC vectorises the kernels' neuron loops (c/hh_core.h) at -O3 only.
+CFLAGS_C := -std=c99 -O3 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
+C_SOURCES := c/pyhh.c c/pyhh_exact.c c/pyhh_fast.c c/pyhh_fast32.c
+C_HEADERS := c/pyhh.h c/hh_core.h c/hh_model_tables.h c/hh_model.h c/hh_model_fast.h c/hh_model_float32.h \
+             c/hh_fast_math.h c/hh_exact_math.h c/hh_exp_constants.h
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: demo figures test check fuzz golden codegen c sanitize conform tolerances accuracy exact-accuracy neuron bench crossover cross web clean
@@ -64,8 +66,8 @@ golden: $(TESTS_READY)
 	$(PY) -m pyhh golden $(GOLDEN_FLAGS)
 	$(PY) codegen/generate.py
 
-# Regenerate the generated C (c/pyhh.h, c/pyhh.c, c/pyhh_fast.c, c/pyhh_fast32.c) from spec/model.toml and
-# codegen/templates; the next `make test` or `make demo` rebuilds the extension from it.
+# Regenerate the generated C (c/pyhh.h and the model headers c/hh_model*.h), JavaScript and NMODL from
+# spec/model.toml and codegen/templates; the next `make test` or `make demo` rebuilds the extension from it.
 codegen: $(TESTS_READY)
 	$(PY) codegen/generate.py
 
@@ -75,7 +77,7 @@ c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
 $(BUILD)/%.o: c/%.c $(C_HEADERS) | $(BUILD)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o
+$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_exact.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o
 	ar rcs $@ $^
 
 $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a
@@ -140,7 +142,7 @@ $(CHECK_READY): $(TESTS_READY)
 	touch $@
 
 # The cffi extension, rebuilt whenever the C port changes.
-$(BUILT): $(READY) c/pyhh.c c/pyhh_fast.c c/pyhh_fast32.c $(C_HEADERS) python/pyhh/cbackend/build.py
+$(BUILT): $(READY) $(C_SOURCES) $(C_HEADERS) python/pyhh/cbackend/build.py
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

@@ -14,8 +14,9 @@ strict IEEE, every column recorded; bench/plain_w2.c, compiled here with
 JSON (build/bench.json) for tracking. The machine is shared and noisy: each time is
 the median of several runs, and the ratios, measured in the same run, are
 what count. The reference's cost of spec §4.1's own exp (issue 22: against the same
-code with the C library's exp, expm1 and pow) and the four ratios of issue 15 are
-measured in paired rounds (the
+code with the C library's exp, expm1 and pow), the four ratios of issue 15 and
+the three of issue 23 (the vectorised exact kernel against the plain loop, the
+fast kernel and numpy) are measured in paired rounds (the
 two sides one after the other, the median of the rounds' ratios), so that a
 change in the machine's load between the table's rows does not move them. Slow implementations run on a subset of W2 and are extrapolated;
 the table says so.
@@ -51,6 +52,9 @@ CORES = os.cpu_count() or 1
 #: Rounds of the paired measurements of issue 15's W2 ratios (W1's, 20 times shorter, take 15).
 PAIRED_ROUNDS = 7
 HERE = Path(__file__).resolve().parent
+
+#: The vector width of each instruction set of the kernels (pyhh.cbackend.isa.ISAS).
+VECTOR_BITS = {"portable": 128, "avx2": 256, "avx512": 512}
 
 #: The plain C loops: source, compiler flags, and the environment they run in.
 PLAIN = {
@@ -269,21 +273,30 @@ def main() -> int:
             counts[accuracy] = result.spike_counts
             add("W2", f"C batch {accuracy}, {threads} thread{'s' if threads > 1 else ''}", t, work,
                 memory=peak_python_memory(run))
-    for isa in ISAS[1:]:  # each instruction set this machine runs, forced
-        if not isa_available(isa):
-            continue
-        os.environ["PYHH_ISA"] = isa
-        try:
-            t, _ = timed(lambda: pyhh.simulate_batch(current=W2_CURRENTS, dt=DT, steps=W2_STEPS, method="euler",
-                                                     accuracy="fast", threads=CORES), 3)
-        finally:
-            del os.environ["PYHH_ISA"]
-        add("W2", f"C batch fast, {CORES} threads, {isa}", t, work, "PYHH_ISA")
+    for accuracy in ("exact", "fast"):
+        for isa in ISAS[1:]:  # each instruction set this machine runs, forced
+            if not isa_available(isa):
+                continue
+            os.environ["PYHH_ISA"] = isa
+            try:
+                t, _ = timed(lambda: w2_seconds(accuracy, CORES), 3)
+            finally:
+                del os.environ["PYHH_ISA"]
+            add("W2", f"C batch {accuracy}, {CORES} threads, {isa}", t, work, "PYHH_ISA")
     program = build_plain("W2", folder)
     if program is not None:
         add("W2", f"plain C loop, native, {CORES} threads", run_plain("W2", program, 3)[0], work, "bench/plain_w2.c")
         paired["W2 fast, all cores / plain C loop native (target <= 1.0)"] = paired_ratio(
             lambda: w2_seconds("fast", CORES), lambda: run_plain("W2", program, 1)[0])
+        # Issue 23: the exact kernel, vectorised, against the plain loop, the fast kernel and numpy.
+        paired["W2 exact, all cores / plain C loop native (target <= 2.0)"] = paired_ratio(
+            lambda: w2_seconds("exact", CORES), lambda: run_plain("W2", program, 1)[0])
+    paired["W2 exact / fast, all cores (target <= 2.0)"] = paired_ratio(
+        lambda: w2_seconds("exact", CORES), lambda: w2_seconds("fast", CORES))
+    fifth = W2_STEPS // 5  # numpy takes seconds a round: a fifth of the steps on both sides
+    paired["W2 numpy / exact on 1 thread (target >= 5.0)"] = paired_ratio(
+        lambda: seconds_of(lambda: numpy_euler(W2_CURRENTS, fifth, record=False)),
+        lambda: w2_seconds("exact", 1, fifth))
     paired["W2 fast / float32, all cores (target >= 1.7)"] = paired_ratio(
         lambda: w2_seconds("fast", CORES), lambda: w2_seconds("float32", CORES))
 
@@ -299,7 +312,8 @@ def main() -> int:
     num = {w: next(r["seconds"] for r in rows if r["workload"] == w and r["implementation"].startswith("numpy"))
            for w in ("W1", "W2")}
     print(f"pyhh bench: {platform.machine()}, {CORES} cores, Python {platform.python_version()}, numpy {np.__version__}")
-    print(f"CPU: {vector_extensions()}")
+    widest = next(isa for isa in reversed(ISAS) if isa_available(isa))
+    print(f"CPU: {vector_extensions()}; the kernels run {widest} ({VECTOR_BITS[widest]}-bit vectors)")
     print(f"{'':3} {'implementation':36} {'time':>10} {'M steps/s':>10} {'vs Python':>10} {'vs numpy':>9} "
           f"{'py peak':>9}  note")
     for r in rows:
@@ -349,9 +363,9 @@ def seconds_of(fn) -> float:
     return time.perf_counter() - start
 
 
-def w2_seconds(accuracy: str, threads: int) -> float:
-    """Wall time of one W2 batch run."""
-    return seconds_of(lambda: pyhh.simulate_batch(current=W2_CURRENTS, dt=DT, steps=W2_STEPS, method="euler",
+def w2_seconds(accuracy: str, threads: int, steps: int = W2_STEPS) -> float:
+    """Wall time of one W2 batch run (of its first `steps` steps)."""
+    return seconds_of(lambda: pyhh.simulate_batch(current=W2_CURRENTS, dt=DT, steps=steps, method="euler",
                                                   accuracy=accuracy, threads=threads))
 
 

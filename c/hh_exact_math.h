@@ -8,10 +8,17 @@
  * the Python reference's (python/pyhh/reference/exponential.py) and the
  * JavaScript port's (js/exact_math.mjs). No C library function is called.
  *
+ * exp and expm1 are written without branches: each computes every case of
+ * its section and returns the one the spec's tests choose, so that a neuron
+ * loop that inlines them vectorises (a vector unit computes the same bits
+ * lane by lane, §4.1.3). Arguments outside a case's range are clamped into
+ * it first, so that every integer stays small; the clamped result is never
+ * the one returned.
+ *
  * A file that includes this header must forbid the contraction of a * b + c
- * into a fused multiply-add, as pyhh.c does with a pragma: one fused rounding
- * changes the last bit. (pyhh_fast.c includes it under its own pragma that
- * allows contraction: the fast kernels need only their tolerance.)
+ * into a fused multiply-add, as pyhh_exact.c does with a pragma: one fused
+ * rounding changes the last bit. (The fast kernels compute their temperature
+ * factor through pyhh_exact.c's hh_temperature_factor for that reason.)
  */
 #ifndef HH_EXACT_MATH_H
 #define HH_EXACT_MATH_H
@@ -21,15 +28,17 @@
 #include <string.h>
 
 #include "hh_exp_constants.h"
+#include "pyhh.h" /* HH_INLINE */
+
 
 /* §4.1.1: z rounded to the nearest integer, ties to even (for |z| < 2^51). */
-static inline double hh_round_to_integer(double z)
+HH_INLINE double hh_round_to_integer(double z)
 {
     return (z + HH_EXP_SHIFTER) - HH_EXP_SHIFTER;
 }
 
 /* §4.1.1: 2^k for -1022 <= k <= 1023, built from its bits (biased exponent k + 1023). */
-static inline double hh_pow2(int k)
+HH_INLINE double hh_pow2(int64_t k)
 {
     uint64_t bits = (uint64_t)(k + 1023) << 52;
     double p;
@@ -39,14 +48,14 @@ static inline double hh_pow2(int k)
 
 /* §4.1.1: y * 2^m rounded once, as two products by normal powers of two
    (-1076 <= m <= 1024 here): b = floor(m / 2), then (y * 2^(m - b)) * 2^b. */
-static inline double hh_scale(double y, int m)
+HH_INLINE double hh_scale(double y, int64_t m)
 {
-    int b = (m - (m & 1)) / 2;
+    int64_t b = (m - (m & 1)) / 2;
     return (y * hh_pow2(m - b)) * hh_pow2(b);
 }
 
 /* §4.1.1: *s = a + b rounded, and *e its rounding error, exactly (Knuth's two-sum). */
-static inline void hh_two_sum(double a, double b, double *s, double *e)
+HH_INLINE void hh_two_sum(double a, double b, double *s, double *e)
 {
     double b_virtual, a_virtual;
     *s = a + b;
@@ -56,53 +65,60 @@ static inline void hh_two_sum(double a, double b, double *s, double *e)
 }
 
 /* §4.1.1: x = *x_hi + *x_lo exactly, each of at most 26 significant bits (Veltkamp's split). */
-static inline void hh_split(double x, double *x_hi, double *x_lo)
+HH_INLINE void hh_split(double x, double *x_hi, double *x_lo)
 {
     double u = HH_EXP_SPLITTER * x;
     *x_hi = u - (u - x);
     *x_lo = x - *x_hi;
 }
 
-/* §4.1.2: x + x_lo = (N m + j) ln(2) / N + r; sets *m and *j, returns r. */
-static inline double hh_reduce(double x, double x_lo, int *m, int *j)
+/* §4.1.2: x + x_lo = (N m + j) ln(2) / N + r; sets *m and *j, returns r.
+   kd = round_to_integer(x * inv_ln2_n) is also read as an integer, k, from
+   the bits of its first sum: below 2^51 in magnitude, kd + shifter has
+   exponent 52, so its last bits count kd up from the shifter's. */
+HH_INLINE double hh_reduce(double x, double x_lo, int64_t *m, int64_t *j)
 {
-    double kd = hh_round_to_integer(x * HH_EXP_INV_LN2_N);
+    const double shifter = HH_EXP_SHIFTER;
+    double shifted = x * HH_EXP_INV_LN2_N + shifter;
+    double kd = shifted - shifter;
     double r = ((x - kd * HH_EXP_LN2_N_HI) - kd * HH_EXP_LN2_N_LO) + x_lo;
-    int32_t k = (int32_t)kd;
-    *j = (int)((uint32_t)k & (uint32_t)(HH_EXP_N - 1));
+    int64_t bits, shifter_bits, k;
+    memcpy(&bits, &shifted, sizeof bits);
+    memcpy(&shifter_bits, &shifter, sizeof shifter_bits);
+    k = bits - shifter_bits;
+    *j = k & (HH_EXP_N - 1);
     *m = (k - *j) / HH_EXP_N;
     return r;
 }
 
 /* §4.1.2: exp(r) - 1 for |r| <= ln(2) / (2N). */
-static inline double hh_exp_poly(double r)
+HH_INLINE double hh_exp_poly(double r)
 {
     return r + (r * r) * (HH_EXP_C2 + r * (HH_EXP_C3 + r * (HH_EXP_C4 + r * (HH_EXP_C5 + r * HH_EXP_C6))));
 }
 
 /* §4.1.3: exp(x + x_lo), for x_lo = 0 (exp itself) or far below an ulp of x (§3.2). */
-static inline double hh_exp_sum(double x, double x_lo)
+HH_INLINE double hh_exp_sum(double x, double x_lo)
 {
-    int m, j;
-    double r;
-    if (x != x)
-        return x;
-    if (x > HH_EXP_X_OVER)
-        return HUGE_VAL;
-    if (x < HH_EXP_X_UNDER)
-        return 0.0;
-    r = hh_reduce(x, x_lo, &m, &j);
-    return hh_scale(hh_exp_table_hi[j] + (hh_exp_table_lo[j] + hh_exp_table_hi[j] * hh_exp_poly(r)), m);
+    int64_t m, j;
+    double x_in = x > HH_EXP_X_OVER ? HH_EXP_X_OVER : x;
+    double r, y;
+    x_in = x_in >= HH_EXP_X_UNDER ? x_in : HH_EXP_X_UNDER; /* NaN too */
+    r = hh_reduce(x_in, x_lo, &m, &j);
+    y = hh_scale(hh_exp_table_hi[j] + (hh_exp_table_lo[j] + hh_exp_table_hi[j] * hh_exp_poly(r)), m);
+    y = x < HH_EXP_X_UNDER ? 0.0 : y;
+    y = x > HH_EXP_X_OVER ? HUGE_VAL : y;
+    return x != x ? x : y;
 }
 
 /* §4.1.3: e^x. */
-static inline double hh_exp(double x)
+HH_INLINE double hh_exp(double x)
 {
     return hh_exp_sum(x, 0.0);
 }
 
 /* §4.1.4 a: e^x - 1 for |x| <= HH_EXPM1_SERIES_MAX: x + x^2/2 + x^3 q(x), with x^2/2 carried exactly. */
-static inline double hh_expm1_series(double x)
+HH_INLINE double hh_expm1_series(double x)
 {
     double x_hi, x_lo, h, s, e, t, q;
     hh_split(x, &x_hi, &x_lo);
@@ -116,9 +132,9 @@ static inline double hh_expm1_series(double x)
 }
 
 /* §4.1.4 b: e^x - 1 = 2^m ((2^(j/N) - 2^-m) + 2^(j/N) p), elsewhere. */
-static inline double hh_expm1_table(double x)
+HH_INLINE double hh_expm1_table(double x)
 {
-    int m, j;
+    int64_t m, j;
     double r = hh_reduce(x, 0.0, &m, &j);
     double p = hh_exp_poly(r);
     double s, e;
@@ -126,18 +142,27 @@ static inline double hh_expm1_table(double x)
     return hh_scale(s + (e + (hh_exp_table_lo[j] + hh_exp_table_hi[j] * p)), m);
 }
 
-/* §4.1.4: e^x - 1, without cancellation near 0. */
-static inline double hh_expm1(double x)
+/* §4.1.4: e^x - 1, without cancellation near 0: both (a) and (b), and the one
+   the spec's tests choose. */
+HH_INLINE double hh_expm1(double x)
 {
-    if (x != x)
-        return x;
-    if (x > HH_EXP_X_OVER)
-        return HUGE_VAL;
-    if (x < HH_EXPM1_X_MIN)
-        return -1.0;
-    if (-HH_EXPM1_SERIES_MAX <= x && x <= HH_EXPM1_SERIES_MAX)
-        return hh_expm1_series(x);
-    return hh_expm1_table(x);
+    double x_in = x > HH_EXP_X_OVER ? HH_EXP_X_OVER : x;
+    double series, table, y;
+    x_in = x_in >= HH_EXPM1_X_MIN ? x_in : HH_EXPM1_X_MIN; /* NaN too */
+    series = hh_expm1_series(x);
+    table = hh_expm1_table(x_in);
+    y = -HH_EXPM1_SERIES_MAX <= x && x <= HH_EXPM1_SERIES_MAX ? series : table;
+    y = x < HH_EXPM1_X_MIN ? -1.0 : y;
+    y = x > HH_EXP_X_OVER ? HUGE_VAL : y;
+    return x != x ? x : y;
+}
+
+/* §4.1.5: exprel(x) = (exp(x) - 1) / x, with exprel(0) = 1 (at 0 the
+   quotient is 0 / 0, and not returned). */
+HH_INLINE double hh_exprel(double x)
+{
+    double y = hh_expm1(x) / x;
+    return x == 0.0 ? 1.0 : y;
 }
 
 #endif /* HH_EXACT_MATH_H */

@@ -17,11 +17,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__GNUC__)
-#define HH_INLINE static inline __attribute__((always_inline))
-#else
-#define HH_INLINE static inline
-#endif
+#include "pyhh.h" /* HH_INLINE */
+
 
 /* 2^(j/64) for j = 0 .. 63, rounded to double (EXP2_HI), and what that
    rounding dropped (EXP2_LO, below 1.2e-16). Computed with 60 decimal digits

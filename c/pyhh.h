@@ -25,6 +25,9 @@ extern "C" {
 /* Columns of a recorded row (spec §8.2): t, V, m, h, n, I_Na, I_K, I_L, I_stim. */
 #define HH_COLUMNS 9
 
+/* Variables of the state (spec §6.1): V, m, h, n. */
+#define HH_STATE_SIZE 4
+
 /* The largest step count and step index (spec §8.4): every k and k * dt is exact in a double. */
 #define HH_MAX_INTEGER ((int64_t)1 << 53)
 
@@ -133,6 +136,10 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size);
    outside rows[0 .. rows_capacity * HH_COLUMNS) and spikes[0 .. spikes_capacity). */
 int hh_run(const hh_case *c, hh_output *out);
 
+/* hh_run with the instruction set chosen by the caller (enum hh_isa, below): the
+   same results bit for bit; one that is not available is HH_ERROR_INVALID. */
+int hh_run_isa(const hh_case *c, hh_output *out, int isa);
+
 /* ---- Many neurons in one call ---- */
 
 /* Accuracy modes of hh_run_batch. */
@@ -142,8 +149,8 @@ enum hh_accuracy {
     HH_FLOAT32 = 2 /* HH_FAST in float arithmetic (twice the vector lanes), within the float32 tolerance */
 };
 
-/* Instruction sets of the HH_FAST and HH_FLOAT32 kernels: hh_run_batch uses the widest this
-   CPU runs (HH_ISA_BEST); hh_run_batch_isa may force one, e.g. to test it. */
+/* Instruction sets of the kernels: hh_run and hh_run_batch use the widest this CPU
+   runs (HH_ISA_BEST); hh_run_isa and hh_run_batch_isa may force one, e.g. to test it. */
 enum hh_isa {
     HH_ISA_BEST = 0,     /* the widest of the three below that this build and CPU run */
     HH_ISA_PORTABLE = 1, /* the compiler's baseline (SSE2 on x86-64); always available */
@@ -174,6 +181,9 @@ typedef struct {
     const double *drive_per_neuron; /* n values: neuron i's constant drive */
     const double *drive_shared;     /* steps values: u_k, the same for every neuron */
     const double *drive_rows;       /* n * steps values: u_k of neuron i at [i * steps + k] */
+    /* Pulses added to every neuron's drive (spec §6.2), in listed order: */
+    const hh_pulse *pulses;         /* n_pulses pulses (may be NULL when n_pulses is 0) */
+    int64_t n_pulses;
 } hh_batch;
 
 /* Where hh_run_batch writes; the caller owns every buffer. Several threads may
@@ -185,11 +195,14 @@ typedef struct {
     int64_t spike_capacity;   /* per neuron */
     int64_t *fail_steps;      /* n values (required): first non-finite step (spec §8.3), or -1;
                                  a neuron that fails stops there, the others go on */
+    double *fail_states;      /* NULL, or n * HH_STATE_SIZE values: where neuron i failed, the state
+                                 (V, m, h, n) its fail_steps[i] names, at [i * HH_STATE_SIZE + c] */
     double *traces;           /* NULL, or rows * HH_COLUMNS * n values: column c of row r of
                                  neuron i at [(r * HH_COLUMNS + c) * n + i] */
     int64_t rows_capacity;    /* rows the traces buffer holds: at least hh_rows_needed() */
     volatile const int *cancel; /* NULL, or a flag another thread may set to nonzero: the
                                    run stops at its next check (every HH_CANCEL_EVERY neuron-steps) */
+    int64_t cancel_step;      /* out: with HH_CANCELLED, the step before which the last block stopped */
     char message[256];        /* out: what went wrong, or "" */
 } hh_batch_output;
 
@@ -207,9 +220,9 @@ int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t
 /* 1 if this build has a kernel for `isa` (enum hh_isa) and this CPU runs it, else 0. */
 int hh_isa_available(int isa);
 
-/* hh_run_batch with the fast kernel's instruction set chosen by the caller;
+/* hh_run_batch with the kernels' instruction set chosen by the caller;
    one that is not available is an error (HH_ERROR_INVALID) before any step.
-   The exact kernel ignores isa. */
+   Under HH_EXACT every instruction set gives the same results, bit for bit. */
 int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy, int isa);
 
 /* cffi-end */
@@ -221,13 +234,23 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
 /* Nonzero for a method whose gates live at half steps (spec §7.4). */
 #define HH_IS_STAGGERED(method) ((method) == HH_STAGGERED_CN || (method) == HH_STAGGERED_EXP)
 
-/* Internal, not for callers: hh_run_batch advances neurons in blocks of
-   HH_BLOCK, the neuron loop innermost; the HH_FAST block loop is in pyhh_fast.c,
-   the HH_FLOAT32 one in pyhh_fast32.c.
-   Both look at the cancel flag with hh_cancelled and return HH_OK or HH_CANCELLED. */
+/* Internal, not for callers: the kernels advance neurons in blocks of HH_BLOCK,
+   the neuron loop innermost. Each kernel is the engine's run loop, c/hh_core.h,
+   compiled with one rendering of the model: hh_run_block_exact in pyhh.c
+   (hh_model.h), hh_run_block_fast in pyhh_fast.c (hh_model_fast.h) and
+   hh_run_block_float32 in pyhh_fast32.c (hh_model_float32.h). They run
+   neurons first .. first + size - 1 (size <= HH_BLOCK) of a checked batch,
+   look at the cancel flag with hh_cancelled, and return HH_OK or HH_CANCELLED. */
 #define HH_BLOCK 256
 
-/* Nonzero where the fast kernel is also compiled for x86-64-v3 and -v4 (GCC's
+/* Inlined into every loop that calls it, so that the kernels' neuron loops have no calls and vectorise. */
+#if defined(__GNUC__)
+#define HH_INLINE static inline __attribute__((always_inline))
+#else
+#define HH_INLINE static inline
+#endif
+
+/* Nonzero where the kernels are also compiled for x86-64-v3 and -v4 (GCC's
    target attribute with those names, and __builtin_cpu_supports for them, came in GCC 12). */
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && defined(__x86_64__)
 #define HH_X86_CLONES 1
@@ -236,6 +259,9 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
 #endif
 
 int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every);
+/* §3.2's temperature factor phi, compiled without contraction (pyhh_exact.c) for every kernel. */
+double hh_temperature_factor(double temperature);
+int hh_run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);
 int hh_run_block_fast(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);
 int hh_run_block_float32(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);
 

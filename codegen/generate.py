@@ -1,7 +1,9 @@
-"""Render every generated target from spec/model.toml: the C port (c/pyhh.h,
-c/pyhh.c, c/pyhh_fast.c), the NEURON mechanism (python/pyhh/nmodl/pyhh.mod) and
-the JavaScript port (js/pyhh.mjs, with js/spec_methods.mjs, the methods' steps
-of SPEC.md §7 for the web page's step panel).
+"""Render every generated target from spec/model.toml: the C port's model
+(c/pyhh.h, c/hh_model_tables.h, c/hh_model.h, c/hh_model_fast.h,
+c/hh_model_float32.h, c/hh_exp_constants.h), the NEURON mechanism
+(python/pyhh/nmodl/pyhh.mod) and the JavaScript port (js/pyhh.mjs, with
+js/spec_methods.mjs, the methods' steps of SPEC.md §7 for the web page's step
+panel).
 
     python codegen/generate.py            # write c/, js/ and the NEURON mechanism
     python codegen/generate.py --check    # exit 1 if any is not what would be written
@@ -10,32 +12,27 @@ What comes from where. This script reads the model file and computes every C
 snippet that depends on the model: the literal of each constant, each rate's
 expression from its form (§4.2), the state's fields (V and the gates), each
 channel's conductance product and current, the sums of the currents and of
-the conductances, the parameter fields and their defaults, the range checks
-and their messages, the methods' enum, and the fast kernel's plan of shared
-exponentials. The templates only place those snippets: no constant of the
-model and no gate, channel or channel parameter is named in a template
+the conductances, the parameter fields and their defaults, the accepted
+ranges, the methods' enum, and the fast kernel's plan of shared exponentials.
+The templates only place those snippets: no constant of the model and no
+gate, channel or channel parameter is named in a template
 (tests/test_codegen.py checks both). What the templates do hold is what the
 spec states for every model of this shape: the gate equation (§5.4), the
-membrane equation (§5.3, with V and C_m), the methods (§7), the run, the
-recording and the spike rule (§8-9), and the C API around them.
+membrane equation (§5.3, with V and C_m), the methods' steps (§7), the
+recording and the spike rule (§8.2, §9), and the public C API.
 
-Why the runner is rendered too, rather than kept as hand-written C beside a
-generated model header. Most template lines are plain C, and a plain C runner
-would be easier to edit. But the runner depends on the model in a dozen
-places (the parameter fields of hh_params and hh_batch, the per-neuron copies,
-the checks of every parameter, the state's fields in the batch kernels, the
-recorded columns), which plain C could reach only through X-macros or a second
-layer of indirection; and each generated file would then no longer read top
-to bottom as one complete port of the spec, the way a porter reads it. So the
-templates render whole files, which are committed, laid out by the templates as a person would write them,
-compiled with -Wall -Wextra -pedantic -Werror and run under the sanitizers by
-the tests:
-an editor, a linter and a reader work on c/, and one edits the template. The
-model functions are written once, as the jinja2 macro of model.c.j2, and
-rendered twice: with the C library's exp in pyhh.c and with the vectorisable
-one in pyhh_fast.c. Code that depends neither on the model nor on the spec's
-operation order (the fast kernel's polynomial exp) is hand-written plain C in
-c/hh_fast_math.h.
+C: model generated, engine written by hand. The generated headers hold only
+what the model decides: hh_model_tables.h its parameters, state variables,
+methods, ranges and defaults as X-macro tables; hh_model.h its types and one
+function per spec step, in the spec's operation order, rendered from the
+jinja2 macro of model.c.j2 once per kernel (hh_model.h with the spec's exp for
+the exact kernel, hh_model_fast.h and hh_model_float32.h with the vectorisable
+one of c/hh_fast_math.h). The engine is plain C that a reader can open,
+compile and step through: c/pyhh.c (checks, defaults, hh_run, hh_run_batch)
+and c/hh_core.h (the run loop of §8.1, written once and compiled with each
+model header by c/pyhh_exact.c, c/pyhh_fast.c and c/pyhh_fast32.c). Every file
+is compiled with -Wall -Wextra -pedantic -Werror and run under the sanitizers
+by the tests.
 
 The JavaScript port is a second language from the same snippets (in
 JavaScript's syntax, js_context): one ES module, js/pyhh.mjs, with the model,
@@ -62,25 +59,31 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "spec" / "model.toml"
 SPEC = ROOT / "spec" / "SPEC.md"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: (template, precision) of each generated file: the fast kernel is rendered in double and in float.
+#: (template, kernel) of each generated file: the model functions are rendered for each kernel.
 OUTPUTS = {
-    ROOT / "c" / "pyhh.h": ("pyhh.h.j2", "double"),
-    ROOT / "c" / "hh_exp_constants.h": ("hh_exp_constants.h.j2", "double"),
-    ROOT / "c" / "pyhh.c": ("pyhh.c.j2", "double"),
-    ROOT / "c" / "pyhh_fast.c": ("pyhh_fast.c.j2", "double"),
-    ROOT / "c" / "pyhh_fast32.c": ("pyhh_fast.c.j2", "float"),
-    ROOT / "python" / "pyhh" / "nmodl" / "pyhh.mod": ("pyhh.mod.j2", "double"),
-    ROOT / "js" / "pyhh.mjs": ("pyhh.mjs.j2", "double"),
-    ROOT / "js" / "exp_constants.mjs": ("exp_constants.mjs.j2", "double"),
-    ROOT / "js" / "spec_methods.mjs": ("spec_methods.mjs.j2", "double"),
+    ROOT / "c" / "pyhh.h": ("pyhh.h.j2", "exact"),
+    ROOT / "c" / "hh_exp_constants.h": ("hh_exp_constants.h.j2", "exact"),
+    ROOT / "c" / "hh_model_tables.h": ("hh_model_tables.h.j2", "exact"),
+    ROOT / "c" / "hh_model.h": ("hh_model.h.j2", "exact"),
+    ROOT / "c" / "hh_model_fast.h": ("hh_model.h.j2", "fast"),
+    ROOT / "c" / "hh_model_float32.h": ("hh_model.h.j2", "float32"),
+    ROOT / "python" / "pyhh" / "nmodl" / "pyhh.mod": ("pyhh.mod.j2", "exact"),
+    ROOT / "js" / "pyhh.mjs": ("pyhh.mjs.j2", "exact"),
+    ROOT / "js" / "exp_constants.mjs": ("exp_constants.mjs.j2", "exact"),
+    ROOT / "js" / "spec_methods.mjs": ("spec_methods.mjs.j2", "exact"),
 }
 
-#: What a precision changes in the templates: the C type, the suffix of literals and of the
-#: float versions of hh_fast_math.h's functions, the parameters' struct, the block function's
-#: name (hh_run_block_<kernel>), and the argument exprel uses at 0 (a normal number of the type).
+#: What a kernel changes in the model functions: the C type, the suffix of literals and of the
+#: float versions of hh_fast_math.h's functions, the parameters' struct, the names of exp and
+#: exprel, the header's include guard, and the argument the fast exprel uses at 0 (a normal
+#: number of the type).
 PRECISIONS = {
-    "double": {"real": "double", "f": "", "params_type": "hh_params", "kernel": "fast", "tiny": "1e-300"},
-    "float": {"real": "float", "f": "f", "params_type": "hh_params32", "kernel": "float32", "tiny": "1e-20f"},
+    "exact": {"real": "double", "f": "", "params_type": "hh_params", "kernel": "exact", "exp_name": "hh_exp",
+              "exprel": "hh_exprel", "guard": "HH_MODEL_H", "tiny": "1e-300"},
+    "fast": {"real": "double", "f": "", "params_type": "hh_params", "kernel": "fast", "exp_name": "fast_exp",
+             "exprel": "exprel", "guard": "HH_MODEL_FAST_H", "tiny": "1e-300"},
+    "float32": {"real": "float", "f": "f", "params_type": "hh_params32", "kernel": "float32", "exp_name": "fast_expf",
+                "exprel": "exprelf", "guard": "HH_MODEL_FLOAT32_H", "tiny": "1e-20f"},
 }
 
 #: The NMODL mechanism's SUFFIX in the committed file; `pyhh export nmodl` replaces it.
@@ -91,7 +94,7 @@ NMODL_SUFFIX = "pyhh"
 #: in the NMODL mechanism).
 FORMS = {
     "exponential": "{A} * {exp}({x})",
-    "exp_linear": "{A} / exprel({x})",
+    "exp_linear": "{A} / {exprel}({x})",
     "sigmoid": "{A} / ({exp}({x}) + 1.0)",
 }
 
@@ -130,20 +133,21 @@ def rate_forms(model: dict) -> list[tuple[str, dict]]:
     return [(f"{which}_{gate}", model["gates"][gate][which]) for gate in model["gates"] for which in ("alpha", "beta")]
 
 
-def rate_functions(model: dict, exp: str) -> list[dict[str, str]]:
-    """§4.3: name, form and C expression of each of the six rates, with `exp` the name of exp."""
+def rate_functions(model: dict, exp: str, exprel: str = "exprel") -> list[dict[str, str]]:
+    """§4.3: name, form and C expression of each of the six rates, with `exp` and `exprel` the names of
+    §4.1's exp and exprel."""
     return [
         {
             "name": name,
             "form": form["form"],
             "expression": FORMS[form["form"]].format(A=c_double(form["A"]), x=reduced_voltage(form["V_half"], form["s"]),
-                                                     exp=exp),
+                                                     exp=exp, exprel=exprel),
         }
         for name, form in rate_forms(model)
     ]
 
 
-def fast_rate_plan(model: dict, precision: str = "double") -> tuple[list[str], list[dict[str, str]]]:
+def fast_rate_plan(model: dict, precision: str = "exact") -> tuple[list[str], list[dict[str, str]]]:
     """The fast kernel's rates with every exponential computed once.
 
     Two rates share an exponential when exp((Vh - V)/s) = exp((Vb - V)/s) *
@@ -218,16 +222,10 @@ def channels(model: dict) -> list[dict[str, str]]:
 
 
 def range_check(name: str, value: str, low: float, high: float, low_excluded: bool, unit: str) -> dict[str, str]:
-    """§8.4: the two checks of one value (finite, then in range) and their messages,
-    worded as pyhh/reference/checks.py words them; %s is where an index such as [3] goes."""
-    low_test = "<=" if low_excluded else "<"
-    bracket = "(" if low_excluded else "["
-    return {
-        "value": value,
-        "finite_message": f"{name}%s must be finite, got %.17g",
-        "outside": f"{value} {low_test} {c_double(low)} || {value} > {c_double(high)}",
-        "range_message": f"{name}%s = %.17g {unit} is outside the accepted range {bracket}{c_double(low)}, {c_double(high)}]",
-    }
+    """§8.4: one row of hh_model_tables.h's HH_RANGES: a value's name, its C expression, its accepted
+    range and its unit (the engine words the messages as pyhh/reference/checks.py does)."""
+    return {"name": name, "value": value, "low": c_double(low), "low_excluded": int(bool(low_excluded)),
+            "high": c_double(high), "unit": unit}
 
 
 #: §4.1: the C macro of each scalar constant of the model file's [exp] table, and what it is.
@@ -278,7 +276,7 @@ def c_integer(value: int) -> str:
     return f"INT64_C({value})"
 
 
-def context(model: dict, precision: str = "double") -> dict:
+def context(model: dict, precision: str = "exact") -> dict:
     """Everything the templates place, computed from the model file, for a precision (PRECISIONS)."""
     params = model["parameters"]
     t = model["temperature"]
@@ -312,7 +310,7 @@ def context(model: dict, precision: str = "double") -> dict:
         "spike_threshold_default": c_double(s["spike_threshold_default"]),
         "max_integer": c_integer(s["max_integer"]),
         "V_rest_absolute": c_double(model["convention"]["V_rest_absolute"]),
-        "rates_exact": rate_functions(model, "hh_exp"),
+        "rates_exact": rate_functions(model, "hh_exp", "hh_exprel"),
         "rate_names": [name for name, _ in rate_forms(model)],
         "fast_rate_lines": fast_lines,
         "fast_rates": fast_rates,
@@ -330,7 +328,7 @@ def context(model: dict, precision: str = "double") -> dict:
         "membrane_equation": " - ".join(["I_stim", *(ch["I"] for ch in chans)]),
         "columns": columns,
         "recorded": recorded,
-        "range_checks": checks,
+        "ranges": checks,
         "batch_arrays": [*params, "temperature", "V0"],
         "methods": [{"name": m, "enum": f"HH_{m.upper()}"} for m in methods],
         "method_names": ", ".join(f'"{m}"' for m in methods),

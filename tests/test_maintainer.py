@@ -80,8 +80,8 @@ def test_the_walk_of_readme_changing_e_l(repo):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "spec_version: 3.0.0 -> 4.0.0" in done.stdout and "rest: CHANGED from row 0" in done.stdout
     assert "clamp_at_10: CHANGED" in done.stdout and "functions: unchanged" in done.stdout
-    assert "wrote c/pyhh.c:" in done.stdout and "10.613" in done.stdout  # the generated files' changed lines
-    assert "E_L = 10.613" in (repo / "c" / "pyhh.h").read_text() + (repo / "c" / "pyhh.c").read_text()
+    assert "wrote c/hh_model_tables.h:" in done.stdout and "10.613" in done.stdout  # the generated files' changed lines
+    assert "X(E_L, 10.613)" in (repo / "c" / "hh_model_tables.h").read_text()
     # the new golden data: version 4.0.0, its hashes good, and I_L = g_L (V - E_L) at rest with the new E_L
     check = subprocess.run([sys.executable, "-c", "from pyhh.conformance.golden import load_manifest; load_manifest()"],
                            cwd=repo, env=os.environ | {"PYTHONPATH": str(repo / "python")}, capture_output=True, text=True)

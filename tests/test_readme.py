@@ -123,12 +123,14 @@ def test_python_blocks_run_and_keep_their_promises(code, tmp_path, monkeypatch):
 
 
 def test_c_example_compiles_and_prints_spikes(tmp_path):
+    from pyhh.cbackend.build import SOURCES
     (code,) = [b for b in blocks("c") if "int main" in b]
+    (command,) = [line for b in blocks("sh") for line in b.splitlines() if "minimal.c" in line]
+    assert all(f"c/{name}" in command for name in SOURCES), command  # README's command names every source
     source = tmp_path / "minimal.c"
     source.write_text(code)
     build = subprocess.run(["cc", "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-O2", "-ffp-contract=off",
-                            f"-I{ROOT / 'c'}", str(source), str(ROOT / "c" / "pyhh.c"), str(ROOT / "c" / "pyhh_fast.c"), str(ROOT / "c" / "pyhh_fast32.c"),
-                            "-lm", "-o", str(tmp_path / "minimal")],
+                            f"-I{ROOT / 'c'}", str(source), *(str(ROOT / "c" / name) for name in SOURCES), "-lm", "-o", str(tmp_path / "minimal")],
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     run = subprocess.run([str(tmp_path / "minimal")], capture_output=True, text=True)

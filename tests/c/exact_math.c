@@ -5,13 +5,14 @@
  * Each input line is "e X", "m X" or "p X" (exp, expm1 or phi of a temperature),
  * X the 16 hexadecimal digits of a double's bits; each output line is the
  * result's bits the same way, so that no decimal conversion stands between the
- * two sides. It includes c/pyhh.c itself to reach its static functions, and is
+ * two sides. It includes c/pyhh_exact.c itself to reach its static functions, and is
  * built with the Makefile's flags and, for aarch64, with the cross compiler's
  * default ones.
  */
-#include "pyhh.c"
+#include "pyhh_exact.c"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 int main(void)

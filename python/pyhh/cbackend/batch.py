@@ -1,4 +1,4 @@
-"""Validated batch inputs through hh_run_batch (c/pyhh.c, c/pyhh_fast.c): the
+"""Validated batch inputs through hh_run_batch (c/pyhh.c and its kernels): the
 C side of pyhh.simulate_batch.
 
 The neurons are split into parts of CHUNK (of THREAD_CHUNK on threads); the
@@ -13,15 +13,14 @@ ones already handed to a worker stop before their first step; simulate_batch
 waits for those (milliseconds) and leaves the pool itself running. Other
 executors (a dask client) cannot see the flag: their running parts finish.
 
-The fast kernel runs the widest instruction set the CPU has (AVX-512, AVX2 +
-FMA, or the portable build); the environment variable PYHH_ISA (one of ISAS)
-forces one, in every process that reads it, for tests and benchmarks.
+The kernels run the widest instruction set the CPU has (AVX-512, AVX2 + FMA,
+or the portable build); the environment variable PYHH_ISA (isa.py) forces one,
+in every process that reads it, for tests and benchmarks.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 from typing import Any
@@ -33,32 +32,13 @@ from ..reference.errors import InvalidInputError
 from ..reference.run import COLUMNS
 from . import ffi, lib, require
 from .cancel import interruptible, mapped_flag, new_flag, shared_flag
+from .isa import ISAS, chosen_isa, isa_available  # noqa: F401 (ISAS and isa_available for callers)
 
 #: Neurons per C call when the work is split: a multiple of the C kernel's HH_BLOCK.
 CHUNK = 1024
 #: Neurons per C call on threads: one HH_BLOCK, so that the threads finish within a
 #: block's time of each other (with 1024, one thread idled for up to 5 % of a 10,000-neuron run).
 THREAD_CHUNK = 256
-
-#: The fast kernel's instruction sets, indexed by enum hh_isa (c/pyhh.h); "best" picks at run time.
-ISAS = ("best", "portable", "avx2", "avx512")
-
-
-def isa_available(isa: str) -> bool:
-    """True if this build has a fast kernel for `isa` (one of ISAS) and this CPU runs it."""
-    require("the fast kernel")
-    return bool(lib.hh_isa_available(ISAS.index(isa)))
-
-
-def chosen_isa() -> int:
-    """The enum hh_isa that PYHH_ISA names (default "best"); an unknown or unavailable one is an error."""
-    name = os.environ.get("PYHH_ISA", "best")
-    if name not in ISAS:
-        raise InvalidInputError(f"PYHH_ISA = {name!r} is not one of {', '.join(ISAS)}")
-    if not isa_available(name):
-        raise InvalidInputError(f"PYHH_ISA = {name!r}: this build or this CPU has no {name} kernel")
-    return ISAS.index(name)
-
 
 #: progress(neurons done, n), called as parts finish.
 Progress = Callable[[int, int], None]

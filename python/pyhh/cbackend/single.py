@@ -1,4 +1,5 @@
-"""One validated Case through hh_run (c/pyhh.c): the C backend of pyhh.simulate.
+"""One validated Case through hh_run_isa (c/pyhh.c: the exact kernel on one
+neuron): the C backend of pyhh.simulate.
 
 numpy arrays go to C without copies (ffi.from_buffer) and cffi releases the GIL
 for the duration of the call; a long call stops on Ctrl-C (cancel.py).
@@ -14,6 +15,7 @@ from ..reference.parameters import PARAMETER_TABLE
 from ..reference.run import COLUMNS
 from . import ffi, lib, require
 from .cancel import interruptible, new_flag
+from .isa import chosen_isa
 
 
 def spike_buffer_size(case: Case) -> int:
@@ -59,6 +61,7 @@ def run(case: Case) -> tuple[np.ndarray, np.ndarray]:
     rows = np.empty((case.n_rows, len(COLUMNS)), dtype=np.float64)
     capacity = spike_buffer_size(case)
     flag = new_flag()
+    isa = chosen_isa()
     while True:
         spikes = np.empty(capacity, dtype=np.float64)
         out = ffi.new("hh_output *")
@@ -67,7 +70,7 @@ def run(case: Case) -> tuple[np.ndarray, np.ndarray]:
         out.spikes = ffi.from_buffer("double[]", spikes, require_writable=True)
         out.spikes_capacity = capacity
         out.cancel = flag
-        status = interruptible(lambda: lib.hh_run(c, out), flag, work=case.steps)
+        status = interruptible(lambda: lib.hh_run_isa(c, out, isa), flag, work=case.steps)
         if status != lib.HH_SPIKES_TRUNCATED:
             break
         capacity = out.n_spikes
