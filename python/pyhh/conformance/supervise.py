@@ -10,7 +10,7 @@ as its own. The supervisor starts the port in a process group of its own (so tha
 port: a timeout, an output beyond its bound, Ctrl-C, or the grader gone), then kills and reaps
 everything the port started, and writes to STATUS_FD, one line each:
 
-    started PID        the port is running, as process PID (and process group PID)
+    started PID        the port is process PID (and process group PID); it runs once this is written
     cannot MESSAGE     the port could not be started (nothing else follows)
     exit STATUS        the port's status as subprocess gives it (-N: killed by signal N),
                        written once everything the port started has been killed and reaped
@@ -36,15 +36,16 @@ site-packages, so that it adds about 20 ms to a run.
 A process is killed by the pid /proc showed it under. The supervisor's own children cannot
 change pid before it reaps them; a deeper descendant could exit, be reaped by its parent and
 its pid be given to another process between the scan and the kill, but Linux gives pids out in
-turn, a pid coming back only after the counter has wrapped around pid_max, so that window does
-not close in practice.
+turn, a pid coming back only after the counter has wrapped around pid_max: a window that
+narrow is not hit in practice.
 
 Elsewhere it degrades: where PR_SET_CHILD_SUBREAPER or /proc is missing (macOS, the BSDs, a
 Linux without /proc mounted), the supervisor kills the port's process group and reaps the port,
 as the grader did before: what called setsid() escapes, and orphans go to init (which, there,
 reaps them). What no supervisor can stop is a process the port hands to someone else to start
 (systemd-run, at, a daemon of its own running before), or a port that kills its supervisor with
-SIGKILL (the grader then kills the port's process group, and fails the case).
+SIGKILL (the grader then kills the port's process group and fails the case; what left that
+group survives, and orphans go to init).
 """
 
 from __future__ import annotations
