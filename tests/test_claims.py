@@ -79,11 +79,14 @@ def test_counts_of_golden_cases_and_negative_cases():
 
 
 def test_counts_of_the_attack_corpus():
-    # README, Tests: "85 hostile case files ... and 37 hostile command lines" (86 since the corpus grew).
-    files, lines = claim(README, r"(?s)(\d+) hostile case files.*?(\d+) hostile command lines", 2)
+    # README, Tests: "85 hostile case files ... and 37 hostile command lines" (86 since the corpus grew), "and
+    # 32 hostile calls of the Python API" (issue 25's reproducers as data).
+    files, lines, calls = claim(README, r"(?s)(\d+) hostile case files.*?(\d+) hostile command lines and (\d+) hostile"
+                                        r"\s+calls of\s+the Python API", 3)
     corpus = ROOT / "tests" / "attacks"
     assert int(files) == len(list((corpus / "cases").glob("*.json")))
     assert int(lines) == len(json.loads((corpus / "cli.json").read_text())["invocations"])
+    assert int(calls) == len(json.loads((corpus / "api.json").read_text())["invocations"])
 
 
 def test_the_values_of_golden_functions_csv():

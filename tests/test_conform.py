@@ -348,12 +348,18 @@ def test_json_gives_every_grade_as_data(tmp_path, hh_trace):
     assert exact.returncode == 0 and json.loads(out.read_text())["cases"][0]["level"] == "exact"
 
 
+def stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the process's name (its state, its parent, ...); [] if there is
+    no such process, not even a zombie."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
 def gone(pid: int) -> bool:
     """The process `pid` has ended (a zombie waiting for its parent, init, has ended too)."""
-    try:
-        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
+    return stat_fields(pid)[:1] in ([], ["Z"])
 
 
 needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
@@ -366,6 +372,88 @@ def test_what_a_port_leaves_running_is_killed_and_does_not_change_its_grade(tmp_
     port = ["sh", "-c", f'sleep 600 & echo $! > "{pid_file}"; exec "{hh_trace}" "$1"', "sh", "{case}"]
     done = conform("--case", "rest", "--", *port)
     assert done.returncode == 0 and f"Conformance level: {EXPECTED_LEVEL}" in done.stdout, done.stdout
+    assert gone(int(pid_file.read_text()))
+
+
+def still_there(pid: int) -> str:
+    """What is left of process `pid`: its state letter (R, S, ... or Z, a zombie nobody reaped), or "" if
+    there is no such process at all."""
+    return (stat_fields(pid) or [""])[0]
+
+
+def children_of(parent: int) -> set[int]:
+    """The processes whose parent is `parent`, zombies included."""
+    return {int(name) for name in filter(str.isdigit, os.listdir("/proc")) if stat_fields(int(name))[1:2] == [str(parent)]}
+
+
+#: The start of a hostile port (after write_script's `import sys`): leave(how) forks a process that `how`
+#: runs, and appends to the file PIDS the pid of every process it left, once each is out of the port's
+#: session. The port then runs hh_trace (exec: the children it never waited for become hh_trace's, and are
+#: orphaned when it exits).
+LEAVES = r"""import os
+def leave(how):
+    r, w = os.pipe()  # closed on exec: read to its end, once every process holding it wrote its pid
+    if os.fork() == 0:
+        os.close(r)
+        how(w)
+        os._exit(0)  # a zombie: the port never waits for it
+    os.close(w)
+    text = b''
+    while chunk := os.read(r, 100):
+        text += chunk
+    open(PIDS, 'a').write(text.decode())
+def sleeper(w):  # a session of its own, then `sleep 600`
+    os.setsid()
+    os.write(w, b'%d\n' % os.getpid())
+    os.execvp('sleep', ['sleep', '600'])
+def daemon(w):  # a daemon's double fork: a session of its own, a sleeper of its own, and exit
+    os.setsid()
+    os.write(w, b'%d\n' % os.getpid())
+    if os.fork() == 0:
+        sleeper(w)
+"""
+
+
+@needs_proc
+@pytest.mark.parametrize("leaves", ["leave(sleeper)", "leave(daemon)\nleave(daemon)"])
+def test_what_a_port_leaves_in_a_session_of_its_own_is_killed_and_reaped(tmp_path, hh_trace, leaves):
+    # Issue 25, item 8: a port's child that calls setsid() escaped the kill of the port's process group (a
+    # `setsid sleep 600`, a daemon's double fork), and the children it never waited for were left to init,
+    # which may never reap them: zombies. Now nothing the port started remains, not even a zombie.
+    pids = tmp_path / "pids"
+    script = write_script(tmp_path, f"PIDS = {str(pids)!r}\n{LEAVES}{leaves}\n"
+                          f"os.execv({hh_trace!r}, [{hh_trace!r}, sys.argv[-1]])")
+    done = conform("--case", "rest", "--", *script, "{case}", timeout=120)
+    assert done.returncode == 0 and f"Conformance level: {EXPECTED_LEVEL}" in done.stdout, done.stdout + done.stderr
+    left = [int(pid) for pid in pids.read_text().split()]
+    assert len(left) == (1 if leaves == "leave(sleeper)" else 4)  # the sleepers, and the daemons' first forks
+    assert {pid: still_there(pid) for pid in left} == {pid: "" for pid in left}
+
+
+@needs_proc
+def test_the_grader_is_left_with_no_child_and_no_zombie(tmp_path, hh_trace):
+    # The same port, graded in this process: the grader reaps the supervisor it started for the port, and
+    # nothing the port started becomes the grader's (it is no subreaper: the supervisor is).
+    from pyhh.conformance.execution import execute
+
+    pids, before = tmp_path / "pids", children_of(os.getpid())
+    script = write_script(tmp_path, f"PIDS = {str(pids)!r}\n{LEAVES}leave(sleeper)\nleave(daemon)\n"
+                          f"os.execv({hh_trace!r}, [{hh_trace!r}, sys.argv[-1]])")
+    done = execute([*script, "{case}"], ROOT / "golden" / "cases" / "rest.json", timeout=60)
+    assert done.status == 0 and done.problem == "" and done.stdout.startswith("t,V,"), done
+    left = [int(pid) for pid in pids.read_text().split()]
+    assert len(left) == 3 and {pid: still_there(pid) for pid in left} == {pid: "" for pid in left}
+    assert children_of(os.getpid()) <= before  # (pytest's own, if any, were there before)
+
+
+def test_a_port_that_kills_its_supervisor_fails_its_case(tmp_path, hh_trace):
+    # The supervisor is the port's parent: a port can SIGKILL it (nothing else it does reaches it: the port
+    # has a process group of its own). The case fails, the grader goes on, and the port's group is killed.
+    pid_file = tmp_path / "pid"
+    port = ["sh", "-c", f'sleep 600 & echo $! > "{pid_file}"; kill -9 $PPID; exec "{hh_trace}" "$1"', "sh", "{case}"]
+    done = conform("--case", "rest", "--case", "single_spike", "--", *port, timeout=120)
+    assert done.returncode == 1 and done.stdout.count("the port's supervisor was stopped before it could end the port") == 2
+    assert "Traceback" not in done.stderr
     assert gone(int(pid_file.read_text()))
 
 

@@ -55,24 +55,8 @@ def test_an_output_costs_no_more_memory_than_its_rows_are_counted(tmp_path, outp
     assert grown <= ROWS * ROW_BYTES["c"], f"{grown / ROWS:.0f} B a row, {ROW_BYTES['c']} counted"
 
 
-@pytest.mark.parametrize("period", ["0", "1e-300"])
-def test_more_pulses_than_steps_are_refused_before_any_is_made(capsys, period):
-    # Issue 25, item 4: --period 0 (or 1e-300) with --repeat 100000000 (or 2^53) made every pulse, growing to
-    # 4.7 GB, and then advised fewer rows. Pulses cannot start at more places than the run has steps.
-    from pyhh.cli import main
-
-    assert main(["run", "--start", "10", "--stop", "10", "--period", period, "--repeat", "20001"]) == 2
-    assert ("--repeat = 20001 is more pulses than the run has steps (10000 of dt = 0.01 ms in 100 ms)"
-            in capsys.readouterr().err)
-
-
-def test_pulses_are_sized_against_the_memory_available(monkeypatch, capsys):
-    # as many pulses as steps (here 10000, 4 MB counted) may still not fit: sized before any is made
-    from pyhh.cli import main
-
-    monkeypatch.setattr(pyhh.limits, "available_memory", lambda: 2**20)
-    assert main(["run", "--start", "10", "--stop", "10", "--period", "0", "--repeat", "10000"]) == 1
-    assert "--repeat = 10000 pulses would need 0.00373 GiB" in capsys.readouterr().err
+# Issue 25, item 4's reproducers of `run --repeat` (more pulses than steps; pulses sized against the memory
+# available) and of `pyhh golden` (every case sized before any runs) are data: tests/attacks/cli.json.
 
 
 def test_a_waveform_is_counted_on_the_python_backend(monkeypatch):
@@ -87,26 +71,14 @@ def test_a_waveform_is_counted_on_the_python_backend(monkeypatch):
     assert pyhh.simulate(waveform, record_every=200_000, backend="c").t.tolist() == [0.0]
 
 
-def test_golden_sizes_every_case_before_running_any(monkeypatch, tmp_path):
-    # Issue 25, item 4: `pyhh golden` with a case of 3e9 steps ran it, growing about 40 MB/s. Every case is sized
-    # as `pyhh trace` sizes one (here 10000 rows, 7.2 MB counted, against 1 MiB said to be available).
-    from pyhh.conformance.golden import regenerate
+#: In a child, once everything is loaded: cap the address space at what is in use plus 100 MB (as prlimit --as does).
+CAP = ("used = pyhh.limits.meminfo('/proc/self/status', 'VmSize:')\n"
+       "resource.setrlimit(resource.RLIMIT_AS, (used + 100 * 10**6, resource.RLIM_INFINITY))\n")
 
-    (tmp_path / "cases").mkdir()
-    case = tmp_path / "cases" / "long.json"
-    case.write_text(json.dumps({"name": "long", "method": "exp_euler", "dt": 0.01, "steps": 10_000}))
-    monkeypatch.setattr(pyhh.limits, "available_memory", lambda: 2**20)
-    with pytest.raises(InvalidInputError, match=f"{case}: 10000 recorded rows would need 0.00671 GiB"):
-        regenerate(tmp_path)
-    assert not (tmp_path / "traces" / "long.csv").exists()
-
-
-#: In a child: load everything, cap the address space at what is in use plus 100 MB (as prlimit --as does),
-#: then run `pyhh ARGS` and exit with its status.
+#: In a child: load everything, cap the address space, then run `pyhh ARGS` and exit with its status.
 UNDER_LIMIT = ("import resource, sys, pyhh, pyhh.cli\n"
                "pyhh.simulate(1.0, steps=10, backend='c')\n"
-               "used = pyhh.limits.meminfo('/proc/self/status', 'VmSize:')\n"
-               "resource.setrlimit(resource.RLIMIT_AS, (used + 100 * 10**6, resource.RLIM_INFINITY))\n"
+               f"{CAP}"
                "sys.exit(pyhh.cli.main(sys.argv[1:]))")
 
 
@@ -120,3 +92,32 @@ def test_the_address_space_limit_counts_as_the_memory_available(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "2000000 recorded rows would need 0.194 GiB, more than 80% of the 0.0" in done.stderr
     assert not (tmp_path / "t.csv").exists()
+
+
+#: In a child: map the float64 file argv[1] as a waveform, cap the address space (the mapping counts, and is in
+#: use), then simulate it on the backend argv[2], exiting with pyhh's refusal if it refuses.
+WAVEFORM_UNDER_LIMIT = ("import resource, sys, numpy as np, pyhh\n"
+                        "pyhh.simulate(1.0, steps=10, backend=sys.argv[2])\n"
+                        "waveform = np.memmap(sys.argv[1], dtype=np.float64, mode='r')\n"
+                        f"{CAP}"
+                        "try:\n"
+                        "    pyhh.simulate(waveform, record_every=len(waveform), backend=sys.argv[2])\n"
+                        "except pyhh.InvalidInputError as e:\n"
+                        "    sys.exit(f'refused: {e}')\n")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmSize, as Linux gives it")
+@pytest.mark.parametrize("backend", ["python", "c"])
+def test_a_waveform_is_sized_before_it_is_copied(tmp_path, backend):
+    # Issue 25, item 4: simulate copied a waveform (8 B a value, into a checked read-only float64 array) before
+    # its memory was counted, so a memory-mapped waveform beyond the memory available raised a bare MemoryError.
+    # 5e7 values (a 400 MB file of holes: no disk) with 100 MB of address space left are refused before the copy.
+    values = 50_000_000
+    path = tmp_path / "waveform.f64"
+    with open(path, "wb") as file:
+        file.truncate(values * 8)
+    done = subprocess.run([sys.executable, "-c", WAVEFORM_UNDER_LIMIT, str(path), backend], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 1 and "MemoryError" not in done.stderr, done.stderr
+    assert f"refused: 1 recorded rows and a waveform of {values} values would need" in done.stderr, done.stderr
+    assert "more than 80% of the 0.0" in done.stderr, done.stderr

@@ -87,11 +87,22 @@ def steps_for(stimulus: StimulusLike, dt: float, steps: int | None, duration: fl
         if duration < dt:
             raise InvalidInputError(f"duration = {duration!r} ms is shorter than one step of dt = {dt!r} ms")
         return whole_steps("duration", duration, dt)
-    if isinstance(stimulus, (np.ndarray, list, tuple)) and not _is_pulse_list(stimulus):
-        return len(stimulus)
-    if isinstance(stimulus, Stimulus) and stimulus.waveform is not None:
-        return len(stimulus.waveform)
+    values = waveform_length(stimulus)
+    if values is not None:
+        return values
     raise InvalidInputError("give steps or duration (or a waveform, one value per step)")
+
+
+def waveform_length(stimulus: StimulusLike) -> int | None:
+    """The number of values of a stimulus given as a waveform (all of an array's, whatever its shape),
+    or None for any other stimulus; nothing is copied."""
+    if isinstance(stimulus, Stimulus):
+        return None if stimulus.waveform is None else len(stimulus.waveform)
+    if isinstance(stimulus, np.ndarray):
+        return int(stimulus.size)
+    if isinstance(stimulus, (list, tuple)) and not _is_pulse_list(stimulus):
+        return len(stimulus)
+    return None
 
 
 def _is_pulse_list(stimulus: Any) -> bool:
@@ -288,10 +299,11 @@ def read_result(path: str | Path) -> Result:
     return Result.from_table(case, np.column_stack([columns[name] for name in COLUMNS]), spikes)
 
 
-def check_run_memory(case: Case, backend: str) -> None:
-    """Refuse a run whose rows (and waveform) would not fit in the memory available now (pyhh.limits),
-    before anything is allocated."""
-    values = 0 if case.stimulus.waveform is None else len(case.stimulus.waveform)
+def check_run_memory(case: Case, backend: str, values: int | None = None) -> None:
+    """Refuse a run whose rows (and waveform: the case's, or of `values` values) would not fit in the
+    memory available now (pyhh.limits), before anything is allocated."""
+    if values is None:
+        values = 0 if case.stimulus.waveform is None else len(case.stimulus.waveform)
     what = f"{case.n_rows} recorded rows" + (f" and a waveform of {values} values" if values else "")
     advice = "keep fewer rows with a larger record_every"
     if values and backend == "python":
@@ -381,9 +393,13 @@ def simulate(
         V0=V0,
         params=params,
         mode="clamp" if clamp else "current",
-        stimulus=to_stimulus(stimulus, dt, n_steps),
         spike_threshold=spike_threshold,
     )
+    # Every other value checked, the waveform is sized before it is copied (a float64 copy, 8 B a value, on
+    # either backend), on the Python backend before it becomes the reference's floats (issue 25, item 4)
+    check_choice("backend", backend, BACKENDS)
+    check_run_memory(case, backend, waveform_length(stimulus) or 0)
+    case = dataclasses.replace(case, stimulus=to_stimulus(stimulus, dt, n_steps))
     warn_past_end(case.stimulus.pulses, n_steps, dt)
     result = run_case(case, backend)
     warn_voltage_range(result.V, result.t, "the clamp command" if clamp else "the stimulus")

@@ -1,13 +1,15 @@
 """Spec §11.4: one run of a port on one case, so that nothing the port does stops the grader.
 
-The port runs in a process group of its own (a new session), killed with everything it
-started when the case ends, however it ends (exit, timeout, an error, Ctrl-C). Its standard
-output and error go to unnamed files the grader holds; `{out}` and `{spikes}` are paths in a
-temporary folder. Every output is bounded, while the port runs and when it is read, and is
-read only if it is a regular file, without blocking; what the port did to its files (a
-folder or a FIFO for `{out}`, an unreadable file, 100 GB of holes, a deep tree of folders)
-is reported as a problem of the case. The temporary folder is always removed, without
-recursion and without following links.
+The port runs under a supervisor of its own (supervise.py: a short-lived process, in a session
+of its own, that starts the port in a process group of its own), which kills and reaps
+everything the port started when the case ends, however it ends (exit, timeout, an error,
+Ctrl-C): on Linux also what called setsid() or double-forked, and no zombie is left
+(supervise.py says how, and what other systems get). Its standard output and error go to
+unnamed files the grader holds; `{out}` and `{spikes}` are paths in a temporary folder. Every
+output is bounded, while the port runs and when it is read, and is read only if it is a
+regular file, without blocking; what the port did to its files (a folder or a FIFO for `{out}`,
+an unreadable file, 100 GB of holes, a deep tree of folders) is reported as a problem of the
+case. The temporary folder is always removed, without recursion and without following links.
 """
 
 from __future__ import annotations
@@ -16,11 +18,20 @@ import os
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from .supervise import has_exited
+
+#: The supervisor of every run of a port (run by path, without site-packages: it needs the standard library only).
+SUPERVISOR = Path(__file__).with_name("supervise.py")
+
+#: How long the supervisor may take to clean up after the port before it is killed too (a hang guard).
+CLEANUP_GUARD = 60.0
 
 #: The most a port may write to standard output or error, or to a file, for one case (a trace is far smaller).
 MAX_OUTPUT = 2**28
@@ -125,24 +136,40 @@ def remove_tree(top: str) -> None:
             pass
 
 
-def has_exited(process: subprocess.Popen) -> bool:
-    """Whether the port has exited, without reaping it where the system allows (so that its pid,
-    its group's id, cannot be reused before the group is killed)."""
-    if hasattr(os, "waitid"):
-        try:
-            return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-        except ChildProcessError:
-            return process.poll() is not None
-    return process.poll() is not None
-
-
-def end_group(process: subprocess.Popen) -> None:
-    """Kill the port's process group, all that the port started and left running, and reap the port."""
+def end_port(supervisor: subprocess.Popen, report: int, program: str) -> tuple[int | None, str]:
+    """Have the supervisor end the port and all it started (by closing the pipe it watches), wait
+    for it, and read its report: (the port's status, "") or (None, why there is none). If the
+    supervisor is stuck, or was killed (by the port), kill its group and the port's."""
+    supervisor.stdin.close()
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        supervisor.wait(timeout=CLEANUP_GUARD)
+    except subprocess.TimeoutExpired:
         pass
-    process.wait()
+    said = dict(line.split(" ", 1) for line in read_report(report) if " " in line)
+    if "cannot" in said:
+        return None, f"cannot start {program!r}: {said['cannot']}"
+    if "exit" in said and supervisor.returncode is not None:
+        return int(said["exit"]), ""
+    groups = [int(said["started"])] if "started" in said else []
+    for group in groups + ([supervisor.pid] if supervisor.returncode is None else []):
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    supervisor.wait()
+    return None, f"the port's supervisor was stopped before it could end the port (status {supervisor.returncode})"
+
+
+def read_report(report: int) -> list[str]:
+    """The lines the supervisor wrote to its report pipe (never blocks)."""
+    os.set_blocking(report, False)
+    data = b""
+    try:
+        while chunk := os.read(report, 65536):
+            data += chunk
+    except BlockingIOError:
+        pass
+    return data.decode("utf-8", errors="replace").splitlines()
 
 
 def execute(command: list[str], case_path: Path, timeout: float, limit: int | None = None) -> Execution:
@@ -158,35 +185,46 @@ def execute(command: list[str], case_path: Path, timeout: float, limit: int | No
         if not any("{case}" in a for a in command):
             args.append(str(case_path))
         with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+            report, report_end = os.pipe()
             try:
-                process = subprocess.Popen(args, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
-                                           start_new_session=True)
+                supervisor = subprocess.Popen([sys.executable, "-I", "-S", str(SUPERVISOR), str(report_end), *args],
+                                              stdout=stdout, stderr=stderr, stdin=subprocess.PIPE,
+                                              pass_fds=(report_end,), start_new_session=True)
             except OSError as e:
-                return Execution(None, "", "", problem=f"cannot start {args[0]!r}: {e.strerror}")
-            try:
-                problem = watch(process, timeout, [(lambda: os.fstat(stdout.fileno()).st_size, limit, "standard output"),
-                                                   (lambda: os.fstat(stderr.fileno()).st_size, MAX_OUTPUT, "standard error"),
-                                                   (lambda: file_size(out_path), limit, "{out}"),
-                                                   (lambda: file_size(spikes_path), limit, "{spikes}")])
+                os.close(report)
+                return Execution(None, "", "", problem=f"cannot start the supervisor {sys.executable!r}: {e.strerror}")
             finally:
-                end_group(process)
+                os.close(report_end)
+            try:
+                try:
+                    problem = watch(supervisor, timeout,
+                                    [(lambda: os.fstat(stdout.fileno()).st_size, limit, "standard output"),
+                                     (lambda: os.fstat(stderr.fileno()).st_size, MAX_OUTPUT, "standard error"),
+                                     (lambda: file_size(out_path), limit, "{out}"),
+                                     (lambda: file_size(spikes_path), limit, "{spikes}")])
+                finally:
+                    status, ended = end_port(supervisor, report, args[0])
+            finally:
+                os.close(report)
+            problem = problem or ended
             if problem:
                 return Execution(None, "", "", problem=problem)
             out_text, problem = read_own(stdout, limit, "standard output")
             error_text, error_problem = read_own(stderr, MAX_OUTPUT, "standard error")
             out, out_problem = read_file(out_path, limit, "{out}")
             spikes, spikes_problem = read_file(spikes_path, limit, "{spikes}")
-            return Execution(process.returncode, out_text, error_text, out, spikes, problem or error_problem,
+            return Execution(status, out_text, error_text, out, spikes, problem or error_problem,
                              out_problem, spikes_problem)
     finally:
         remove_tree(tmp)
 
 
 def watch(process: subprocess.Popen, timeout: float, sizes: list) -> str:
-    """Wait for the port to exit: "" when it has, else why it must be killed (too long, or an
-    output beyond its bound; `sizes` holds (size of, bound, name) for each output)."""
+    """Wait for the port's supervisor to exit (it does once the port has exited and all it started is
+    gone): "" when it has, else why the port must be killed (too long, or an output beyond its bound;
+    `sizes` holds (size of, bound, name) for each output)."""
     deadline = time.monotonic() + timeout
-    while not has_exited(process):
+    while not has_exited(process.pid, lambda: process.poll() is not None):
         if time.monotonic() > deadline:
             return f"timed out after {timeout:g} s (killed)"
         for size, bound, what in sizes:
