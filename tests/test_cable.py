@@ -111,3 +111,25 @@ def test_two_action_potentials_annihilate_where_they_meet():
 def test_a_bad_value_is_named(kwargs, names):
     with pytest.raises(InvalidInputError, match=rf"\b{names}\b"):
         cable.CableCase(**kwargs)
+
+
+def test_the_default_discretisation_gives_the_velocity_within_1_percent_of_the_converged_one():
+    # spec §13.12 by tests/cable_solutions.py's vectorised copy of §13.5 (equal to the reference, checked
+    # above through scipy and in tests/measure_cable.py): Richardson in dt at nseg 1000, against the defaults
+    import re
+    from pathlib import Path
+
+    from cable_solutions import cn_solution, positions
+
+    def v(nseg, dt):
+        p, q = round(nseg / 4 + 0.5), round(3 * nseg / 4 + 0.5)
+        _, (tp, tq) = cn_solution(nseg, 50000.0, [(0, 0, round(0.2 / dt), 10000.0)], dt, round(4.0 / dt), (p, q))
+        x = positions(nseg, 50000.0)
+        return (x[q] - x[p]) * 1e-3 / (tq - tp)
+
+    converged = (4 * v(1000, 0.0025) - v(1000, 0.005)) / 3
+    default = v(cable.NSEG_DEFAULT, 0.01)
+    assert abs(default / converged - 1) < 0.01
+    spec = (Path(__file__).resolve().parents[1] / "spec" / "SPEC.md").read_text()
+    stated = float(re.search(r"\*\*The converged velocity is ([0-9.]+) m/s\*\*", spec).group(1))
+    assert abs(stated / converged - 1) < 1e-4, (stated, converged)  # dx's share is below 1e-4 (§13.12)
