@@ -236,22 +236,15 @@ def case_to_json(case: Case) -> dict[str, Any]:
 
 #: §13.10: the keys of a cable case file -> (required?, accepted JSON types).
 CABLE_KEYS: dict[str, tuple[bool, tuple[type, ...]]] = {
-    "name": (True, (str,)),
-    "description": (False, (str,)),
+    **{key: CASE_KEYS[key] for key in ("name", "description")},
     "model": (True, (str,)),
-    "dt": (True, (int, float)),
-    "steps": (True, (int,)),
-    "record_every": (False, (int,)),
-    "temperature": (False, (int, float)),
-    "V0": (False, (int, float)),
-    "parameters": (False, (dict,)),
+    **{key: CASE_KEYS[key] for key in ("dt", "steps", "record_every", "temperature", "V0", "parameters")},
     "radius": (False, (int, float)),
     "R_i": (False, (int, float)),
     "length": (False, (int, float)),
     "nseg": (False, (int,)),
     "sites": (True, (list,)),
-    "stimulus": (False, (dict,)),
-    "spike_threshold": (False, (int, float)),
+    **{key: CASE_KEYS[key] for key in ("stimulus", "spike_threshold")},
     "record_gates": (False, (bool,)),
 }
 CABLE_PULSE_KEYS = ("node", "start", "stop", "amplitude")

@@ -32,7 +32,7 @@ symbols, and cites the section each function implements:
     8.1    the run loop                              run.run
     8.2    recording a row                           run.record_row, run.state_at
     8.3    leaving the finite range                  run.check_finite
-    8.4    input checks                              case.Case, checks.check_real, checks.check_range, checks.check_positive, checks.check_integer, checks.check_last_time, checks.check_at_most, checks.check_choice, stimulus.waveform_values
+    8.4    input checks                              case.Case, case.check_run, checks.check_real, checks.check_range, checks.check_positive, checks.check_integer, checks.check_last_time, checks.check_at_most, checks.check_choice, stimulus.waveform_values
     9      spike detection                           run.spike_time, run.hermite_crossing, run.linear_crossing
     13.1   the cable's parameters                    cable.CABLE_TABLE, cable.NSEG_DEFAULT, cable.CableCase
     13.2   the drive u_j of each node                cable.injected, cable.CablePulse

@@ -18,11 +18,12 @@ import dataclasses
 import math
 from typing import NamedTuple
 
-from .checks import check_at_most, check_integer, check_last_time, check_positive, check_range, check_real
+from .case import check_run
+from .checks import check_at_most, check_integer, check_range, check_real
 from .currents import State, conductances, currents
 from .errors import InvalidInputError, NumericalInstabilityError
 from .methods import staggered_gates, staggered_state
-from .parameters import SPIKE_THRESHOLD_DEFAULT, TEMPERATURE_RANGE, V0_DEFAULT, V0_RANGE, Parameters
+from .parameters import SPIKE_THRESHOLD_DEFAULT, V0_DEFAULT, Parameters
 from .rates import temperature_factor
 from .run import hermite_crossing, initial_state, linear_crossing
 
@@ -87,16 +88,7 @@ class CableCase:
     description: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dt", check_positive("dt", self.dt))
-        object.__setattr__(self, "steps", check_integer("steps", self.steps))
-        check_last_time(self.dt, self.steps)
-        object.__setattr__(self, "record_every", check_integer("record_every", self.record_every))
-        check_at_most("record_every", self.record_every, "steps", self.steps)
-        object.__setattr__(self, "temperature", check_range("temperature", self.temperature, *TEMPERATURE_RANGE, unit="degC"))
-        object.__setattr__(self, "V0", check_range("V0", self.V0, *V0_RANGE, unit="mV"))
-        object.__setattr__(self, "spike_threshold", check_real("spike_threshold", self.spike_threshold))
-        if not isinstance(self.params, Parameters):
-            raise InvalidInputError(f"params must be a pyhh.Parameters, got {self.params!r}")
+        check_run(self)
         for name, (_, low, high, unit) in CABLE_TABLE.items():
             object.__setattr__(self, name, check_range(name, getattr(self, name), low, high, True, unit))
         nseg = check_integer("nseg", self.nseg)
