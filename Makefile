@@ -23,7 +23,7 @@ C_HEADERS := c/pyhh.h c/hh_core.h c/hh_model_tables.h c/hh_model.h c/hh_model_fa
              c/hh_fast_math.h c/hh_exact_math.h c/hh_exp_constants.h
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: demo figures test check fuzz golden codegen c sanitize conform tolerances accuracy exact-accuracy neuron bench crossover cross web clean
+.PHONY: demo figures test check fuzz golden codegen c sanitize conform tolerances accuracy cable-accuracy exact-accuracy neuron bench crossover cross web clean
 
 # The main job: simulate the default neuron and draw the demo figure.
 demo: $(BUILT)
@@ -119,6 +119,10 @@ exact-accuracy: $(BUILT) $(TESTS_READY)
 # pyhh against NEURON on every current-mode golden case (README, "pyhh and NEURON").
 neuron: $(BUILT) $(CHECK_READY)
 	$(PY) tests/measure_neuron.py
+
+# The cable's velocity against its converged value, V against scipy's solution: spec §13.12.
+cable-accuracy: $(BUILT) $(TESTS_READY)
+	$(PY) tests/measure_cable.py
 
 # Every method against scipy's high-accuracy solution: the table of spec §7.6.
 accuracy: $(BUILT) $(TESTS_READY)

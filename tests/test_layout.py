@@ -91,7 +91,8 @@ def test_every_reference_step_function_is_in_the_table():
     import inspect
 
     listed = {name for _, names in section_table() for name in names}
-    for module in ("parameters", "exponential", "rates", "currents", "stimulus", "methods", "run", "case", "checks"):
+    for module in ("parameters", "exponential", "rates", "currents", "stimulus", "methods", "run", "case", "checks",
+                   "cable"):
         mod = __import__(f"pyhh.reference.{module}", fromlist=["_"])
         for name, thing in vars(mod).items():
             if inspect.isfunction(thing) and thing.__module__ == mod.__name__ and (thing.__doc__ or "").startswith("§"):

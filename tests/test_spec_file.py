@@ -47,6 +47,13 @@ def changed(model: dict, *path_and_value):
     (("methods", "default", "rk4"), "the default method"),
     (("conformance", "float64", "V", 1e-9), "the float64 tolerances"),
     (("spec", "version", "3.1.0"), "the spec version: spec/model.toml says '3.1.0'"),
+    (("cable", "radius", "default", 240.0), "cable radius: spec/model.toml says (240.0,"),
+    (("cable", "R_i", "min_exclusive", False), "cable R_i: spec/model.toml says"),
+    (("cable", "length", "max", 1e9), "cable length: spec/model.toml says"),
+    (("cable", "nseg_default", 400), "cable nseg_default: spec/model.toml says 400"),
+    (("cable", "temperature_default", 6.3), "cable temperature_default"),
+    (("cable", "pi", 3.14159), "cable pi"),
+    (("cable", "um_to_cm", 1e-3), "cable um_to_cm"),
 ])
 def test_a_change_in_one_place_only_is_named(model, path_and_value, names):
     found = disagreements(changed(model, *path_and_value))

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..reference.cable import CableCase, CablePulse
 from ..reference.case import Case
 from ..reference.checks import MAX_INTEGER
 from ..reference.errors import CaseFileError, InvalidInputError
@@ -33,7 +34,8 @@ CASE_KEYS: dict[str, tuple[bool, tuple[type, ...]]] = {
     "stimulus": (False, (dict,)),
     "spike_threshold": (False, (int, float)),
 }
-TYPE_NAMES = {(str,): "a string", (int,): "an integer", (int, float): "a number", (dict,): "an object", (list,): "an array"}
+TYPE_NAMES = {(str,): "a string", (int,): "an integer", (int, float): "a number", (dict,): "an object", (list,): "an array",
+              (bool,): "true or false"}
 STIMULUS_KEYS = ("pulses", "waveform")
 PULSE_KEYS = ("start", "stop", "amplitude")
 
@@ -50,7 +52,7 @@ def check_keys(where: str, obj: dict[str, Any], allowed: Any, required: Any = ()
 
 def check_type(where: str, key: str, value: Any, types: tuple[type, ...]) -> None:
     """value is one of types (a JSON true/false is never a number; integers within 2^53)."""
-    if isinstance(value, bool) or not isinstance(value, types):
+    if isinstance(value, bool) != (types == (bool,)) or not isinstance(value, types):
         raise CaseFileError(f"{where}: {key!r} must be {TYPE_NAMES[types]}, got {value!r}")
     if isinstance(value, int) and abs(value) > MAX_INTEGER:
         raise CaseFileError(f"{where}: {key!r} = {value} is larger than 2^53")
@@ -185,6 +187,11 @@ def parse_case_text(data: bytes, where: str) -> Any:
 
 def load_case(path: str | Path) -> Case:
     """Read and check a case file (§10.1)."""
+    return case_from_json(parse_case_text(read_case_bytes(path), str(path)), str(path))
+
+
+def read_case_bytes(path: str | Path) -> bytes:
+    """§10.1: a case file's bytes, at most MAX_FILE_BYTES, read as much as it says it has."""
     path = Path(path)
     try:
         if path.exists() and not path.is_file():  # a folder, or a device such as /dev/zero that never ends
@@ -201,7 +208,7 @@ def load_case(path: str | Path) -> Case:
     if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
         raise CaseFileError(f"{path}: cannot read case file: {max(size, len(data))} bytes, more than the "
                             f"{MAX_FILE_BYTES} (256 MiB) a case file may have")
-    return case_from_json(parse_case_text(data, str(path)), str(path))
+    return data
 
 
 def case_to_json(case: Case) -> dict[str, Any]:
@@ -225,3 +232,65 @@ def case_to_json(case: Case) -> dict[str, Any]:
         "stimulus": stimulus,
         "spike_threshold": case.spike_threshold,
     }
+
+
+#: §13.10: the keys of a cable case file -> (required?, accepted JSON types).
+CABLE_KEYS: dict[str, tuple[bool, tuple[type, ...]]] = {
+    **{key: CASE_KEYS[key] for key in ("name", "description")},
+    "model": (True, (str,)),
+    **{key: CASE_KEYS[key] for key in ("dt", "steps", "record_every", "temperature", "V0", "parameters")},
+    "radius": (False, (int, float)),
+    "R_i": (False, (int, float)),
+    "length": (False, (int, float)),
+    "nseg": (False, (int,)),
+    "sites": (True, (list,)),
+    **{key: CASE_KEYS[key] for key in ("stimulus", "spike_threshold")},
+    "record_gates": (False, (bool,)),
+}
+CABLE_PULSE_KEYS = ("node", "start", "stop", "amplitude")
+
+
+def cable_case_from_json(obj: Any, where: str = "case") -> CableCase:
+    """§13.10: a CableCase from a parsed cable case file; errors name `where` and the key."""
+    if not isinstance(obj, dict):
+        raise CaseFileError(f"{where}: a case file must hold a JSON object")
+    check_keys(where, obj, CABLE_KEYS, [k for k, (required, _) in CABLE_KEYS.items() if required])
+    for key, value in obj.items():
+        check_type(where, key, value, CABLE_KEYS[key][1])
+    if obj["model"] != "cable":
+        raise CaseFileError(f"{where}: 'model' must be 'cable', got {obj['model']!r:.40}")
+    for j, site in enumerate(obj["sites"]):
+        check_type(where, "sites", site, (int,))
+    raw = obj.get("stimulus", {})
+    check_keys(f"{where}: stimulus", raw, ("pulses",))
+    raw_pulses = raw.get("pulses", [])
+    check_type(f"{where}: stimulus", "pulses", raw_pulses, (list,))
+    pulses = []
+    try:
+        for j, item in enumerate(raw_pulses):
+            at = f"{where}: stimulus.pulses[{j}]"
+            if not isinstance(item, dict):
+                raise CaseFileError(f"{where}: stimulus: 'pulses' must hold objects, but item {j} is {item!r:.40}")
+            check_keys(at, item, CABLE_PULSE_KEYS, CABLE_PULSE_KEYS)
+            for key in ("node", "start", "stop"):
+                check_type(at, key, item[key], (int,))
+            check_type(at, "amplitude", item["amplitude"], (int, float))
+            pulses.append(CablePulse(item["node"], item["start"], item["stop"], item["amplitude"]))
+        d = CableCase()
+        return CableCase(
+            name=obj["name"], description=obj.get("description", ""), dt=obj["dt"], steps=obj["steps"],
+            record_every=obj.get("record_every", 1), temperature=obj.get("temperature", d.temperature),
+            V0=obj.get("V0", d.V0), params=Parameters.from_overrides(parameters_from_json(where, obj.get("parameters", {}))),
+            radius=obj.get("radius", d.radius), R_i=obj.get("R_i", d.R_i), length=obj.get("length", d.length),
+            nseg=obj.get("nseg", d.nseg), sites=tuple(obj["sites"]), pulses=tuple(pulses),
+            spike_threshold=obj.get("spike_threshold", d.spike_threshold), record_gates=obj.get("record_gates", False),
+        )
+    except CaseFileError:
+        raise
+    except InvalidInputError as e:
+        raise CaseFileError(f"{where}: {e}") from None
+
+
+def load_cable_case(path: str | Path) -> CableCase:
+    """Read and check a cable case file (§13.10, under the rules of §10.1)."""
+    return cable_case_from_json(parse_case_text(read_case_bytes(path), str(path)), str(path))

@@ -19,8 +19,10 @@ from ..limits import GOLDEN_ROW_BYTES, check_memory
 from ..reference.errors import CaseFileError, NumericalInstabilityError
 from ..reference.parameters import SPEC_VERSION
 from ..reference.rates import temperature_factor
+from ..reference.cable import columns as cable_columns
+from ..reference.cable import run_cable
 from ..reference.run import COLUMNS, run
-from .casefile import load_case
+from .casefile import load_cable_case, load_case
 from .functions import FUNCTIONS_FILE, format_functions, parse_functions
 from .trace import format_trace, parse_trace
 
@@ -137,11 +139,54 @@ def load_manifest(golden: Path = DEFAULT_GOLDEN, verify: bool = True) -> list[Go
         rejects, unstable = load_negative(golden)
         listed = {c.trace_path for c in cases} | {c.case_path for c in cases}
         listed |= {r.path for r in rejects} | {u.path for u in unstable}
-        for folder in ("cases", "traces", "invalid", "unstable"):
+        cable_cases, cable_rejects = load_cable(golden)
+        listed |= {c.trace_path for c in cable_cases} | {c.case_path for c in cable_cases} | {r.path for r in cable_rejects}
+        for folder in ("cases", "traces", "invalid", "unstable", "cable/cases", "cable/traces", "cable/invalid"):
             for file in sorted((golden / folder).glob("*")):
                 if file not in listed:
                     raise CaseFileError(f"{file}: not listed in {where}")
     return cases
+
+
+@dataclass(frozen=True)
+class CableGoldenCase:
+    """One cable case of the manifest (§13.11): its files, its trace's columns and each site's arrivals."""
+
+    name: str
+    case_path: Path
+    trace_path: Path
+    columns: tuple[str, ...]
+    arrivals: tuple[tuple[float, ...], ...]
+
+
+def reject_list(golden: Path, entries_: list, where: str) -> list[RejectCase]:
+    """The RejectCase of each entry of a manifest's rejects list, its file's hash checked."""
+    out = []
+    for entry in entries_:
+        path = golden / str(field(entry, "file", where))
+        check_file(path, field(entry, "sha256", where), where)
+        out.append(RejectCase(str(field(entry, "name", where)), path, field(entry, "names", where),
+                              str(field(entry, "section", where)), str(field(entry, "why", where))))
+    return out
+
+
+def load_cable(golden: Path = DEFAULT_GOLDEN) -> tuple[list[CableGoldenCase], list[RejectCase]]:
+    """The manifest's cable cases and cable negative cases (§13.10-13.11), every file's hash checked."""
+    golden = Path(golden)
+    where = str(golden / MANIFEST)
+    section = read_manifest(golden).get("cable", {})
+    if not isinstance(section, dict):
+        raise CaseFileError(f"{where}: 'cable' must be an object")
+    cases = []
+    for entry in entries(section, "cases", where) if section else []:
+        case_path = golden / str(field(entry, "case", where))
+        trace_path = golden / str(field(entry, "trace", where))
+        check_file(case_path, field(entry, "case_sha256", where), where)
+        check_file(trace_path, field(entry, "trace_sha256", where), where)
+        cases.append(CableGoldenCase(str(field(entry, "name", where)), case_path, trace_path,
+                                     tuple(field(entry, "columns", where)),
+                                     tuple(tuple(a) for a in field(entry, "arrivals", where))))
+    return cases, reject_list(golden, entries(section, "rejects", where), where)
 
 
 def load_negative(golden: Path = DEFAULT_GOLDEN) -> tuple[list[RejectCase], list[UnstableCase]]:
@@ -149,12 +194,7 @@ def load_negative(golden: Path = DEFAULT_GOLDEN) -> tuple[list[RejectCase], list
     golden = Path(golden)
     where = str(golden / MANIFEST)
     manifest = read_manifest(golden)
-    rejects = []
-    for entry in entries(manifest, "rejects", where):
-        path = golden / str(field(entry, "file", where))
-        check_file(path, field(entry, "sha256", where), where)
-        rejects.append(RejectCase(str(field(entry, "name", where)), path, field(entry, "names", where),
-                                  str(field(entry, "section", where)), str(field(entry, "why", where))))
+    rejects = reject_list(golden, entries(manifest, "rejects", where), where)
     unstable = []
     for entry in entries(manifest, "unstable", where):
         path = golden / str(field(entry, "case", where))
@@ -212,9 +252,9 @@ def previous_manifest(golden: Path) -> dict:
 INVALID_INDEX = "invalid.json"
 
 
-def reject_entries(golden: Path) -> list[dict]:
-    """The manifest's "rejects": golden/invalid.json's list, each file's SHA-256 added."""
-    index_path = golden / INVALID_INDEX
+def reject_entries(golden: Path, index: str = INVALID_INDEX) -> list[dict]:
+    """The manifest's "rejects": golden/invalid.json's list (or the cable's), each file's SHA-256 added."""
+    index_path = golden / index
     if not index_path.is_file():
         return []
     index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -272,6 +312,44 @@ def describe_functions_change(old: bytes | None, new: bytes) -> str:
     return f"functions: CHANGED in {len(differ)} of {len(after)} rows, first {f}({x!r}): {a!r} -> {b!r}"
 
 
+def regenerate_cable(golden: Path, out: Path, report: list[str], before: dict) -> dict:
+    """§13.10-13.11: run every case of golden/cable/cases, write its trace into out/cable/traces,
+    report what changed; the manifest's "cable" object (empty when there are no cable cases)."""
+    case_files = sorted((golden / "cable" / "cases").glob("*.json"))
+    if not case_files:
+        return {}
+    (out / "cable" / "traces").mkdir(parents=True, exist_ok=True)
+    cases = [load_cable_case(case_file) for case_file in case_files]
+    old_arrivals = {e["name"]: e.get("arrivals") for e in before.get("cable", {}).get("cases", [])}
+    entries_ = []
+    for case_file, case in zip(case_files, cases):
+        if case.name != case_file.stem:
+            raise CaseFileError(f"{case_file}: its name {case.name!r} must equal the file name {case_file.stem!r}")
+        check_golden_memory(case_file, case)
+    for case_file, case in zip(case_files, cases):
+        record = run_cable(case)
+        columns = cable_columns(case)
+        text = format_trace(record.rows, columns).encode()
+        old_path = golden / "cable" / "traces" / f"{case.name}.csv"
+        old = old_path.read_bytes() if old_path.is_file() else None
+        old_spikes = old_arrivals.get(case.name)
+        line = (f"cable {case.name}: new" if old is None else f"cable {case.name}: unchanged"
+                if old == text and old_spikes == record.arrivals else f"cable {case.name}: CHANGED")
+        report.append(line)
+        write_bytes(out / "cable" / "traces" / f"{case.name}.csv", text)
+        entries_.append({
+            "name": case.name, "case": f"cable/cases/{case_file.name}", "trace": f"cable/traces/{case.name}.csv",
+            "case_sha256": sha256(case_file.read_bytes()), "trace_sha256": sha256(text), "columns": list(columns),
+            "rows": len(record.rows), "phi": temperature_factor(case.temperature), "arrivals": record.arrivals,
+        })
+    known = {f"{e['name']}.csv" for e in entries_}
+    for stale in sorted((out / "cable" / "traces").glob("*.csv")):
+        if stale.name not in known:
+            stale.unlink()
+            report.append(f"cable {stale.stem}: REMOVED (no case file)")
+    return {"cases": entries_, "rejects": reject_entries(golden, "cable/invalid.json")}
+
+
 def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[str]:
     """Run every case of golden/cases, write traces and manifest into `out`, report changes."""
     golden = Path(golden)
@@ -327,5 +405,8 @@ def regenerate(golden: Path = DEFAULT_GOLDEN, out: Path | None = None) -> list[s
         "rejects": rejects,
         "unstable": unstable,
     }
+    cable = regenerate_cable(golden, out, report, before)
+    if cable:
+        manifest["cable"] = cable
     write_text(out / MANIFEST, json.dumps(manifest, indent=1) + "\n")
     return report

@@ -7,6 +7,7 @@ the rows, each within SPIKE_TIME_TOLERANCE), else "fail".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,33 +51,43 @@ class Comparison:
     detail: str
 
 
-def within(diff: np.ndarray, level: str) -> np.ndarray:
+def quantity(column: str) -> str:
+    """§13.11: the quantity of a column, whose tolerance it takes: V_12 -> V, m_3 -> m, t -> t."""
+    return column if column in TOLERANCES["float64"] else column.split("_")[0]
+
+
+def within(diff: np.ndarray, level: str, columns: Sequence[str] = COLUMNS) -> np.ndarray:
     """Boolean (rows, columns): each difference within the level's tolerance."""
-    return diff <= np.array([TOLERANCES[level][c] for c in COLUMNS])
+    return diff <= np.array([TOLERANCES[level][quantity(c)] for c in columns])
 
 
-def compare(port: np.ndarray, golden: np.ndarray, spike_threshold: float, spikes: bool = True) -> Comparison:
-    """Compare two (rows, 9) traces under §11.2; spikes=False (clamp cases) skips the spikes level."""
+def compare(port: np.ndarray, golden: np.ndarray, spike_threshold: float, spikes: bool = True,
+            columns: Sequence[str] = COLUMNS) -> Comparison:
+    """Compare two (rows, columns) traces under §11.2 (a cable's columns by §13.11); spikes=False
+    (clamp cases) skips the spikes level, which a cable applies to each of its V columns."""
     if port.shape != golden.shape:
         return Comparison("fail", None, {}, f"{port.shape[0]} rows, expected {golden.shape[0]}")
     with np.errstate(invalid="ignore"):
         diff = np.abs(port - golden)
     diff[np.isnan(diff)] = np.inf
-    largest = {c: float(diff[:, j].max(initial=0.0)) for j, c in enumerate(COLUMNS)}
-    bad = np.argwhere(~within(diff, "float64"))
-    first = (int(bad[0][0]), COLUMNS[bad[0][1]]) if len(bad) else None
+    largest = {c: float(diff[:, j].max(initial=0.0)) for j, c in enumerate(columns)}
+    bad = np.argwhere(~within(diff, "float64", columns))
+    first = (int(bad[0][0]), columns[bad[0][1]]) if len(bad) else None
     if not np.isfinite(port).all():
         row, col = np.argwhere(~np.isfinite(port))[0]
-        return Comparison("fail", first, largest, f"{port[row, col]} at row {row}, column {COLUMNS[col]}")
+        return Comparison("fail", first, largest, f"{port[row, col]} at row {row}, column {columns[col]}")
     if np.array_equal(port, golden):  # as doubles: -0.0 equals 0.0
         return Comparison("exact", None, largest, "bit for bit")
     for level in ("float64", "float32"):
-        if within(diff, level).all():
+        if within(diff, level, columns).all():
             return Comparison(level, first, largest, f"within the {level} tolerances")
     if not spikes:
         return Comparison("fail", first, largest, "outside the float32 tolerances")
-    ours = trace_spikes(port[:, 0], port[:, 1], spike_threshold)
-    theirs = trace_spikes(golden[:, 0], golden[:, 1], spike_threshold)
+    ours, theirs = [], []
+    for j, c in enumerate(columns):
+        if quantity(c) == "V":
+            ours += trace_spikes(port[:, 0], port[:, j], spike_threshold)
+            theirs += trace_spikes(golden[:, 0], golden[:, j], spike_threshold)
     if len(ours) != len(theirs):
         return Comparison("fail", first, largest, f"{len(ours)} spikes, expected {len(theirs)}")
     shift = max((abs(a - b) for a, b in zip(ours, theirs)), default=0.0)

@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..reference import checks, currents, exponential, parameters, rates
+from ..reference import cable, checks, currents, exponential, parameters, rates
 from ..reference.case import DEFAULT_METHOD, METHODS, STAGGERED
 from . import grading
 
@@ -28,7 +28,7 @@ if not (SPEC / "model.toml").is_file():
 
 #: Where each module of the code keeps its copy, as a maintainer would open it.
 FILES = {module: f"python/pyhh/{module.__name__.removeprefix('pyhh.').replace('.', '/')}.py"
-         for module in (checks, exponential, parameters, rates, grading)}
+         for module in (cable, checks, exponential, parameters, rates, grading)}
 
 #: Voltages at which each rate of the reference is compared with its form in the model file.
 VOLTAGES = (-200.0, -100.0, -12.0, -1e-9, 0.0, 1e-9, 10.0, 25.0, 30.0, 60.0, 115.0, 500.0,
@@ -152,4 +152,19 @@ def disagreements(model: dict | None = None, spec: Path = SPEC) -> list[str]:
            grading.MANIFEST_SPIKE_TOLERANCE_FLOAT64, FILES[grading])
     for level in ("float64", "float32"):
         c.same(f"the {level} tolerances", k[level], grading.TOLERANCES[level], FILES[grading])
+    cable_constants(model["cable"], c)
     return c.found
+
+
+def cable_constants(table: dict, c: Comparison) -> None:
+    """§13: the cable's geometry, its ranges and the discretisation's constants."""
+    where = f"{FILES[cable]} (CABLE_TABLE)"
+    c.same("the cable's geometry", [k for k, v in table.items() if isinstance(v, dict)], list(cable.CABLE_TABLE), where)
+    for name, (default, low, high, unit) in cable.CABLE_TABLE.items():
+        entry = table.get(name, {})
+        c.same(f"cable {name}", (entry.get("default"), entry.get("min"), entry.get("max"), entry.get("min_exclusive"),
+                                 entry.get("unit")), (default, low, high, True, unit), where)
+    for key, value in (("temperature_default", cable.CABLE_TEMPERATURE_DEFAULT), ("nseg_default", cable.NSEG_DEFAULT),
+                       ("nseg_max", cable.NSEG_MAX), ("pi", cable.PI), ("um_to_cm", cable.UM_TO_CM),
+                       ("nA_to_uA", cable.NA_TO_UA), ("mS_per_S", cable.MS_PER_S)):
+        c.same(f"cable {key}", table[key], value, FILES[cable])

@@ -56,17 +56,18 @@ def column_rows(columns: Sequence[np.ndarray]) -> Iterator[list[float]]:
         yield from np.column_stack([c[i:i + CHUNK_ROWS] for c in columns]).tolist()
 
 
-def trace_chunks(rows: Iterable[Sequence[float]]) -> Iterator[str]:
+def trace_chunks(rows: Iterable[Sequence[float]], columns: Sequence[str] = COLUMNS) -> Iterator[str]:
     """The CSV text in pieces: the header line, then CHUNK_ROWS rows a piece, each value as repr(float)."""
-    yield ",".join(COLUMNS) + "\n"
+    yield ",".join(columns) + "\n"
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
         yield "".join(",".join(repr(float(x)) for x in row) + "\n" for row in chunk)
 
 
-def format_trace(rows: Iterable[Sequence[float]]) -> str:
-    """The CSV text: the header line, then one line per row, each value as repr(float)."""
-    return "".join(trace_chunks(rows))
+def format_trace(rows: Iterable[Sequence[float]], columns: Sequence[str] = COLUMNS) -> str:
+    """The CSV text: the header line (§10.2's columns, or a cable's of §13.11), then one line per row,
+    each value as repr(float)."""
+    return "".join(trace_chunks(rows, columns))
 
 
 def write_trace(path: str | Path, rows: Iterable[Sequence[float]]) -> None:
@@ -75,38 +76,40 @@ def write_trace(path: str | Path, rows: Iterable[Sequence[float]]) -> None:
     write_file(path, lambda f: f.writelines(trace_chunks(rows)))
 
 
-def parse_trace(text: str, source: str = "trace") -> np.ndarray:
+def parse_trace(text: str, source: str = "trace", columns: Sequence[str] = COLUMNS) -> np.ndarray:
     """Parse trace CSV text into an array of shape (rows, 9); errors name `source`.
 
     §10.2 exactly: LF line endings, the last line too (no CR anywhere), the header
-    `t,V,m,h,n,I_Na,I_K,I_L,I_stim` with nothing around its names, values as JSON numbers."""
+    `t,V,m,h,n,I_Na,I_K,I_L,I_stim` (or a cable's `columns`, §13.11) with nothing around its names,
+    values as JSON numbers."""
+    names = tuple(columns)
     if not text:
-        raise CaseFileError(f"{source}: empty trace, expected the header {','.join(COLUMNS)}")
+        raise CaseFileError(f"{source}: empty trace, expected the header {','.join(names)}")
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         raise CaseFileError(f"{source}: line {line} holds a CR (a CRLF line end?); spec §10.2: lines end with LF only")
     if not text.endswith("\n"):
         raise CaseFileError(f"{source}: the last line does not end with LF (spec §10.2: the last line too)")
     lines = text[:-1].split("\n")
-    if lines[0] != ",".join(COLUMNS):
+    if lines[0] != ",".join(names):
         header = lines[0].split(",")
-        missing = [c for c in COLUMNS if c not in (name.strip() for name in header)]
+        missing = [c for c in names if c not in (name.strip() for name in header)]
         detail = f"missing column {missing[0]!r}" if missing else f"got {lines[0][:200]!r}"
-        raise CaseFileError(f"{source}: header must be exactly {','.join(COLUMNS)}, with no spaces "
+        raise CaseFileError(f"{source}: header must be exactly {','.join(names)}, with no spaces "
                             f"(spec §10.2; {detail})")
-    data = np.empty((len(lines) - 1, len(COLUMNS)))
+    data = np.empty((len(lines) - 1, len(names)))
     for i, line in enumerate(lines[1:]):
         fields = line.split(",")
-        if len(fields) != len(COLUMNS):
-            raise CaseFileError(f"{source}: line {i + 2} has {len(fields)} values, expected {len(COLUMNS)}")
+        if len(fields) != len(names):
+            raise CaseFileError(f"{source}: line {i + 2} has {len(fields)} values, expected {len(names)}")
         for j, field in enumerate(fields):
             try:
                 data[i, j] = parse_number(field)
             except ValueError:
-                raise CaseFileError(f"{source}: line {i + 2}, column {COLUMNS[j]}: {field!r} is not a number "
+                raise CaseFileError(f"{source}: line {i + 2}, column {names[j]}: {field!r} is not a number "
                                     f"(spec §10.2: a JSON number)") from None
             if not math.isfinite(data[i, j]):
-                raise CaseFileError(f"{source}: line {i + 2}, column {COLUMNS[j]}: {field!r} is not finite")
+                raise CaseFileError(f"{source}: line {i + 2}, column {names[j]}: {field!r} is not finite")
     return data
 
 

@@ -42,17 +42,23 @@ def changes(report: list[str]) -> list[str]:
     return [line for line in report if "CHANGED" in line or "REMOVED" in line]
 
 
-def install(new: Path, golden: Path) -> None:
-    """Move the regenerated traces, functions.csv and manifest from `new` into golden/, each by a
-    rename, and remove the traces of cases that are gone."""
-    traces = golden / "traces"
-    traces.mkdir(exist_ok=True)
-    kept = {p.name for p in (new / "traces").glob("*.csv")}
+def move_traces(new: Path, traces: Path) -> None:
+    """Move the regenerated traces of `new` into `traces`, each by a rename, removing those of cases that are gone."""
+    traces.mkdir(parents=True, exist_ok=True)
+    kept = {p.name for p in new.glob("*.csv")}
     for stale in traces.glob("*.csv"):
         if stale.name not in kept:
             stale.unlink()
     for name in sorted(kept):
-        os.replace(new / "traces" / name, traces / name)
+        os.replace(new / name, traces / name)
+
+
+def install(new: Path, golden: Path) -> None:
+    """Move the regenerated traces, functions.csv and manifest from `new` into golden/, each by a
+    rename, and remove the traces of cases that are gone."""
+    move_traces(new / "traces", golden / "traces")
+    if (new / "cable" / "traces").is_dir():
+        move_traces(new / "cable" / "traces", golden / "cable" / "traces")
     for file in sorted(new.glob("*")):
         if file.is_file() and file.name != MANIFEST:
             os.replace(file, golden / file.name)

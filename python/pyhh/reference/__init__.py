@@ -32,8 +32,19 @@ symbols, and cites the section each function implements:
     8.1    the run loop                              run.run
     8.2    recording a row                           run.record_row, run.state_at
     8.3    leaving the finite range                  run.check_finite
-    8.4    input checks                              case.Case, checks.check_real, checks.check_range, checks.check_positive, checks.check_integer, checks.check_last_time, checks.check_at_most, checks.check_choice, stimulus.waveform_values
+    8.4    input checks                              case.Case, case.check_run, checks.check_real, checks.check_range, checks.check_positive, checks.check_integer, checks.check_last_time, checks.check_at_most, checks.check_choice, stimulus.waveform_values
     9      spike detection                           run.spike_time, run.hermite_crossing, run.linear_crossing
+    13.1   the cable's parameters                    cable.CABLE_TABLE, cable.NSEG_DEFAULT, cable.CableCase
+    13.2   the drive u_j of each node                cable.injected, cable.CablePulse
+    13.3   geometry, couplings, node positions       cable.geometry, cable.couplings, cable.node_position
+    13.4   the net current F_i of a centre           cable.membrane_rhs
+    13.5   the staggered Crank-Nicolson step         cable.cable_step, cable.assemble
+    13.6   the tridiagonal solve                     cable.tridiagonal_solve
+    13.7   the run, the state at t_k                 cable.run_cable, cable.initial_cable, cable.cable_state_at, cable.check_finite
+    13.8   arrival times at the sites                cable.site_arrival, cable.node_dV_dt
+    13.9   the conduction velocity                   cable.velocity
+    13.10  cable case checks                         cable.check_sites, cable.check_node, cable.check_pulses
+    13.11  the recorded row and its columns          cable.record_row, cable.columns
 
 The errors the spec names (§8.3, §8.4) are in errors.py. Everything around the
 reference lives outside this folder: case and trace files, golden data and

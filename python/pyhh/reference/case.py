@@ -42,6 +42,22 @@ DEFAULT_METHOD = "staggered_cn"
 MODES = ("current", "clamp")
 
 
+def check_run(case: object) -> None:
+    """§8.4: the fields a patch case and a cable case (§13.10) share: dt, steps, record_every,
+    temperature, V0, the spike threshold and the membrane's parameters, each checked and stored."""
+    set_ = object.__setattr__
+    set_(case, "dt", check_positive("dt", case.dt))
+    set_(case, "steps", check_integer("steps", case.steps))
+    check_last_time(case.dt, case.steps)
+    set_(case, "record_every", check_integer("record_every", case.record_every))
+    check_at_most("record_every", case.record_every, "steps", case.steps)
+    set_(case, "temperature", check_range("temperature", case.temperature, *TEMPERATURE_RANGE, unit="degC"))
+    set_(case, "V0", check_range("V0", case.V0, *V0_RANGE, unit="mV"))
+    set_(case, "spike_threshold", check_real("spike_threshold", case.spike_threshold))
+    if not isinstance(case.params, Parameters):
+        raise InvalidInputError(f"params must be a pyhh.Parameters, got {case.params!r}")
+
+
 @dataclasses.dataclass(frozen=True)
 class Case:
     """One simulation, as a golden case file states it (§10.1).
@@ -75,16 +91,7 @@ class Case:
     def __post_init__(self) -> None:
         check_choice("method", self.method, METHODS)
         check_choice("mode", self.mode, MODES)
-        object.__setattr__(self, "dt", check_positive("dt", self.dt))
-        object.__setattr__(self, "steps", check_integer("steps", self.steps))
-        check_last_time(self.dt, self.steps)
-        object.__setattr__(self, "record_every", check_integer("record_every", self.record_every))
-        check_at_most("record_every", self.record_every, "steps", self.steps)
-        object.__setattr__(self, "temperature", check_range("temperature", self.temperature, *TEMPERATURE_RANGE, unit="degC"))
-        object.__setattr__(self, "V0", check_range("V0", self.V0, *V0_RANGE, unit="mV"))
-        object.__setattr__(self, "spike_threshold", check_real("spike_threshold", self.spike_threshold))
-        if not isinstance(self.params, Parameters):
-            raise InvalidInputError(f"params must be a pyhh.Parameters, got {self.params!r}")
+        check_run(self)
         if not isinstance(self.stimulus, Stimulus):
             raise InvalidInputError(f"stimulus must be a pyhh.Stimulus, got {self.stimulus!r}")
         self.stimulus.check_length(self.steps)
