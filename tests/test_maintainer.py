@@ -73,12 +73,12 @@ def test_the_walk_of_readme_changing_e_l(repo):
     assert "Set the version to 4.0.0" in done.stderr and "rest: CHANGED" in done.stderr
     assert digest(repo / "golden") + digest(repo / "c") + digest(repo / "js") == untouched
     # 3. the version, in its three places; 4. one command
-    replace(repo / "spec" / "model.toml", 'version = "3.0.0"', 'version = "4.0.0"')
-    replace(repo / "spec" / "SPEC.md", "Spec version **3.0.0**", "Spec version **4.0.0**")
-    replace(parameters, 'SPEC_VERSION = "3.0.0"', 'SPEC_VERSION = "4.0.0"')
+    replace(repo / "spec" / "model.toml", 'version = "3.1.0"', 'version = "4.0.0"')
+    replace(repo / "spec" / "SPEC.md", "Spec version **3.1.0**", "Spec version **4.0.0**")
+    replace(parameters, 'SPEC_VERSION = "3.1.0"', 'SPEC_VERSION = "4.0.0"')
     done = make_golden(repo)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "spec_version: 3.0.0 -> 4.0.0" in done.stdout and "rest: CHANGED from row 0" in done.stdout
+    assert "spec_version: 3.1.0 -> 4.0.0" in done.stdout and "rest: CHANGED from row 0" in done.stdout
     assert "clamp_at_10: CHANGED" in done.stdout and "functions: unchanged" in done.stdout
     assert "wrote c/hh_model_tables.h:" in done.stdout and "10.613" in done.stdout  # the generated files' changed lines
     assert "X(E_L, 10.613)" in (repo / "c" / "hh_model_tables.h").read_text()

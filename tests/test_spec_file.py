@@ -46,7 +46,7 @@ def changed(model: dict, *path_and_value):
     (("exp", "table_lo", [0.0] * 64), "exp table_lo"),
     (("methods", "default", "rk4"), "the default method"),
     (("conformance", "float64", "V", 1e-9), "the float64 tolerances"),
-    (("spec", "version", "3.1.0"), "the spec version: spec/model.toml says '3.1.0'"),
+    (("spec", "version", "3.2.0"), "the spec version: spec/model.toml says '3.2.0'"),
     (("cable", "radius", "default", 240.0), "cable radius: spec/model.toml says (240.0,"),
     (("cable", "R_i", "min_exclusive", False), "cable R_i: spec/model.toml says"),
     (("cable", "length", "max", 1e9), "cable length: spec/model.toml says"),

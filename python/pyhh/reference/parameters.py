@@ -14,7 +14,7 @@ from .checks import check_names, check_range
 from .errors import InvalidInputError
 
 #: §12: the version of the spec this reference implements.
-SPEC_VERSION = "3.0.0"
+SPEC_VERSION = "3.1.0"
 
 #: §2.2: add this to a rest-relative voltage to get NEURON's absolute convention.
 V_REST_ABSOLUTE = -65.0
