@@ -149,6 +149,10 @@ def test_the_readme_example_runs(tmp_path):
         rounded, *neuron = map(float, values)
         assert max(abs(t - rounded) for t in neuron) < 1e-9, line
         assert 0.0 <= rounded - float(crossing.split()[2]) <= 0.025 + 1e-9, line
+    # the propagated action potential: one velocity from pyhh, NEURON's hh (recipe) and the mechanism
+    (velocity,) = [line.split()[1:4] for line in done.stdout.splitlines() if line.startswith("velocity")]
+    speeds = [float(v) for v in velocity]
+    assert 18.6 < speeds[0] < 18.8 and max(speeds) - min(speeds) < 1e-6, velocity
 
 
 CABLES = {golden.name: golden for golden in load_cable()[0]}
