@@ -177,10 +177,11 @@ def test_on_a_section_neuron_is_the_reference_cable(h, name):
 def test_neuron_s_end_nodes_are_those_of_section_13(h):
     # §13.3: an end node is joined to the centre beside it by half a segment's axial resistance
     # (NEURON's ri, MOhm, between a node and the one before it). §13.5: V += 2 delta at every node, so
-    # an end node into which a current flows alternates: (V_0 - V_1) after step k + 1 is 2 s / c_e minus
-    # that after step k; a sealed end without current stays at its neighbour's V. The reference does the
-    # same at every step (the golden cases record the end nodes every 2nd step only, where V_0 = V_1).
-    case = cable.CableCase(dt=0.025, steps=21, nseg=10, length=2000.0, sites=(0, 1, 10, 11),
+    # at an end node (V_0 - V_1) after step k + 1 is 2 s / c_e minus that after step k: it alternates
+    # while a current flows in, and for ever, undamped, after a pulse of an odd number of steps; a sealed
+    # end without current stays at its neighbour's V. The reference does the same at every step (the
+    # golden cases record the end nodes every 2nd step only, where V_0 = V_1).
+    case = cable.CableCase(dt=0.025, steps=30, nseg=10, length=2000.0, sites=(0, 1, 10, 11),
                            pulses=(cable.CablePulse(0, 0, 21, 500.0),))
     V, _, section = nh.axon(h, case)
     assert np.abs(V[:-1] - np.array(cable.run_cable(case).rows)[:, 1:]).max() < 1e-6
@@ -189,9 +190,9 @@ def test_neuron_s_end_nodes_are_those_of_section_13(h):
     assert ri[0] == pytest.approx(full / 2, rel=1e-12) and ri[-1] == pytest.approx(full / 2, rel=1e-12)
     assert ri[1:-1] == pytest.approx([full] * (case.nseg - 1), rel=1e-12)
     g = cable.geometry(case.radius, case.R_i, case.length, case.nseg)
-    d = V[:, 0] - V[:, 1]
-    assert d[0] == 0.0 and np.abs(d[1:] + d[:-1] - 2 * 500.0 * g.stim_scale / g.c_e).max() < 1e-9
-    assert d[1] > 0.1 and abs(d[2]) < 1e-9  # it does alternate: 0.2 mV after odd steps, 0 after even ones
+    d, two_s_over_c_e = V[:, 0] - V[:, 1], 2 * 500.0 * g.stim_scale / g.c_e
+    assert d[0] == 0.0 and np.abs(d[1:22] + d[:21] - two_s_over_c_e).max() < 1e-9 and np.abs(d[22:] + d[21:-1]).max() < 1e-9
+    assert d[1] > 0.1 and abs(d[2]) < 1e-9 and abs(d[-1] + two_s_over_c_e) < 1e-9  # 0.2 mV, 0, ... then -0.2, 0.2, ...
     assert np.abs(V[:, 3] - V[:, 2]).max() < 1e-9
 
 
