@@ -66,8 +66,8 @@ def measure_cable(h) -> None:
         ends = [k for k, j in enumerate(case.sites) if j in (0, case.nseg + 1)]
         dg = [np.abs(0.5 * (g[:-1] + np.vstack([g[:1], g[:-2]]))[::case.record_every]
                      - trace[:, [golden.columns.index(f"{x}_{j}") for x in "mhn"]]).max() for j, g in gates.items()]
-        print(f"{name:26} {dV.max():10.2g} {dV[ends].max() if ends else float('nan'):10.2g} "
-              f"{max(dg) if dg else float('nan'):10.2g}")
+        print(f"{name:26} {dV.max():10.2g} {f'{dV[ends].max():.2g}' if ends else '-':>10} "
+              f"{f'{max(dg):.2g}' if dg else '-':>10}")
     for dt in (0.025, 0.01):
         case, (p, q) = velocity_case(dt)
         record = cable.run_cable(case)
