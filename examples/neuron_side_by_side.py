@@ -14,6 +14,14 @@ straight line between steps). Then, for the same spikes, what NEURON's NetCon
 reports at a fixed step (threshold -15 mV): the end of the step in which v
 crosses, that is pyhh's spike time rounded up to the dt grid, up to one dt
 after the crossing itself.
+
+Then the propagated action potential (spec §13): HH 1952's axon with spec
+§13.1's defaults (5 cm of radius 238 um, R_i 35.4 ohm cm, 500 segments,
+18.5 degC, dt = 0.01 ms), 10 uA into its x = 0 end for 0.2 ms; the conduction
+velocity between the centres nearest L/4 and 3L/4 from pyhh's reference cable
+and from NEURON (one section of the same geometry, secondorder = 2, NEURON's hh
+with the recipe and the generated mechanism), arrival times found the same way
+on each voltage trace, then pyhh's own (spec §13.9, the cubic of §9).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 import pyhh
+from pyhh.reference import cable
 
 DT, DURATION, CURRENT = 0.025, 200.0, 10.0  # ms, ms, uA/cm^2
 V_REST = pyhh.V_REST_ABSOLUTE  # -65 mV: NEURON's v = pyhh's V + V_REST
@@ -68,6 +77,50 @@ def neuron_run(h, mechanism):
     return np.array(t), np.array(v), np.array(spikes)
 
 
+def axon_run(h, mechanism, case):
+    """The cable case on one NEURON section of its geometry: v (absolute mV) at its two sites, every step."""
+    axon = h.Section(name="axon")
+    axon.L, axon.diam, axon.nseg = case.length, 2 * case.radius, case.nseg  # um, um
+    axon.Ra, axon.cm = case.R_i, 1.0  # ohm cm, uF/cm^2
+    axon.insert(mechanism)
+    if mechanism == "hh":
+        axon.el_hh = -54.4
+        h.usetable_hh = 0
+    (pulse,) = case.pulses  # into node 0, the x = 0 end
+    stimulus = h.IClamp(axon(0))
+    stimulus.delay, stimulus.dur, stimulus.amp = pulse.start * case.dt, (pulse.stop - pulse.start) * case.dt, pulse.amplitude
+    # node j (1 ... nseg) is the centre of segment j, at x = (j - 0.5) / nseg
+    v = [h.Vector().record(axon((j - 0.5) / case.nseg)._ref_v) for j in case.sites]
+    h.celsius, h.dt, h.secondorder = case.temperature, case.dt, 2
+    h.finitialize(V_REST)
+    for _ in range(case.steps):
+        h.fadvance()
+    return [np.array(x) for x in v]
+
+
+def velocities(h, mechanism_name):
+    """pyhh's and NEURON's conduction velocities on HH 1952's axon, printed side by side."""
+    nseg, dt = cable.NSEG_DEFAULT, 0.01
+    sites = (round(nseg / 4 + 0.5), round(3 * nseg / 4 + 0.5))  # the centres nearest L/4 and 3L/4
+    case = cable.CableCase(dt=dt, steps=round(4.0 / dt), sites=sites, pulses=(cable.CablePulse(0, 0, round(0.2 / dt), 10000.0),))
+    x_p, x_q = (cable.node_position(j, nseg, case.length) for j in sites)
+    record = cable.run_cable(case)
+    t = np.arange(case.steps + 1) * dt
+    traces = [[np.array(record.rows)[:, 1 + k] + V_REST for k in (0, 1)]]
+    traces += [axon_run(h, name, case) for name in ("hh", "pyhh")]
+    speeds = []
+    for v_p, v_q in traces:  # arrival: the first crossing of -15 mV at each site, on the straight line
+        t_p, t_q = (crossings(t[:len(v)], v, THRESHOLD)[0] for v in (v_p, v_q))
+        speeds.append(cable.velocity(x_p, t_p, x_q, t_q))
+    print(f"\nHH 1952's axon: {case.length / 1e4:g} cm, radius {case.radius:g} um, R_i {case.R_i:g} ohm cm, "
+          f"{nseg} segments, {case.temperature:g} degC, dt {dt:g} ms; arrivals at {x_p:g} and {x_q:g} um")
+    print(f"{'':9} {'pyhh':>20} {'NEURON hh (recipe)':>20} {'NEURON ' + mechanism_name:>20}")
+    print("velocity " + " ".join(f"{v:20.12f}" for v in speeds) + "  m/s")
+    ours = cable.velocity(x_p, record.arrivals[0][0], x_q, record.arrivals[1][0])
+    print(f"pyhh's own velocity (spec §13.9, arrivals on §9's cubic): {ours:.6f} m/s; "
+          f"HH 1952 computed 18.8 and measured 21.2")
+
+
 def print_times(label: str, first: str, columns: list[np.ndarray], mechanism: str) -> None:
     """A header, then one line per spike (`label k`) with its time in each of the three columns."""
     print(f"{'':9} {first:>20} {'NEURON hh (recipe)':>20} {'NEURON ' + mechanism:>20}")
@@ -101,6 +154,7 @@ def main(folder: Path) -> int:
     late = max(np.abs(c - netcon[0]).max() for c in netcon[1:])
     print(f"NetCon's times equal pyhh's rounded up to the dt grid within {late:.2g} ms, and lie "
           f"{(netcon[1] - ours.spikes).min():.3f} to {(netcon[1] - ours.spikes).max():.3f} ms after pyhh's")
+    velocities(h, mechanism.name)
     return 0
 
 

@@ -135,3 +135,38 @@ def clamp_family(h, levels, *, holding: float, step_ms: float, temperature: floa
         I_K.append(np.array(i_k)[:len(times)] * 1e3)
     solver.active(0)
     return times, np.array(I_Na), np.array(I_K)
+
+
+def node_x(j: int, nseg: int) -> float:
+    """Where node j of spec §13.3 lies in NEURON's section, as x: 0, the segment centres, 1."""
+    return 0.0 if j == 0 else 1.0 if j == nseg + 1 else (j - 0.5) / nseg
+
+
+def axon(h, case, *, gates: bool = False):
+    """Run a cable case (spec §13, a pyhh.reference.cable.CableCase) at NEURON's fixed step with
+    secondorder = 2 on one section of the case's geometry (L, diam = 2 radius, Ra = R_i, cm = C_m,
+    nseg) and the generated mechanism; each pulse an IClamp at its node. Returns V (mV from rest)
+    at the case's sites after every step, rows 0 ... steps, and with `gates` each centre site's
+    m, h, n as NEURON holds them (rows: {site: (steps + 1, 3)}), and the section (for its geometry)."""
+    section = h.Section(name="axon")
+    section.L, section.diam, section.nseg = case.length, 2.0 * case.radius, case.nseg
+    section.Ra, section.cm = case.R_i, case.params.C_m
+    section.insert("pyhh")
+    for name in ("g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L"):
+        setattr(section, f"{name}_pyhh", getattr(case.params, name))
+    clamps = []
+    for pulse in case.pulses:  # on while t_k + dt/2, where NEURON evaluates it, lies in [start, stop) * dt
+        clamp = h.IClamp(section(node_x(pulse.node, case.nseg)))
+        clamp.delay, clamp.dur, clamp.amp = pulse.start * case.dt, (pulse.stop - pulse.start) * case.dt, pulse.amplitude
+        clamps.append(clamp)
+    where = {j: section(node_x(j, case.nseg)) for j in case.sites}
+    v = {j: h.Vector().record(segment._ref_v) for j, segment in where.items()}
+    centres = [j for j in case.sites if 1 <= j <= case.nseg] if gates else []
+    g = {(j, x): h.Vector().record(getattr(where[j], f"_ref_{x}_pyhh")) for j in centres for x in "mhn"}
+    h.celsius, h.secondorder, h.dt = case.temperature, 2, case.dt
+    h.CVode().active(0)
+    h.finitialize(case.V0 + V_REST)
+    for _ in range(case.steps):
+        h.fadvance()
+    V = np.column_stack([np.array(v[j]) for j in case.sites]) - V_REST
+    return V, {j: np.column_stack([np.array(g[j, x]) for x in "mhn"]) for j in centres}, section

@@ -8,6 +8,10 @@ NEURON's own hh, run in NEURON 9 (its PyPI wheel), against pyhh.
   staggered_cn (spec §7.4): the same V, to roundoff, at the same dt.
 - NEURON's built-in hh with the README's recipe (E_L, tables off) is too; its
   defaults are not (E_L 10.7 from rest, rate tables), as the README says.
+- On a section of nseg segments (spec §13) the mechanism at the fixed step is the
+  reference cable: V at every golden cable site, the end nodes included, the
+  gates, and the conduction velocity; and NEURON's end nodes are what §13.3 and
+  §13.5 say they are.
 """
 
 from __future__ import annotations
@@ -21,7 +25,12 @@ import pytest
 
 import pyhh
 import neuron_harness as nh
+from cable_solutions import cubic_arrival
 from conftest import CASE_NAMES, ROOT, golden_case
+from pyhh.conformance.casefile import load_cable_case
+from pyhh.conformance.golden import load_cable
+from pyhh.conformance.trace import parse_trace
+from pyhh.reference import cable
 
 CURRENT = [name for name in CASE_NAMES if not golden_case(name).clamp]
 PULSES_ONLY = [name for name in CURRENT if golden_case(name).stimulus.waveform is None]
@@ -140,3 +149,77 @@ def test_the_readme_example_runs(tmp_path):
         rounded, *neuron = map(float, values)
         assert max(abs(t - rounded) for t in neuron) < 1e-9, line
         assert 0.0 <= rounded - float(crossing.split()[2]) <= 0.025 + 1e-9, line
+    # the propagated action potential: one velocity from pyhh, NEURON's hh (recipe) and the mechanism
+    (velocity,) = [line.split()[1:4] for line in done.stdout.splitlines() if line.startswith("velocity")]
+    speeds = [float(v) for v in velocity]
+    assert 18.6 < speeds[0] < 18.8 and max(speeds) - min(speeds) < 1e-6, velocity
+
+
+CABLES = {golden.name: golden for golden in load_cable()[0]}
+
+
+# Measured (make neuron, NEURON 9.0.2): V within 2.8e-11 mV at every site, end nodes included, and the
+# gates within 1.6e-13, on every golden cable case.
+@pytest.mark.parametrize("name", sorted(CABLES))
+def test_on_a_section_neuron_is_the_reference_cable(h, name):
+    golden = CABLES[name]
+    case = load_cable_case(golden.case_path)
+    trace = parse_trace(golden.trace_path.read_text(), str(golden.trace_path), golden.columns)
+    V, gates, _ = nh.axon(h, case, gates=case.record_gates)
+    rows = slice(0, case.steps, case.record_every)  # NEURON also records the state after the last step
+    assert np.abs(V[rows] - trace[:, 1:1 + len(case.sites)]).max() < 1e-6
+    for j, g in gates.items():  # NEURON holds the gates at t_k + dt/2; the trace their mean over the step (§13.7)
+        mean = 0.5 * (g[:-1] + np.vstack([g[:1], g[:-2]]))
+        columns = [golden.columns.index(f"{x}_{j}") for x in "mhn"]
+        assert np.abs(mean[rows] - trace[:, columns]).max() < 1e-10, j
+
+
+def test_neuron_s_end_nodes_are_those_of_section_13(h):
+    # §13.3: an end node is joined to the centre beside it by half a segment's axial resistance
+    # (NEURON's ri, MOhm, between a node and the one before it). §13.5: V += 2 delta at every node, so
+    # at an end node (V_0 - V_1) after step k + 1 is 2 s / c_e minus that after step k: it alternates
+    # while a current flows in, and for ever, undamped, after a pulse of an odd number of steps; a sealed
+    # end without current stays at its neighbour's V. The reference does the same at every step (the
+    # golden cases record the end nodes every 2nd step only, where V_0 = V_1).
+    case = cable.CableCase(dt=0.025, steps=30, nseg=10, length=2000.0, sites=(0, 1, 10, 11),
+                           pulses=(cable.CablePulse(0, 0, 21, 500.0),))
+    V, _, section = nh.axon(h, case)
+    assert np.abs(V[:-1] - np.array(cable.run_cable(case).rows)[:, 1:]).max() < 1e-6
+    full = case.R_i * (case.length / case.nseg * 1e-4) / (np.pi * (case.radius * 1e-4) ** 2) * 1e-6
+    ri = [section(nh.node_x(j, case.nseg)).ri() for j in range(1, case.nseg + 2)]
+    assert ri[0] == pytest.approx(full / 2, rel=1e-12) and ri[-1] == pytest.approx(full / 2, rel=1e-12)
+    assert ri[1:-1] == pytest.approx([full] * (case.nseg - 1), rel=1e-12)
+    g = cable.geometry(case.radius, case.R_i, case.length, case.nseg)
+    d, two_s_over_c_e = V[:, 0] - V[:, 1], 2 * 500.0 * g.stim_scale / g.c_e
+    assert d[0] == 0.0 and np.abs(d[1:22] + d[:21] - two_s_over_c_e).max() < 1e-9 and np.abs(d[22:] + d[21:-1]).max() < 1e-9
+    assert d[1] > 0.1 and abs(d[2]) < 1e-9 and abs(d[-1] + two_s_over_c_e) < 1e-9  # 0.2 mV, 0, ... then -0.2, 0.2, ...
+    assert np.abs(V[:, 3] - V[:, 2]).max() < 1e-9
+
+
+# Measured (make neuron): the default axon at dt = 0.01, 4 ms: V at the two sites within 2.8e-12 mV; the
+# velocity, NEURON's from its v (the cubic through four steps) against §13.9's (the cubic of §9 through V
+# and dV/dt), 5.3e-4 % apart, the two locators' difference (0.0033 % at dt = 0.025).
+def test_neuron_s_conduction_velocity_is_the_reference_s(h):
+    case, (p, q) = velocity_case()
+    record = cable.run_cable(case)
+    V, _, _ = nh.axon(h, case)
+    assert np.abs(V[:-1] - np.array(record.rows)[:, 1:]).max() < 1e-6
+    ours = reference_velocity(case, record)
+    theirs = ((case.length / case.nseg) * (q - p) * 1e-3
+              / (cubic_arrival(V[:, 1], case.dt, 50.0) - cubic_arrival(V[:, 0], case.dt, 50.0)))
+    assert 18.6 < ours < 18.8 and abs(theirs / ours - 1) < 1e-3, (ours, theirs)
+
+
+def velocity_case(dt: float = 0.01):
+    """The default axon (spec §13.1) at dt, 10 uA into node 0 for 0.2 ms, 4 ms; sites at L/4 and 3L/4 (§13.9)."""
+    nseg = cable.NSEG_DEFAULT
+    sites = (round(nseg / 4 + 0.5), round(3 * nseg / 4 + 0.5))
+    return cable.CableCase(dt=dt, steps=round(4.0 / dt), sites=sites,
+                           pulses=(cable.CablePulse(0, 0, round(0.2 / dt), 10000.0),)), sites
+
+
+def reference_velocity(case, record) -> float:
+    """§13.9 from the first arrivals at the case's two sites."""
+    (p, q), (tp, tq) = case.sites, (a[0] for a in record.arrivals)
+    return cable.velocity(cable.node_position(p, case.nseg, case.length), tp,
+                          cable.node_position(q, case.nseg, case.length), tq)
