@@ -25,8 +25,19 @@ def golden_trace(case):
 
 def test_the_manifest_lists_every_cable_file_and_its_hashes_hold():
     load_manifest(verify=True)  # raises for a cable file unlisted or changed
-    assert {"cable_end_0", "cable_end_far", "cable_mid_axon", "cable_collision", "cable_subthreshold"} <= set(BY_NAME)
-    assert len(REJECTS) >= 15
+    assert {"cable_end_0", "cable_end_far", "cable_mid_axon", "cable_collision", "cable_subthreshold",
+            "cable_end_odd_pulse", "cable_one_segment", "cable_repetitive"} <= set(BY_NAME)
+    assert len(REJECTS) >= 22
+
+
+def test_the_cases_a_review_found_untested_are_there():
+    # An end node recorded every step after a pulse of an odd number of steps (its V alternates,
+    # §13.5: only this shows the end coupling c_e), one segment (c_left = c_right = c_e), and a
+    # site crossing many times (repetitive firing).
+    odd = load_cable_case(BY_NAME["cable_end_odd_pulse"].case_path)
+    assert odd.record_every == 1 and 0 in odd.sites and any((p.stop - p.start) % 2 for p in odd.pulses)
+    assert load_cable_case(BY_NAME["cable_one_segment"].case_path).nseg == 1
+    assert all(len(site) >= 5 for site in BY_NAME["cable_repetitive"].arrivals)
 
 
 @pytest.mark.parametrize("name", sorted(BY_NAME))
