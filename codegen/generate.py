@@ -71,6 +71,7 @@ OUTPUTS = {
     ROOT / "js" / "pyhh.mjs": ("pyhh.mjs.j2", "exact"),
     ROOT / "js" / "exp_constants.mjs": ("exp_constants.mjs.j2", "exact"),
     ROOT / "js" / "spec_methods.mjs": ("spec_methods.mjs.j2", "exact"),
+    ROOT / "js" / "cable_constants.mjs": ("cable_constants.mjs.j2", "exact"),
 }
 
 #: What a kernel changes in the model functions: the C type, the suffix of literals and of the
@@ -420,7 +421,19 @@ def js_context(model: dict, spec_text: str) -> dict:
                         f"clamp ? {ionic_sum} : u"],
         "js_finite_state": " && ".join(f"Number.isFinite(y.{x})" for x in state),
         "js_method_sections": method_sections(spec_text, model),
+        "cable": cable_context(model["cable"]),
     }
+
+
+def cable_context(cable: dict) -> dict:
+    """§13: the model file's [cable] table as JavaScript places it: its numbers, and the geometry's ranges."""
+    geometry = {name: value for name, value in cable.items() if isinstance(value, dict)}
+    out = {name: c_double(value) if isinstance(value, float) else str(value)
+           for name, value in cable.items() if not isinstance(value, dict)}
+    out["geometry"] = [{"name": name, "default": c_double(g["default"]), "min": c_double(g["min"]),
+                        "max": c_double(g["max"]), "min_exclusive": "true" if g.get("min_exclusive", False) else "false",
+                        "unit": g["unit"], "doc": g["doc"]} for name, g in geometry.items()]
+    return out
 
 
 def environment() -> jinja2.Environment:

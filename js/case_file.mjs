@@ -189,11 +189,15 @@ export function decode_case_bytes(bytes) {
     return text;
 }
 
-const TYPE_NAMES = { string: "a string", number: "a number", integer: "an integer", object: "an object", array: "an array" };
+const TYPE_NAMES = {
+    string: "a string", number: "a number", integer: "an integer", object: "an object", array: "an array",
+    boolean: "true or false",
+};
 
 /* The value of `key` if it has the JSON type `type` (§10.1), as a JavaScript value. */
 function typed(key, v, type) {
     const ok = type === "string" ? typeof v === "string"
+        : type === "boolean" ? typeof v === "boolean"
         : type === "object" ? v instanceof Map
         : type === "array" ? Array.isArray(v)
         : v instanceof JsonNumber && (type === "number" || v.integer);
@@ -230,6 +234,21 @@ const CASE_KEYS = {
 };
 const PULSE_KEYS = { start: "integer", stop: "integer", amplitude: "number" };
 
+/* §10.1: a case file's parameters, each a number naming a parameter of the model. */
+function parameters_from_json(parameters) {
+    const types = Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, "number"]));
+    return fields("parameters: ", parameters, types);
+}
+
+/* §10.1: a case file's pulses, each an object with exactly `keys` (name -> type). */
+function pulses_from_json(pulses, keys) {
+    return pulses.map((pulse, j) => {
+        if (!(pulse instanceof Map)) /* an item has no key of its own: the array's is named (§10.1) */
+            throw new CaseFileError(`stimulus: 'pulses' must hold objects, but item ${j} is not one`);
+        return fields(`stimulus.pulses[${j}]: `, pulse, keys, Object.keys(keys));
+    });
+}
+
 /* §10.1: a parsed case file as the case object of js/pyhh.mjs (checked by its check_case). */
 export function case_from_json(root) {
     if (!(root instanceof Map))
@@ -239,18 +258,12 @@ export function case_from_json(root) {
         throw new CaseFileError(`unknown method '${c.method}'; the methods are ${METHODS.join(", ")}`);
     if (c.mode !== undefined && !MODES.includes(c.mode))
         throw new CaseFileError(`unknown mode '${c.mode}'; the modes are ${MODES.join(", ")}`);
-    if (c.parameters !== undefined) {
-        const types = Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, "number"]));
-        c.parameters = fields("parameters: ", c.parameters, types);
-    }
+    if (c.parameters !== undefined)
+        c.parameters = parameters_from_json(c.parameters);
     if (c.stimulus !== undefined) {
         const stimulus = fields("stimulus: ", c.stimulus, { pulses: "array", waveform: "array" });
         if (stimulus.pulses !== undefined)
-            stimulus.pulses = stimulus.pulses.map((pulse, j) => {
-                if (!(pulse instanceof Map)) /* an item has no key of its own: the array's is named (§10.1) */
-                    throw new CaseFileError(`stimulus: 'pulses' must hold objects, but item ${j} is not one`);
-                return fields(`stimulus.pulses[${j}]: `, pulse, PULSE_KEYS, Object.keys(PULSE_KEYS));
-            });
+            stimulus.pulses = pulses_from_json(stimulus.pulses, PULSE_KEYS);
         if (stimulus.waveform !== undefined)
             stimulus.waveform = stimulus.waveform.map((value) => typed("waveform", value, "number"));
         c.stimulus = stimulus;
@@ -258,7 +271,41 @@ export function case_from_json(root) {
     return c;
 }
 
-/* §10.1: the bytes of a case file as a case object. */
+/* §13.10: the keys of a cable case file and of its pulses. */
+const CABLE_KEYS = {
+    name: "string", description: "string", model: "string", dt: "number", steps: "integer", record_every: "integer",
+    temperature: "number", V0: "number", parameters: "object", radius: "number", R_i: "number", length: "number",
+    nseg: "integer", sites: "array", stimulus: "object", spike_threshold: "number", record_gates: "boolean",
+};
+const CABLE_PULSE_KEYS = { node: "integer", start: "integer", stop: "integer", amplitude: "number" };
+
+/* §13.10: a parsed cable case file as the case object of js/cable.mjs (checked by its
+   check_cable_case); its `model` is "cable". */
+export function cable_case_from_json(root) {
+    if (!(root instanceof Map))
+        throw new CaseFileError("a case file must hold a JSON object");
+    const c = fields("", root, CABLE_KEYS, ["name", "model", "dt", "steps", "sites"]);
+    if (c.model !== "cable")
+        throw new CaseFileError(`'model' must be 'cable', got ${shown(c.model)}`);
+    c.sites = c.sites.map((site) => typed("sites", site, "integer"));
+    if (c.parameters !== undefined)
+        c.parameters = parameters_from_json(c.parameters);
+    if (c.stimulus !== undefined) {
+        const stimulus = fields("stimulus: ", c.stimulus, { pulses: "array" });
+        stimulus.pulses = pulses_from_json(stimulus.pulses ?? [], CABLE_PULSE_KEYS);
+        c.stimulus = stimulus;
+    }
+    return c;
+}
+
+/* §13.10: a cable case file is one with a `model` key, or with `sites` and no `method` (its model
+   missing, which the cable reader names); every other is a patch case file (§10.1). */
+export function is_cable_json(root) {
+    return root instanceof Map && (root.has("model") || (root.has("sites") && !root.has("method")));
+}
+
+/* §10.1, §13.10: the bytes of a case file as a case object: a cable's (its model "cable") or a patch's. */
 export function read_case_bytes(bytes) {
-    return case_from_json(parse_json(decode_case_bytes(bytes)));
+    const root = parse_json(decode_case_bytes(bytes));
+    return is_cable_json(root) ? cable_case_from_json(root) : case_from_json(root);
 }

@@ -9,6 +9,8 @@
  * with js/pyhh.mjs, and writes the header t,V,m,h,n,I_Na,I_K,I_L,I_stim and one
  * line per recorded row (js/trace.mjs);
  * with --spikes, also the every-step spike times, one per line.
+ * A cable case file (spec §13.10) is run with js/cable.mjs and written with the
+ * columns of §13.11; --spikes then writes nothing (§11.4's spike file is the patch's).
  * Exit status (spec §11.4): 0 success; 2 a usage error, a case file that cannot
  * be read or is invalid (the message names the key); 3 the run left the finite
  * range (the message names the step); 1 too many rows to allocate, or an output
@@ -19,6 +21,7 @@
 
 import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 
+import { run_cable } from "./cable.mjs";
 import { CaseFileError, MAX_CASE_FILE_BYTES, read_case_bytes, too_large } from "./case_file.mjs";
 import { InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
 import { trace_pieces } from "./trace.mjs";
@@ -60,7 +63,8 @@ function main(args) {
                 throw error;
             throw new CaseFileError(`cannot read the case file: ${error?.code ?? String(error?.message).split("\n")[0]}`);
         }
-        result = run(read_case_bytes(bytes));
+        const c = read_case_bytes(bytes);
+        result = c.model === "cable" ? run_cable(c) : run(c); /* a cable case (§13.10) or a patch case */
     } catch (error) {
         if (error instanceof CaseFileError || error instanceof InvalidInputError) {
             process.stderr.write(`${casePath}: ${error.message}\n`);
@@ -78,7 +82,7 @@ function main(args) {
     }
     try {
         if (spikes !== null)
-            writeFileSync(spikes, result.spikes.map((t) => String(t) + "\n").join(""));
+            writeFileSync(spikes, (result.spikes ?? []).map((t) => String(t) + "\n").join(""));
         if (outPath !== null) {
             const fd = openSync(outPath, "w");
             try {

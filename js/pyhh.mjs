@@ -428,7 +428,7 @@ function shown(value) {
 }
 
 /* A finite number; else an error naming `name`. */
-function check_real(name, value) {
+export function check_real(name, value) {
     if (typeof value !== "number")
         throw new InvalidInputError(`${name} must be a real number, got ${shown(value)}`);
     if (!Number.isFinite(value))
@@ -437,7 +437,7 @@ function check_real(name, value) {
 }
 
 /* A finite number in [low, high] (or (low, high] with low_excluded). */
-function check_range(name, value, low, high, low_excluded, unit) {
+export function check_range(name, value, low, high, low_excluded, unit) {
     const x = check_real(name, value);
     if ((low_excluded ? x <= low : x < low) || x > high)
         throw new InvalidInputError(`${name} = ${x} ${unit} is outside the accepted range ${low_excluded ? "(" : "["}${low}, ${high}]`);
@@ -445,7 +445,7 @@ function check_range(name, value, low, high, low_excluded, unit) {
 }
 
 /* A whole number from `minimum` to 2^53. */
-function check_integer(name, value, minimum) {
+export function check_integer(name, value, minimum) {
     if (!Number.isInteger(value))
         throw new InvalidInputError(`${name} must be a whole number, got ${shown(value)}`);
     if (value < minimum)

@@ -9,10 +9,11 @@ import { COLUMNS } from "./pyhh.mjs";
    most `rows` rows each, so that a long trace is written without ever being one
    string (V8's strings stop at 2^29 - 24 characters: 3 million rows or so);
    String(x) is JavaScript's shortest text that reads back as the same double, a
-   JSON number for a finite x. */
+   JSON number for a finite x. A cable's result (js/cable.mjs) brings its own columns (§13.11). */
 export function* trace_pieces(result, rows = 10000) {
-    const width = COLUMNS.length;
-    let lines = [COLUMNS.join(",")];
+    const columns = result.columns ?? COLUMNS;
+    const width = columns.length;
+    let lines = [columns.join(",")];
     for (let i = 0; i < result.n_rows; i++) {
         lines.push(Array.from(result.rows.subarray(i * width, (i + 1) * width), String).join(","));
         if (lines.length >= rows) {

@@ -160,3 +160,34 @@ def test_a_run_too_large_for_memory_is_one_line_and_status_1(tmp_path):
         done = trace(path)
         assert done.returncode == 1 and done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
         assert "out of memory" in done.stderr and "    at " not in done.stderr, done.stderr
+
+
+def test_every_golden_cable_case_is_exact(graded):
+    # spec §13: js/cable.mjs keeps the reference's operation order (§13.3-§13.6), so bit for bit
+    from pyhh.conformance.golden import load_cable
+
+    cable, rejects = load_cable()
+    levels = {o.case: o.level for o in graded.cable}
+    assert sorted(levels) == sorted(c.name for c in cable) and len(levels) >= 6
+    assert all(level == "exact" for level in levels.values()), levels
+    assert not graded.cable_unsupported and graded.cable_level == "exact"
+    assert sorted(o.case for o in graded.cable_errors) == sorted(r.name for r in rejects)
+    assert all(o.level == "strict" for o in graded.cable_errors), [o for o in graded.cable_errors if o.level != "strict"]
+
+
+def test_the_cable_arrival_times_are_the_manifests(node, tmp_path):
+    # §13.8: every site's arrivals, bit for bit, against the golden manifest's
+    from pyhh.conformance.golden import load_cable
+
+    script = tmp_path / "arrivals.mjs"
+    script.write_text(f"import {{ readFileSync }} from 'node:fs';\n"
+                      f"import {{ run_cable }} from '{(ROOT / 'js' / 'cable.mjs').as_uri()}';\n"
+                      f"import {{ read_case_bytes }} from '{(ROOT / 'js' / 'case_file.mjs').as_uri()}';\n"
+                      "const out = process.argv.slice(2).map((f) => run_cable(read_case_bytes(readFileSync(f))).arrivals);\n"
+                      "console.log(JSON.stringify(out.map((a) => a.map((s) => s.map((t) => t.toString())))));\n")
+    cable, _ = load_cable()
+    done = subprocess.run([NODE, str(script), *(str(c.case_path) for c in cable)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    got = [[[float(t) for t in site] for site in case] for case in json.loads(done.stdout)]
+    assert got == [[list(site) for site in c.arrivals] for c in cable]
+    assert sum(len(site) for case in got for site in case) > 10  # not vacuous: the waves arrive

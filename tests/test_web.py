@@ -529,7 +529,7 @@ def test_the_late_iv_points_are_not_covered(browser, server):
 def test_every_preset_draws_and_is_photographed(browser, server):
     open_page(browser, server.url)
     names = page_value(browser, "[...document.getElementById('preset').options].map((o) => o.value)")
-    assert len(names) == 7
+    assert len(names) == 8
     from matplotlib.image import imread
 
     for name in names:
@@ -566,3 +566,44 @@ def test_a_100_ms_run_redraws_at_interactive_speed_measured(browser, server):
               "compute_ms": compute, "draw_ms": draw}
     (SHOTS / "timings.json").write_text(json.dumps(result, indent=1) + "\n")
     print(f"\n100 ms run in Chromium: compute {result['compute_ms_median']:.1f} ms, draw {result['draw_ms_median']:.1f} ms")
+
+
+def axon_reference(nseg: int, length: float, T: float, dt: float, sites: list[int]):
+    """The Python reference's run of the axon preset's case (spec §13): 10,000 nA into node 0 for 0.2 ms."""
+    from pyhh.reference.cable import CableCase, CablePulse, run_cable
+
+    steps = round(T / dt)
+    case = CableCase(dt=dt, steps=steps, nseg=nseg, length=length, sites=tuple(sites),
+                     pulses=(CablePulse(0, 0, round(0.2 / dt), 10000.0),))
+    return run_cable(case)
+
+
+def test_the_axon_preset_draws_the_travelling_wave_the_reference_computes(browser, server):
+    open_page(browser, f"{server.url}#preset=axon")
+    assert page_value(browser, "window.pyhhPage.error") == ""
+    sites = page_value(browser, "window.pyhhPage.result.case.sites")
+    assert sites == [1, round(100 / 4 + 0.5), round(100 / 2 + 0.5), round(3 * 100 / 4 + 0.5), 100] == [1, 26, 50, 76, 100]
+    expected = axon_reference(100, 50000.0, 4.0, 0.01, sites)
+    arrivals = page_value(browser, "window.pyhhPage.result.arrivals")
+    assert arrivals == expected.arrivals  # bit for bit: js/cable.mjs is exact
+    assert all(len(a) == 1 for a in arrivals) and arrivals[0][0] < arrivals[-1][0]  # it travels, once
+    rows = page_value(browser, "Array.from(window.pyhhPage.result.rows)")
+    assert rows == [x for row in expected.rows for x in row]
+    # the velocity on the page is §13.9's between nodes 26 and 76, from those arrival times
+    from pyhh.reference.cable import node_position, velocity
+
+    v = velocity(node_position(26, 100, 50000.0), arrivals[1][0], node_position(76, 100, 50000.0), arrivals[3][0])
+    assert 17.0 < v < 19.5
+    assert f"velocity {v:.2f} m/s" in page_value(browser, "document.getElementById('spike-times').textContent")
+    assert page_value(browser, "window.pyhhPage.profiles.length") == 6
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("fragment, key", [("preset=axon&nseg=100000", "nseg"), ("preset=axon&nseg=2.5", "nseg"),
+                                           ("preset=axon&length=-1", "length"), ("preset=axon&T=1000", "nseg")])
+def test_an_axon_the_page_cannot_draw_in_a_second_is_refused_on_the_page(browser, server, fragment, key):
+    open_page(browser, f"{server.url}#{fragment}", timeout=20)
+    error = page_value(browser, "document.getElementById('error').textContent")
+    assert re.search(rf"(^|\W){re.escape(key)}\W", error), (fragment, error)
+    assert page_value(browser, "window.pyhhPage.result") is None
+    assert console_errors(browser) == []

@@ -8,12 +8,13 @@ import {
     COLUMNS, GATES, InvalidInputError, METHODS, NumericalInstabilityError, PARAMETERS, V_REST_ABSOLUTE, check_case, run,
     temperature_factor,
 } from "../js/pyhh.mjs";
+import { check_cable_case, node_position, run_cable, velocity } from "../js/cable.mjs";
 import { METHOD_SECTIONS } from "../js/spec_methods.mjs";
 import { trace_text } from "../js/trace.mjs";
 import { number_text, time_text } from "./format.mjs";
 import { render_markdown } from "./markdown.mjs";
 import { COLORS, plot } from "./plot.mjs";
-import { MAX_STEPS, check_budget, check_keys, check_step } from "./check.mjs";
+import { MAX_NODE_STEPS, MAX_STEPS, check_budget, check_cable_budget, check_keys, check_step } from "./check.mjs";
 import { DEFAULTS, PRESETS, preset_state, state_from_hash, state_to_hash } from "./presets.mjs";
 import { explain_step } from "./steps.mjs";
 
@@ -54,6 +55,54 @@ export function case_of(state, method = state.method, amplitude = state.p1a) {
         parameters: Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, state[name]])),
         stimulus: { pulses },
     };
+}
+
+/* §13.9: the recording sites of the axon view: the centres at the ends, nearest L/4, L/2 and 3L/4
+   (p and q of the velocity, Python's round: ties to even), each once, in order. */
+const round_even = (x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x));
+export function axon_sites(nseg) {
+    const round = round_even;
+    return [...new Set([1, round(nseg / 4 + 0.5), round(nseg / 2 + 0.5), round(3 * nseg / 4 + 0.5), nseg])]
+        .filter((j) => j >= 1 && j <= nseg).sort((a, b) => a - b);
+}
+
+/* The cable case of js/cable.mjs that the axon view's state describes (spec §13.10): pulse 1 into
+   node 0 (the end at x = 0), pulse 2 into node nseg + 1 (the other end), both in nA. */
+export function cable_case_of(state) {
+    const nodes = [0, state.nseg + 1];
+    const pulses = [];
+    for (const [j, start, duration, a] of [[1, state.p1s, state.p1d, state.p1a], [2, state.p2s, state.p2d, state.p2a]])
+        if (duration !== 0 && a !== 0) {
+            const first = to_step(`pulse ${j} start`, start, state.dt);
+            pulses.push({ node: nodes[j - 1], start: first, stop: first + to_step(`pulse ${j} duration`, duration, state.dt), amplitude: a });
+        }
+    return {
+        name: "page", model: "cable", dt: state.dt, steps: to_step("duration", state.T, state.dt), record_every: state.every,
+        temperature: state.temperature, V0: state.V0, spike_threshold: state.theta,
+        parameters: Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, state[name]])),
+        nseg: state.nseg, length: state.length, sites: Number.isInteger(state.nseg) ? axon_sites(state.nseg) : [1],
+        stimulus: { pulses },
+    };
+}
+
+/* The axon's run (js/cable.mjs), with V along the whole axon at SNAPSHOTS times for the
+   profile plot: { result, profiles } or { error }. */
+const SNAPSHOTS = 6;
+function attempt_cable(c) {
+    const steps = c.steps;
+    const at = new Set(Array.from({ length: SNAPSHOTS }, (_, i) => Math.round((i + 1) * steps / (SNAPSHOTS + 1))));
+    const profiles = [];
+    try {
+        const result = run_cable(c, (k, V) => {
+            if (at.has(k))
+                profiles.push({ k, V: Float64Array.from(V) });
+        });
+        return { result, profiles };
+    } catch (error) {
+        if (!(error instanceof NumericalInstabilityError))
+            throw error;
+        return { error };
+    }
 }
 
 /* What went wrong, for the page: §8.3's step and its time t = k dt printed as a time
@@ -97,6 +146,13 @@ function family_amplitudes(state) {
    runs, a state the page refuses throws InvalidInputError naming the key (web/check.mjs). */
 function planned_runs(state) {
     check_keys(state);
+    if (state.view === "axon") {
+        const c = cable_case_of(state);
+        check_cable_case(c);
+        check_cable_budget(state, c.steps);
+        check_step(state.k, c.steps);
+        return [{ label: "axon", case: c }];
+    }
     const planned = state.view === "single" ? [{ label: state.method, case: case_of(state) }]
         : state.view === "methods" ? METHODS.map((m) => ({ label: m, case: case_of(state, m) }))
         : family_amplitudes(state).map((a) => ({ label: `${a}`, amplitude: a, case: case_of(state, state.method, a) }));
@@ -109,13 +165,13 @@ function planned_runs(state) {
 }
 
 const page = { state: null, result: null, partial: null, runs: [], timings: { compute_ms: NaN, draw_ms: NaN }, error: "",
-               refused: "", max_steps: MAX_STEPS };
+               refused: "", max_steps: MAX_STEPS, max_node_steps: MAX_NODE_STEPS, profiles: [] };
 window.pyhhPage = page;
 
 /* ---- the controls ---- */
 
 const NUMBER_CONTROLS = ["dt", "T", "every", "temperature", "V0", "theta", ...Object.keys(PARAMETERS),
-                         "p1s", "p1d", "p1a", "p2s", "p2d", "p2a", "ffrom", "fto", "fstep", "k"];
+                         "p1s", "p1d", "p1a", "p2s", "p2d", "p2a", "ffrom", "fto", "fstep", "k", "nseg", "length"];
 
 function build_controls() {
     $("preset").innerHTML = Object.entries(PRESETS).map(([name, p]) => `<option value="${name}">${p.title}</option>`).join("");
@@ -212,7 +268,13 @@ function update(state, simulate) {
         page.result = null;
         page.partial = null;
         page.runs = [];
-        if (state.view === "single" && planned.length === 1) {
+        page.profiles = [];
+        if (state.view === "axon" && planned.length === 1) {
+            const outcome = attempt_cable(planned[0].case);
+            page.result = outcome.result ?? null;
+            page.profiles = outcome.profiles ?? [];
+            page.error = outcome.error ? message_of(outcome.error, state.dt) : "";
+        } else if (state.view === "single" && planned.length === 1) {
             const outcome = attempt(planned[0].case);
             page.result = outcome.result ?? null;
             page.partial = outcome.partial ?? null;
@@ -240,6 +302,8 @@ function draw() {
     const canvases = ["plot-V", "plot-stim", "plot-gates", "plot-currents", "plot-phase"].map($);
     if (state.view === "single")
         draw_single(state, ...canvases);
+    else if (state.view === "axon")
+        draw_axon(state, ...canvases);
     else
         draw_many(state, ...canvases);
     draw_steps(state);
@@ -279,6 +343,41 @@ function draw_single(state, cV, cStim, cGates, cCurrents, cPhase) {
     plot(cPhase, [{ x: Vshown, y: column(r, last), color: COLORS[3], label: `${last} against V` }], {
         xlabel: state.abs ? "V (mV, absolute)" : "V (mV from rest)", ylabel: `${last} (dimensionless)`,
     });
+}
+
+/* The axon view (spec §13): V at the recording sites against t, and V along the axon at a few
+   times, the action potential moving from left to right; the arrival times and the velocity. */
+function draw_axon(state, cV, cStim) {
+    const r = page.result;
+    const shift = state.abs ? V_REST_ABSOLUTE : 0;
+    const ylabel = state.abs ? "V (mV, absolute)" : "V (mV from rest)";
+    if (!r) {
+        plot(cV, [], time_axis(state));
+        plot(cStim, [], { xlabel: "x (mm)", ylabel });
+        $("spike-count").textContent = "–";
+        $("spike-times").textContent = "";
+        return;
+    }
+    const c = r.case;
+    const mm = (j) => node_position(j, c.nseg, c.length) * 1e-3;
+    const t = Float64Array.from({ length: r.n_rows }, (_, i) => r.rows[i * r.columns.length]);
+    plot(cV, c.sites.map((j, s) => ({
+        x: t, y: Float64Array.from({ length: r.n_rows }, (_, i) => r.rows[i * r.columns.length + 1 + s] + shift),
+        color: COLORS[s % COLORS.length], label: `V at x = ${mm(j).toFixed(1)} mm`,
+    })), { ...time_axis(state), ylabel, hline: state.theta + shift, marks: r.arrivals.flat() });
+    const x = Float64Array.from({ length: c.nseg + 2 }, (_, j) => mm(j));
+    plot(cStim, page.profiles.map((p, s) => ({
+        x, y: p.V.map((v) => v + shift), color: COLORS[s % COLORS.length], label: `t = ${time_text(p.k, c.dt)} ms`,
+    })), { xlabel: "x along the axon (mm)", ylabel, xrange: [0, c.length * 1e-3], ordered: true });
+    const arrived = c.sites.map((j, s) => [j, r.arrivals[s][0]]).filter(([, a]) => a !== undefined);
+    $("spike-count").textContent = `${arrived.length} of ${c.sites.length} sites reached`;
+    const p = round_even(c.nseg / 4 + 0.5);
+    const q = round_even(3 * c.nseg / 4 + 0.5);
+    const tp = r.arrivals[c.sites.indexOf(p)]?.[0];
+    const tq = r.arrivals[c.sites.indexOf(q)]?.[0];
+    const v = tp !== undefined && tq !== undefined && q > p
+        ? `; velocity ${velocity(node_position(p, c.nseg, c.length), tp, node_position(q, c.nseg, c.length), tq).toFixed(2)} m/s (§13.9)` : "";
+    $("spike-times").textContent = `(first arrivals: ${arrived.map(([j, a]) => `${mm(j).toFixed(1)} mm at ${a.toFixed(3)} ms`).join(", ")})${v}`;
 }
 
 function draw_many(state, cV, cStim, cGates) {
@@ -354,7 +453,7 @@ function element(tag, text, className) {
    its unit, at a readable precision or (the "full precision" switch) every digit. */
 function draw_steps(state) {
     const numbers = $("step-numbers");
-    if (page.refused !== "") { /* named above the plots */
+    if (page.refused !== "" || state.view === "axon") { /* named above the plots; the axon has no step panel */
         $("spec-title").textContent = "";
         $("spec-text").replaceChildren();
         numbers.replaceChildren();

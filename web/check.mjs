@@ -12,7 +12,7 @@ import { InvalidInputError, METHODS, MODES } from "../js/pyhh.mjs";
 import { DEFAULTS, PRESETS } from "./presets.mjs";
 
 /* The views, in index.html's order. */
-export const VIEWS = Object.freeze(["single", "family", "methods"]);
+export const VIEWS = Object.freeze(["single", "family", "methods", "axon"]);
 
 /* The most steps the page runs for one figure (every run of a family or of the
    methods view counted), so that a figure it accepts is computed and drawn in
@@ -54,6 +54,20 @@ export function check_budget(state, steps, runs, what) {
     const total = runs === 1 ? "" : `, ${steps * runs} for ${runs} ${what}`;
     throw new InvalidInputError(`T = ${state.T} ms at dt = ${state.dt} ms is ${steps} steps${total}; `
                                 + `the page runs at most ${MAX_STEPS} steps (about a second)`);
+}
+
+/* The most node-steps (steps times the nseg + 2 nodes of spec §13.3) the axon view runs for one
+   figure. Measured with node 20 (V8, the engine of Chromium) on js/cable.mjs: about 4.5 µs a
+   node-step (100 segments, 4,000 steps), so 200,000 node-steps is about a second. */
+export const MAX_NODE_STEPS = 200_000;
+
+/* The axon's run, `steps` steps of nseg + 2 nodes, within MAX_NODE_STEPS. */
+export function check_cable_budget(state, steps) {
+    const work = steps * (state.nseg + 2);
+    if (work <= MAX_NODE_STEPS)
+        return;
+    throw new InvalidInputError(`nseg = ${state.nseg} segments (${state.nseg + 2} nodes) for T = ${state.T} ms at dt = ${state.dt} ms `
+                                + `is ${work} node-steps; the page runs at most ${MAX_NODE_STEPS} (about a second)`);
 }
 
 /* The step panel's step k: a whole number, a step of the run (0 to steps − 1). */

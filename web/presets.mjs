@@ -3,10 +3,12 @@
  * classic experiments as changes to its defaults.
  */
 
+import { CABLE_TEMPERATURE_DEFAULT, GEOMETRY } from "../js/cable.mjs";
 import { DEFAULT_METHOD, DT_DEFAULT, PARAMETERS, SPIKE_THRESHOLD_DEFAULT, TEMPERATURE, V0_RANGE } from "../js/pyhh.mjs";
 
 /* Every control's default. Times are in ms, pulse 1 and 2 as start, duration and
-   amplitude (µA/cm², or mV above V0 in clamp mode); a family varies pulse 1's amplitude. */
+   amplitude (µA/cm², or mV above V0 in clamp mode; nA into an end of the axon in the axon view);
+   a family varies pulse 1's amplitude. The axon (spec §13): nseg segments over length µm. */
 export const DEFAULTS = Object.freeze({
     preset: "demo",
     view: "single",
@@ -25,6 +27,8 @@ export const DEFAULTS = Object.freeze({
     abs: 0,
     k: 0,
     full: 0,
+    nseg: 100,
+    length: GEOMETRY.length.default,
 });
 
 /* name -> { title, what the student should see, the controls it changes }. */
@@ -63,6 +67,13 @@ export const PRESETS = Object.freeze({
         title: "Methods at a large dt",
         about: "All five methods at dt = 0.1 ms under 10 µA/cm²: euler and rk4 leave the finite range, the bounded methods do not (spec §7.6).",
         state: { view: "methods", dt: 0.1 },
+    },
+    axon: {
+        title: "The propagated action potential (axon)",
+        about: "HH 1952, Part III: 10,000 nA into one end of a 5 cm axon (radius 238 µm) for 0.2 ms at 18.5 °C: "
+            + "the action potential travels along it at about 18.7 m/s (spec §13). Pulse 2 goes into the other end: "
+            + "give it 10,000 nA from 0 ms and the two waves meet and annihilate.",
+        state: { view: "axon", temperature: CABLE_TEMPERATURE_DEFAULT, dt: 0.01, T: 4, p1s: 0, p1d: 0.2, p1a: 10000 },
     },
 });
 

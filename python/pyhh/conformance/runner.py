@@ -26,9 +26,10 @@ from ..reference.errors import CaseFileError, PyhhError
 from ..reference.parameters import SPEC_VERSION
 from ..reference.run import COLUMNS, run
 from ..reference.stimulus import Stimulus
-from .casefile import load_case
+from .casefile import load_cable_case, load_case
 from .execution import MAX_OUTPUT, Execution, execute  # noqa: F401 (the port protocol's runner)
-from .golden import DEFAULT_GOLDEN, GoldenCase, RejectCase, UnstableCase, load_manifest, load_negative
+from .golden import (DEFAULT_GOLDEN, CableGoldenCase, GoldenCase, RejectCase, UnstableCase, load_cable, load_manifest,
+                     load_negative)
 from .grading import LEVELS, MANIFEST_SPIKE_TOLERANCE_FLOAT64, SPIKE_TIME_TOLERANCE, TOLERANCES, Comparison, compare
 from .trace import parse_number, parse_trace, read_trace
 
@@ -37,6 +38,12 @@ ERROR_LEVELS = ("strict", "rejects", "fail")
 
 #: §11.4: the exit statuses of the port protocol.
 STATUS_REJECTED, STATUS_UNSTABLE = 2, 3
+
+#: A cable case the port rejected as §11.4 rejects a file (§13): no cable, when it rejects every one.
+REJECTED = "rejected"
+
+#: --require cable: the port must run the cable cases of §13 (not reject them as a patch-only port does).
+REQUIRE_CABLE = "cable"
 
 
 @dataclass(frozen=True)
@@ -101,12 +108,13 @@ def hint_for(case: Case, comparison: Comparison, port: np.ndarray) -> str:
     return ""
 
 
-def describe_departure(comparison: Comparison, port: np.ndarray, golden: np.ndarray) -> str:
+def describe_departure(comparison: Comparison, port: np.ndarray, golden: np.ndarray,
+                       columns: tuple[str, ...] = COLUMNS) -> str:
     """The first value outside the float64 tolerance: row, t, column, both values, their difference."""
     if comparison.first_departure is None:
         return ""
     row, column = comparison.first_departure
-    j = COLUMNS.index(column)
+    j = columns.index(column)
     ours, theirs = float(port[row, j]), float(golden[row, j])
     return (f"first departure: row {row} (t = {float(golden[row, 0]):g} ms), column {column}: "
             f"port {ours!r}, golden {theirs!r}, difference {ours - theirs:.3g}")
@@ -142,25 +150,34 @@ def trace_limit(entry: GoldenCase) -> int:
     return TRACE_SIZE_FACTOR * entry.trace_path.stat().st_size + TRACE_SLACK
 
 
+def port_trace(execution: Execution, command: list[str], columns: tuple[str, ...] = COLUMNS,
+               description: str = "") -> tuple[np.ndarray | None, Outcome | None]:
+    """§11.4: the trace a port wrote (to standard output or {out}) as an array of `columns`, or,
+    when there is none to grade, the failing Outcome (its case name left empty)."""
+    if execution.problem:
+        return None, Outcome("", "fail", execution.problem, hint=f"this case: {description}")
+    if execution.status != 0:
+        return None, Outcome("", "fail", f"exited with status {execution.status}: {execution.last_error_line}",
+                             hint=f"this case: {description}")
+    to_out = any("{out}" in a for a in command)
+    text = execution.out if to_out else execution.stdout
+    if to_out and execution.out_problem:
+        return None, Outcome("", "fail", execution.out_problem, hint="the port protocol is spec §11.4")
+    if text is None:
+        return None, Outcome("", "fail", "wrote no file to {out}")
+    try:
+        return parse_trace(text, "its output", columns), None
+    except CaseFileError as e:
+        return None, Outcome("", "fail", str(e), hint="the trace format is spec §10.2")
+
+
 def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
     """Run one golden case and compare the trace (and, if reported, the spike times)."""
     case = load_case(entry.case_path)
     execution = execute(command, entry.case_path, timeout, trace_limit(entry))
-    if execution.problem:
-        return Outcome(entry.name, "fail", execution.problem, hint=f"this case: {case.description}")
-    if execution.status != 0:
-        return Outcome(entry.name, "fail", f"exited with status {execution.status}: {execution.last_error_line}",
-                       hint=f"this case: {case.description}")
-    to_out = any("{out}" in a for a in command)
-    text = execution.out if to_out else execution.stdout
-    if to_out and execution.out_problem:
-        return Outcome(entry.name, "fail", execution.out_problem, hint="the port protocol is spec §11.4")
-    if text is None:
-        return Outcome(entry.name, "fail", "wrote no file to {out}")
-    try:
-        port = parse_trace(text, "its output")
-    except CaseFileError as e:
-        return Outcome(entry.name, "fail", str(e), hint="the trace format is spec §10.2")
+    port, failed = port_trace(execution, command, COLUMNS, case.description)
+    if failed is not None:
+        return dataclasses.replace(failed, case=entry.name)
     golden = read_trace(entry.trace_path)
     comparison = compare(port, golden, case.spike_threshold, spikes=not case.clamp)
     departure = describe_departure(comparison, port, golden)
@@ -170,6 +187,26 @@ def grade(entry: GoldenCase, command: list[str], timeout: float) -> Outcome:
     spike_problem = check_spikes(execution, entry, comparison.level)
     if spike_problem:
         return Outcome(entry.name, "fail", spike_problem, comparison, "spike detection is spec §9", departure)
+    return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint, departure)
+
+
+def grade_cable(entry: CableGoldenCase, command: list[str], timeout: float) -> Outcome:
+    """§13.11: run one golden cable case and compare its trace, column by column, by §11's levels.
+    A port that rejects the file (status 2, one line) is graded `rejected`: conform() decides
+    whether that means the port has no cable (every cable case rejected) or fails this case.
+    (The manifest's arrival times are not checked: §11.4's {spikes} is the patch's.)"""
+    case = load_cable_case(entry.case_path)
+    execution = execute(command, entry.case_path, timeout, trace_limit(entry))
+    if (execution.status == STATUS_REJECTED and not execution.problem
+            and not crash_instead_of_rejection(execution.stderr)):
+        return Outcome(entry.name, REJECTED, f"rejected it: {execution.last_error_line}")
+    port, failed = port_trace(execution, command, entry.columns, case.description)
+    if failed is not None:
+        return dataclasses.replace(failed, case=entry.name)
+    golden = read_trace(entry.trace_path, entry.columns)
+    comparison = compare(port, golden, case.spike_threshold, columns=entry.columns)
+    departure = describe_departure(comparison, port, golden, entry.columns)
+    hint = f"this case: {case.description}" if comparison.level == "fail" else ""
     return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint, departure)
 
 
@@ -248,15 +285,17 @@ def grade_unstable(entry: UnstableCase, command: list[str], timeout: float) -> E
 
 @dataclass(frozen=True)
 class Selection:
-    """The golden cases to grade: with traces, to reject, that must stop."""
+    """The golden cases to grade: with traces, to reject, that must stop; and the cable's (§13)."""
 
     cases: list[GoldenCase]
     rejects: list[RejectCase]
     unstable: list[UnstableCase]
+    cable: list[CableGoldenCase] = dataclasses.field(default_factory=list)
+    cable_rejects: list[RejectCase] = dataclasses.field(default_factory=list)
 
     @property
     def negative(self) -> bool:
-        return bool(self.rejects or self.unstable)
+        return bool(self.rejects or self.unstable or self.cable_rejects)
 
 
 def select(golden: Path, cases: list[str] | None, methods: list[str] | None, errors: bool | None = None) -> Selection:
@@ -264,114 +303,186 @@ def select(golden: Path, cases: list[str] | None, methods: list[str] | None, err
 
     The negative cases: with errors=False none; with errors=True all (those named, if
     --case names any; unstable runs of the chosen methods); by default all when
-    nothing narrows the selection, else only those --case names.
+    nothing narrows the selection, else only those --case names. The cable's cases (§13)
+    and its negative cases follow the same rules; a cable case has no method, so --method
+    leaves out every cable case that --case does not name.
     """
     entries = load_manifest(golden)
     rejects, unstable = load_negative(golden)
+    cable, cable_rejects = load_cable(golden)
     named = set(cases or [])
     if named:
-        known = {e.name for e in entries} | {r.name for r in rejects} | {u.name for u in unstable}
+        known = ({e.name for e in entries} | {r.name for r in rejects} | {u.name for u in unstable}
+                 | {c.name for c in cable} | {r.name for r in cable_rejects})
         unknown = sorted(named - known)
         if unknown:
-            raise CaseFileError(f"unknown case {unknown[0]!r}; see {golden / 'cases'}, {golden / 'invalid'} and "
-                                f"{golden / 'unstable'}")
+            raise CaseFileError(f"unknown case {unknown[0]!r}; see {golden / 'cases'}, {golden / 'invalid'}, "
+                                f"{golden / 'unstable'}, {golden / 'cable' / 'cases'} and {golden / 'cable' / 'invalid'}")
         entries = [e for e in entries if e.name in named]
+        cable = [c for c in cable if c.name in named]
+    elif methods:
+        cable = []
     if methods:
         entries = [e for e in entries if load_case(e.case_path).method in methods]
     if errors is False:
-        rejects, unstable = [], []
+        rejects, unstable, cable_rejects = [], [], []
     elif named:
         rejects, unstable = [r for r in rejects if r.name in named], [u for u in unstable if u.name in named]
+        cable_rejects = [r for r in cable_rejects if r.name in named]
     elif methods and errors is None:
-        rejects, unstable = [], []
+        rejects, unstable, cable_rejects = [], [], []
     if methods:
         unstable = [u for u in unstable if load_case(u.path).method in methods]
-    selection = Selection(entries, rejects, unstable)
-    if not selection.cases and not selection.negative:
+    selection = Selection(entries, rejects, unstable, cable, cable_rejects)
+    if not selection.cases and not selection.negative and not selection.cable:
         raise CaseFileError("no golden case matches the selection (--case, --method); nothing to grade")
     return selection
 
 
+def worst(levels: list[str], order: tuple[str, ...]) -> str | None:
+    """The worst of `levels` in `order` (strictest first), None if there is none."""
+    return order[max(order.index(level) for level in levels)] if levels else None
+
+
 @dataclass(frozen=True)
 class Grades:
-    """Every outcome of one conform run."""
+    """Every outcome of one conform run; the cable's (§13) apart: `cable` is empty when the port
+    has no cable (it rejected every cable case) or none was selected, `cable_unsupported` says
+    which cable cases it rejected in the first case."""
 
     outcomes: list[Outcome]
     errors: list[ErrorOutcome]
+    cable: list[Outcome] = dataclasses.field(default_factory=list)
+    cable_errors: list[ErrorOutcome] = dataclasses.field(default_factory=list)
+    cable_unsupported: list[Outcome] = dataclasses.field(default_factory=list)
 
     @property
     def level(self) -> str | None:
         """§11.1: the numeric level, the worst over the cases with traces (None if none was graded)."""
-        return LEVELS[max(LEVELS.index(o.level) for o in self.outcomes)] if self.outcomes else None
+        return worst([o.level for o in self.outcomes], LEVELS)
 
     @property
     def error_level(self) -> str | None:
         """§11.5: the error-handling level (None if no negative case was graded)."""
-        return ERROR_LEVELS[max(ERROR_LEVELS.index(o.level) for o in self.errors)] if self.errors else None
+        return worst([o.level for o in self.errors], ERROR_LEVELS)
+
+    @property
+    def cable_level(self) -> str | None:
+        """§13.11 with §11.1: the cable's numeric level (None if no cable case was graded)."""
+        return worst([o.level for o in self.cable], LEVELS)
+
+    @property
+    def cable_error_level(self) -> str | None:
+        """§13.10 with §11.5: the cable's error-handling level (None if not graded)."""
+        return worst([o.level for o in self.cable_errors], ERROR_LEVELS)
 
     @property
     def failed(self) -> bool:
-        return self.level == "fail" or self.error_level == "fail"
+        return "fail" in (self.level, self.error_level, self.cable_level, self.cable_error_level)
 
 
 def shortfalls(grades: Grades, required: list[str]) -> list[str]:
-    """Why the grades fall below the levels required (each a numeric level of LEVELS or an
-    error-handling level of ERROR_LEVELS); empty when every requirement is met."""
+    """Why the grades fall below the levels required (each a numeric level of LEVELS, an
+    error-handling level of ERROR_LEVELS, or REQUIRE_CABLE); empty when every requirement is met.
+
+    A numeric or error-handling level is required of the patch's grades and, where the port
+    runs the cable (§13), of the cable's too: a port without a cable meets them as before
+    3.1.0 did; `cable` requires that the port run the cable cases."""
     reasons = []
     for level in required:
-        order, got, what = ((LEVELS, grades.level, "conformance level") if level in LEVELS
-                            else (ERROR_LEVELS, grades.error_level, "error handling"))
-        if got is None:
+        if level == REQUIRE_CABLE:
+            if grades.cable_unsupported:
+                reasons.append(f"--require {level}: the port rejected every cable case (it has no cable, spec §13)")
+            elif not grades.cable:
+                reasons.append(f"--require {level}: no cable case was run")
+            continue
+        order, what, got, cable_got = ((LEVELS, "conformance level", grades.level, grades.cable_level)
+                                       if level in LEVELS else
+                                       (ERROR_LEVELS, "error handling", grades.error_level, grades.cable_error_level))
+        if got is None and cable_got is None:
             reasons.append(f"--require {level}: the {what} was not graded (no such case was run)")
-        elif order.index(got) > order.index(level):
-            reasons.append(f"--require {level}: the {what} is {got}")
+        for prefix, value in (("", got), ("cable ", cable_got)):
+            if value is not None and order.index(value) > order.index(level):
+                reasons.append(f"--require {level}: the {prefix}{what} is {value}")
     return reasons
+
+
+def outcome_json(o: Outcome) -> dict:
+    """One graded case as data: its level and what the report says of it."""
+    c = o.comparison
+    return {"case": o.case, "level": o.level, "detail": o.detail, "hint": o.hint, "departure": o.departure,
+            "first_departure": list(c.first_departure) if c and c.first_departure else None,
+            "largest": {k: (float(v) if np.isfinite(v) else None) for k, v in c.largest.items()} if c else None}
 
 
 def as_json(grades: Grades, command: list[str], required: list[str]) -> dict:
     """The grades as data (pyhh conform --json): every case's level and what the report says of it."""
-    def outcome(o: Outcome) -> dict:
-        c = o.comparison
-        return {"case": o.case, "level": o.level, "detail": o.detail, "hint": o.hint, "departure": o.departure,
-                "first_departure": list(c.first_departure) if c and c.first_departure else None,
-                "largest": {k: (float(v) if np.isfinite(v) else None) for k, v in c.largest.items()} if c else None}
+    def negative(errors: list[ErrorOutcome]) -> list[dict]:
+        return [{"case": e.case, "level": e.level, "detail": e.detail} for e in errors]
 
     return {"spec_version": SPEC_VERSION, "command": command, "level": grades.level,
             "error_level": grades.error_level, "required": required, "shortfalls": shortfalls(grades, required),
-            "cases": [outcome(o) for o in grades.outcomes],
-            "negative_cases": [{"case": e.case, "level": e.level, "detail": e.detail} for e in grades.errors]}
+            "cases": [outcome_json(o) for o in grades.outcomes], "negative_cases": negative(grades.errors),
+            "cable": {"supported": not grades.cable_unsupported, "level": grades.cable_level,
+                      "error_level": grades.cable_error_level, "cases": [outcome_json(o) for o in grades.cable],
+                      "rejected": [o.case for o in grades.cable_unsupported],
+                      "negative_cases": negative(grades.cable_errors)}}
 
 
 def counts(levels: list[str], order: tuple[str, ...]) -> str:
     return ", ".join(f"{levels.count(level)} {level}" for level in order if level in levels)
 
 
+def case_table(outcomes: list[Outcome], title: str) -> list[str]:
+    """The table of graded cases: level, first departure, largest differences, and what went wrong."""
+    lines = [f"{title:26} {'level':8} {'first departure':22} largest |port - golden| per column"]
+    for o in outcomes:
+        c = o.comparison
+        where = f"row {c.first_departure[0]}, {c.first_departure[1]}" if c and c.first_departure else "-"
+        largest = " ".join(f"{k}={v:.1e}" for k, v in c.largest.items() if v > 0) if c else ""
+        lines.append(f"{o.case:26} {o.level:8} {where:22} {largest or ('0' if c else '')}")
+        if o.level == "fail" or (c and c.level not in ("exact", "float64")):
+            lines.append(f"{'':26} {o.detail}")
+            if o.departure:
+                lines.append(f"{'':26} {o.departure}")
+        if o.hint:
+            lines.append(f"{'':26} hint: {o.hint}")
+    return lines
+
+
+def negative_table(errors: list[ErrorOutcome], title: str) -> list[str]:
+    """The table of negative cases: level and what the port did."""
+    return [f"{title:26} {'level':8} what the port did (spec §11.5)"] + [f"{e.case:26} {e.level:8} {e.detail}" for e in errors]
+
+
 def report(grades: Grades) -> str:
-    """The tables a porter reads: level, first departure, largest differences; then the negative cases."""
+    """The tables a porter reads: level, first departure, largest differences; then the negative
+    cases; then the cable's (§13), whose levels are reported on lines of their own."""
     lines = []
     if grades.outcomes:
-        lines.append(f"{'case':26} {'level':8} {'first departure':22} largest |port - golden| per column")
-        for o in grades.outcomes:
-            c = o.comparison
-            where = f"row {c.first_departure[0]}, {c.first_departure[1]}" if c and c.first_departure else "-"
-            largest = " ".join(f"{k}={v:.1e}" for k, v in c.largest.items() if v > 0) if c else ""
-            lines.append(f"{o.case:26} {o.level:8} {where:22} {largest or ('0' if c else '')}")
-            if o.level == "fail" or (c and c.level not in ("exact", "float64")):
-                lines.append(f"{'':26} {o.detail}")
-                if o.departure:
-                    lines.append(f"{'':26} {o.departure}")
-            if o.hint:
-                lines.append(f"{'':26} hint: {o.hint}")
+        lines += case_table(grades.outcomes, "case")
     if grades.errors:
-        lines.append(f"{'negative case':26} {'level':8} what the port did (spec §11.5)")
-        for e in grades.errors:
-            lines.append(f"{e.case:26} {e.level:8} {e.detail}")
+        lines += negative_table(grades.errors, "negative case")
+    if grades.cable:
+        lines += case_table(grades.cable, "cable case")
+    if grades.cable_errors:
+        lines += negative_table(grades.cable_errors, "cable negative case")
     if grades.outcomes:
         lines.append(f"{len(grades.outcomes)} case(s): {counts([o.level for o in grades.outcomes], LEVELS)}. "
                      f"Conformance level: {grades.level}")
     lines.append(f"{len(grades.errors)} negative case(s): {counts([e.level for e in grades.errors], ERROR_LEVELS)}. "
                  f"Error handling: {grades.error_level}" if grades.errors else
                  "Error handling: not graded (the negative cases run when the whole suite does, or with --errors)")
+    if grades.cable_unsupported:
+        lines.append(f"cable: not supported (the port rejected all {len(grades.cable_unsupported)} cable case(s), "
+                     f"as a port without spec §13 does; its cable negative cases were not run)")
+    elif grades.cable:
+        lines.append(f"cable: {len(grades.cable)} case(s): {counts([o.level for o in grades.cable], LEVELS)}. "
+                     f"Cable conformance level: {grades.cable_level}")
+    if grades.cable_errors:
+        lines.append(f"cable: {len(grades.cable_errors)} negative case(s): "
+                     f"{counts([e.level for e in grades.cable_errors], ERROR_LEVELS)}. "
+                     f"Cable error handling: {grades.cable_error_level}")
     return "\n".join(lines)
 
 
@@ -384,12 +495,27 @@ def check_command(command: list[str]) -> None:
         raise PyhhError(f"cannot start {program!r}: no such program (give its path, or put it on PATH)")
 
 
+def grade_cable_suite(selection: Selection, command: list[str], timeout: float
+                      ) -> tuple[list[Outcome], list[ErrorOutcome], list[Outcome]]:
+    """§13: the cable's cases, then, unless the port has no cable, its negative cases. A port
+    that rejects every cable case (status 2, one line) has no cable: it is graded on the patch
+    alone, as before spec 3.1.0, and the cable is reported as not supported. A port that runs
+    some fails those it rejects."""
+    outcomes = [grade_cable(entry, command, timeout) for entry in selection.cable]
+    if outcomes and all(o.level == REJECTED for o in outcomes):
+        return [], [], outcomes
+    outcomes = [dataclasses.replace(o, level="fail", detail=f"{o.detail}; a port that runs the cable must run "
+                                    "every cable case (spec §13.10)") if o.level == REJECTED else o for o in outcomes]
+    return outcomes, [grade_reject(entry, command, timeout) for entry in selection.cable_rejects], []
+
+
 def conform(command: list[str], golden: Path = DEFAULT_GOLDEN, cases: list[str] | None = None,
             methods: list[str] | None = None, timeout: float = 60.0, errors: bool | None = None) -> Grades:
-    """Grade `command` on the selected golden cases and, unless narrowed away, the negative ones."""
+    """Grade `command` on the selected golden cases and, unless narrowed away, the negative ones;
+    then on the cable's (grade_cable_suite)."""
     check_command(command)
     selection = select(golden, cases, methods, errors)
     outcomes = [grade(entry, command, timeout) for entry in selection.cases]
     negative = [grade_reject(entry, command, timeout) for entry in selection.rejects]
     negative += [grade_unstable(entry, command, timeout) for entry in selection.unstable]
-    return Grades(outcomes, negative)
+    return Grades(outcomes, negative, *grade_cable_suite(selection, command, timeout))

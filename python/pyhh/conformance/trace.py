@@ -113,12 +113,12 @@ def parse_trace(text: str, source: str = "trace", columns: Sequence[str] = COLUM
     return data
 
 
-def read_trace(path: str | Path) -> np.ndarray:
-    """Read a trace CSV file into an array of shape (rows, 9)."""
+def read_trace(path: str | Path, columns: Sequence[str] = COLUMNS) -> np.ndarray:
+    """Read a trace CSV file into an array of shape (rows, 9) (or of a cable's `columns`, §13.11)."""
     path = Path(path)
     try:
         text = read_regular(path).decode("utf-8")  # never waits on a FIFO or a device
         text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text's universal newlines read it
     except OSError as e:
         raise CaseFileError(f"{path}: cannot read trace: {e.strerror or e}") from None
-    return parse_trace(text, str(path))
+    return parse_trace(text, str(path), columns)
