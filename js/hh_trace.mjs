@@ -10,7 +10,7 @@
  * line per recorded row (js/trace.mjs);
  * with --spikes, also the every-step spike times, one per line.
  * A cable case file (spec §13.10) is run with js/cable.mjs and written with the
- * columns of §13.11; --spikes then writes nothing (§11.4's spike file is the patch's).
+ * columns of §13.11; --spikes then writes each site's arrival times, a line per site (§13.13).
  * Exit status (spec §11.4): 0 success; 2 a usage error, a case file that cannot
  * be read or is invalid (the message names the key); 3 the run left the finite
  * range (the message names the step); 1 too many rows to allocate, or an output
@@ -27,6 +27,14 @@ import { InvalidInputError, NumericalInstabilityError, run } from "./pyhh.mjs";
 import { trace_pieces } from "./trace.mjs";
 
 const USAGE = "usage: node js/hh_trace.mjs [--spikes SPIKES.txt] CASE.json [OUT.csv]";
+
+/* What --spikes writes (§11.4, §13.13): a patch's every-step spike times, one a line; a
+   cable's arrival times (§13.8), one line per site, the times separated by commas. */
+function spike_lines(result) {
+    if (result.arrivals !== undefined)
+        return result.arrivals.map((times) => times.map(String).join(",") + "\n").join("");
+    return (result.spikes ?? []).map((t) => String(t) + "\n").join("");
+}
 
 /* The command line: { spikes, casePath, outPath }, or null if it is not understood. */
 function parse_arguments(args) {
@@ -82,7 +90,7 @@ function main(args) {
     }
     try {
         if (spikes !== null)
-            writeFileSync(spikes, (result.spikes ?? []).map((t) => String(t) + "\n").join(""));
+            writeFileSync(spikes, spike_lines(result));
         if (outPath !== null) {
             const fd = openSync(outPath, "w");
             try {

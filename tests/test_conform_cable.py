@@ -94,3 +94,36 @@ def test_a_cable_port_without_input_checks_fails_the_cable_negative_cases():
     assert "Cable conformance level: exact" in done.stdout
     assert "cable: 2 negative case(s): 2 fail. Cable error handling: fail" in done.stdout, done.stdout
     assert "--require" not in done.stderr
+
+
+JS_PORT = ["node", str(ROOT / "js" / "hh_trace.mjs")]
+
+
+def test_arrival_times_in_the_spike_file_are_graded(tmp_path):
+    # §13.13: with {spikes}, a cable port writes each site's arrival times, a line per site; the
+    # JavaScript port's equal the manifest's, and a port that moves one by 1e-6 ms or leaves a
+    # site out fails the case.
+    import shutil
+
+    if shutil.which("node") is None:
+        import pytest
+        pytest.skip("node is not installed")
+    names = cases("cable_end_0", "cable_repetitive")
+    done = conform(*names, "--", *JS_PORT, "--spikes", "{spikes}")
+    assert done.returncode == 0 and "cable: 2 case(s): 2 exact" in done.stdout, done.stdout + done.stderr
+    for change, message in (("moved", "arrival times at its site 1 differ from the manifest's by up to 1e-06 ms"),
+                            ("dropped", "its spike file has 2 lines, the case 3 sites")):
+        wrapper = tmp_path / f"{change}.py"
+        wrapper.write_text(
+            "import subprocess, sys\n"
+            f"status = subprocess.call({JS_PORT!r} + ['--spikes', sys.argv[1], sys.argv[2]])\n"
+            "lines = open(sys.argv[1]).read().split('\\n')[:-1]\n"
+            f"if {change == 'moved'!r}:\n"
+            "    first = lines[0].split(',')\n"
+            "    lines[0] = ','.join([repr(float(first[0]) + 1e-6)] + first[1:])\n"
+            "else:\n"
+            "    lines = lines[1:]\n"
+            "open(sys.argv[1], 'w').write(''.join(line + '\\n' for line in lines))\n"
+            "sys.exit(status)\n")
+        done = conform(*cases("cable_repetitive"), "--", sys.executable, str(wrapper), "{spikes}", "{case}")
+        assert done.returncode == 1 and message in done.stdout, done.stdout + done.stderr

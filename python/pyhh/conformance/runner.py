@@ -140,6 +140,34 @@ def check_spikes(execution: Execution, entry: GoldenCase, level: str) -> str:
     return ""
 
 
+def check_arrivals(execution: Execution, entry: CableGoldenCase, level: str) -> str:
+    """§13.13: a cable port's arrival times (given {spikes}: a line per site, the times separated
+    by commas) against the manifest's: "" if they agree at the level its trace reached, else what
+    is wrong."""
+    if execution.spikes_problem:
+        return execution.spikes_problem
+    if execution.spikes is None:
+        return ""
+    lines = execution.spikes.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if len(lines) != len(entry.arrivals):
+        return f"its spike file has {len(lines)} lines, the case {len(entry.arrivals)} sites (spec §13.13)"
+    try:
+        sites = [[parse_number(t) for t in line.split(",")] if line else [] for line in lines]
+    except ValueError:
+        return "its spike file holds something that is not a number as §10.2 writes one (spec §13.13)"
+    tolerance = MANIFEST_SPIKE_TOLERANCE_FLOAT64 if level in ("exact", "float64") else SPIKE_TIME_TOLERANCE
+    for column, (times, expected) in enumerate(zip(sites, entry.arrivals)):
+        if len(times) != len(expected):
+            return f"it reports {len(times)} arrivals at its site {column + 1}, the manifest {len(expected)}"
+        shift = max((abs(a - b) for a, b in zip(times, expected)), default=0.0)
+        if shift > tolerance:
+            return (f"its arrival times at its site {column + 1} differ from the manifest's by up to "
+                    f"{shift:.3g} ms (at most {tolerance:g})")
+    return ""
+
+
 #: A port's trace may be this many times the size of the golden one (other spellings of the
 #: same numbers are longer, `1.0000000000000001e-05` for `1e-05`), plus TRACE_SLACK bytes.
 TRACE_SIZE_FACTOR, TRACE_SLACK = 16, 2**16
@@ -194,7 +222,7 @@ def grade_cable(entry: CableGoldenCase, command: list[str], timeout: float) -> O
     """§13.11: run one golden cable case and compare its trace, column by column, by §11's levels.
     A port that rejects the file (status 2, one line) is graded `rejected`: conform() decides
     whether that means the port has no cable (every cable case rejected) or fails this case.
-    (The manifest's arrival times are not checked: §11.4's {spikes} is the patch's.)"""
+    Given {spikes}, the port's arrival times are checked against the manifest's (§13.13)."""
     case = load_cable_case(entry.case_path)
     execution = execute(command, entry.case_path, timeout, trace_limit(entry))
     if (execution.status == STATUS_REJECTED and not execution.problem
@@ -207,6 +235,9 @@ def grade_cable(entry: CableGoldenCase, command: list[str], timeout: float) -> O
     comparison = compare(port, golden, case.spike_threshold, columns=entry.columns)
     departure = describe_departure(comparison, port, golden, entry.columns)
     hint = f"this case: {case.description}" if comparison.level == "fail" else ""
+    arrival_problem = check_arrivals(execution, entry, comparison.level)
+    if arrival_problem:
+        return Outcome(entry.name, "fail", arrival_problem, comparison, "arrival times are spec §13.8", departure)
     return Outcome(entry.name, comparison.level, comparison.detail, comparison, hint, departure)
 
 
