@@ -18,7 +18,7 @@ BUILD    := build/c
 # Strict IEEE arithmetic: the C port must equal the Python reference bit for bit. -O3, because
 # GCC vectorises the kernels' neuron loops (c/hh_core.h) at -O3 only.
 CFLAGS_C := -std=c99 -O3 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
-C_SOURCES := c/pyhh.c c/pyhh_exact.c c/pyhh_fast.c c/pyhh_fast32.c
+C_SOURCES := c/pyhh.c c/pyhh_exact.c c/pyhh_fast.c c/pyhh_fast32.c c/hh_cable.c
 C_HEADERS := c/pyhh.h c/hh_core.h c/hh_model_tables.h c/hh_model.h c/hh_model_fast.h c/hh_model_float32.h \
              c/hh_fast_math.h c/hh_exact_math.h c/hh_exp_constants.h
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -77,7 +77,7 @@ c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
 $(BUILD)/%.o: c/%.c $(C_HEADERS) | $(BUILD)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_exact.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o
+$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_exact.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o $(BUILD)/hh_cable.o
 	ar rcs $@ $^
 
 $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a

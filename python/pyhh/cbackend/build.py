@@ -16,7 +16,7 @@ from cffi import FFI
 C_DIR = Path(__file__).resolve().parents[3] / "c"
 
 #: The engine and the three kernels (c/pyhh.h's internal part names them).
-SOURCES = ("pyhh.c", "pyhh_exact.c", "pyhh_fast.c", "pyhh_fast32.c")
+SOURCES = ("pyhh.c", "pyhh_exact.c", "pyhh_fast.c", "pyhh_fast32.c", "hh_cable.c")
 
 #: Strict IEEE arithmetic, so results equal the Python reference's bit for bit (spec §11.1).
 COMPILE_ARGS = ["-std=c99", "-O3", "-ffp-contract=off", "-fno-fast-math"]
