@@ -35,6 +35,7 @@ figures: $(BUILT) $(CHECK_READY)
 	$(PY) -m pyhh fi --start 0 --stop 200 --step 2.5 --onset-tolerance 0.01 --plot figures/fi.png
 	$(PY) -m pyhh clamp --start -30 --stop 140 --step 10 --plot figures/clamp.png
 	$(PY) -m pyhh methods --plot figures/methods.png
+	$(PY) -m pyhh axon --record-every 2 --plot figures/axon.png
 	$(PY) tests/web_browser.py figures/web.png
 
 # The interactive page (web/, spec/SPEC.md in a browser), served from this checkout.

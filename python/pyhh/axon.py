@@ -57,6 +57,22 @@ class CableResult:
     arrivals: tuple[np.ndarray, ...]   # ms, each site's arrival times in order
     velocity: float | None             # m/s between the centres nearest L/4 and 3L/4, None without both arrivals
 
+    def to_csv(self, path) -> "Path":
+        """Write t and V at each site (columns t, V_j) as CSV, with the units and the axon's settings in
+        its sidecar NAME.csv.json, atomically (pyhh.files.write_csv); returns the path."""
+        from .files import model_metadata, write_csv
+
+        c = self.case
+        columns = {"t": self.t, **{f"V_{j}": self.V[:, s] for s, j in enumerate(self.sites)}}
+        units = {"t": "ms", **{f"V_{j}": "mV from rest" for j in self.sites}}
+        metadata = model_metadata("staggered_cn", c.dt, c.temperature, c.params, model="cable", radius=c.radius,
+                                  radius_unit="um", R_i=c.R_i, R_i_unit="ohm cm", length=c.length, length_unit="um",
+                                  nseg=c.nseg, sites=list(self.sites), x=self.x.tolist(), x_unit="um",
+                                  pulses=[dataclasses.asdict(p) for p in c.pulses], pulse_units="steps, nA",
+                                  arrivals=[a.tolist() for a in self.arrivals], velocity=self.velocity,
+                                  velocity_unit="m/s")
+        return write_csv(path, columns, units, "cable", metadata)
+
     def arrival(self, site: int) -> float | None:
         """The first arrival time at node `site` (one of the sites), or None if V never crossed."""
         if site not in self.sites:
