@@ -137,6 +137,14 @@ static int check_values(const hh_params *p, double temperature, double V0, const
     return HH_OK;
 }
 
+/* §8.4: the settings of a run, then its membrane's values. */
+static int check_run(int method, int mode, double dt, int64_t steps, int64_t record_every, double threshold,
+                     const hh_params *p, double temperature, double V0, char *message, size_t message_size)
+{
+    int status = check_settings(method, mode, dt, steps, record_every, threshold, message, message_size);
+    return status != HH_OK ? status : check_values(p, temperature, V0, "", message, message_size);
+}
+
 /* §6.2, §8.4: pulse j on during start <= k < stop, with a finite amplitude. */
 static int check_pulse(int64_t start, int64_t stop, double amplitude, int64_t j, char *message, size_t message_size)
 {
@@ -180,10 +188,8 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size)
         message[0] = '\0';
     if (c == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "the case pointer is NULL");
-    status = check_settings(c->method, c->mode, c->dt, c->steps, c->record_every, c->spike_threshold, message,
-                            message_size);
-    if (status == HH_OK)
-        status = check_values(&c->params, c->temperature, c->V0, "", message, message_size);
+    status = check_run(c->method, c->mode, c->dt, c->steps, c->record_every, c->spike_threshold, &c->params,
+                       c->temperature, c->V0, message, message_size);
     if (status != HH_OK)
         return status;
     if (c->waveform == NULL && c->waveform_length != 0)
@@ -518,10 +524,8 @@ int hh_check_cable_case(const hh_cable_case *c, char *message, size_t message_si
         message[0] = '\0';
     if (c == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "the cable case pointer is NULL");
-    status = check_settings(HH_STAGGERED_CN, HH_CURRENT, c->dt, c->steps, c->record_every, c->spike_threshold,
-                            message, message_size);
-    if (status == HH_OK)
-        status = check_values(&c->params, c->temperature, c->V0, "", message, message_size);
+    status = check_run(HH_STAGGERED_CN, HH_CURRENT, c->dt, c->steps, c->record_every, c->spike_threshold, &c->params,
+                       c->temperature, c->V0, message, message_size);
     if (status != HH_OK)
         return status;
 #define CHECK_GEOMETRY(name, default_value, low, low_excluded, high, unit)                                      \
