@@ -1,7 +1,7 @@
 """cffi build script (API, out-of-line mode) for the C kernel in c/.
 
 setup.py names it in cffi_modules, so `pip install .` compiles c/pyhh.c (the
-engine) and the kernels c/pyhh_exact.c, c/pyhh_fast.c and c/pyhh_fast32.c into
+engine), the kernels c/pyhh_exact.c, c/pyhh_fast.c and c/pyhh_fast32.c and the cable c/hh_cable.c into
 the extension module pyhh.cbackend._hh_c. The declarations come from c/pyhh.h itself
 (the part between its cffi-begin and cffi-end markers), never retyped here.
 """
