@@ -18,7 +18,7 @@ BUILD    := build/c
 # Strict IEEE arithmetic: the C port must equal the Python reference bit for bit. -O3, because
 # GCC vectorises the kernels' neuron loops (c/hh_core.h) at -O3 only.
 CFLAGS_C := -std=c99 -O3 -ffp-contract=off -fno-fast-math -Wall -Wextra -pedantic -Werror
-C_SOURCES := c/pyhh.c c/pyhh_exact.c c/pyhh_fast.c c/pyhh_fast32.c
+C_SOURCES := c/pyhh.c c/pyhh_exact.c c/pyhh_fast.c c/pyhh_fast32.c c/hh_cable.c
 C_HEADERS := c/pyhh.h c/hh_core.h c/hh_model_tables.h c/hh_model.h c/hh_model_fast.h c/hh_model_float32.h \
              c/hh_fast_math.h c/hh_exact_math.h c/hh_exp_constants.h
 SANITIZE := -std=c99 -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -35,6 +35,7 @@ figures: $(BUILT) $(CHECK_READY)
 	$(PY) -m pyhh fi --start 0 --stop 200 --step 2.5 --onset-tolerance 0.01 --plot figures/fi.png
 	$(PY) -m pyhh clamp --start -30 --stop 140 --step 10 --plot figures/clamp.png
 	$(PY) -m pyhh methods --plot figures/methods.png
+	$(PY) -m pyhh axon --record-every 2 --plot figures/axon.png
 	$(PY) tests/web_browser.py figures/web.png
 
 # The interactive page (web/, spec/SPEC.md in a browser), served from this checkout.
@@ -77,7 +78,7 @@ c: $(BUILD)/libpyhh.a $(BUILD)/hh_trace
 $(BUILD)/%.o: c/%.c $(C_HEADERS) | $(BUILD)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_exact.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o
+$(BUILD)/libpyhh.a: $(BUILD)/pyhh.o $(BUILD)/pyhh_exact.o $(BUILD)/pyhh_fast.o $(BUILD)/pyhh_fast32.o $(BUILD)/hh_cable.o
 	ar rcs $@ $^
 
 $(BUILD)/hh_trace: c/hh_trace.c $(BUILD)/libpyhh.a

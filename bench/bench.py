@@ -336,6 +336,7 @@ def main() -> int:
     print(f"W2 spike counts: fast equals exact for all {W2_N} neurons: {same}; "
           f"numpy baseline differs for {int(np.count_nonzero(numpy_counts != counts['exact']))} neurons "
           f"(its own operation order); float32 differs for {float32_differ}")
+    cable = cable_bench()
     ratios = issue_ratios(rows)
     # The ratios come from the paired rounds, not from the table's rows, which ran up to minutes apart.
     ratios |= {name: median for name, (median, _) in paired.items()}
@@ -350,10 +351,80 @@ def main() -> int:
         "python": platform.python_version(), "numpy": np.__version__, "pyhh": pyhh.__version__,
         "cpu": vector_extensions(), "empty_call_seconds": call, "peak_resident_bytes": maxrss,
         "fast_counts_equal_exact": same, "float32_counts_differing": float32_differ, "ratios": ratios,
-        "paired_rounds": {name: rounds for name, (_, rounds) in paired.items()}, "results": rows,
+        "paired_rounds": {name: rounds for name, (_, rounds) in paired.items()}, "results": rows, "cable": cable,
     }, indent=1) + "\n")
     print(f"wrote {out}")
     return 0
+
+
+#: The cable workload of issue 26: 1,000 compartments x 20 ms at dt = 0.025 ms (800 steps), HH 1952's axon
+#: (radius 238 um, R_i 35.4 ohm cm, 18.5 degC) on 5 cm, 10 uA into one end for 0.2 ms, V kept at three sites.
+CABLE_NSEG, CABLE_DT, CABLE_STEPS = 1000, 0.025, 800
+
+
+def cable_c_seconds(repeats: int = 7) -> float:
+    """The C cable kernel's time on the cable workload (hh_run_cable through cffi; median of repeats)."""
+    from pyhh.cbackend.cable import run_cable
+    from pyhh.reference.cable import CableCase, CablePulse
+
+    case = CableCase(dt=CABLE_DT, steps=CABLE_STEPS, nseg=CABLE_NSEG, sites=(1, CABLE_NSEG // 2, CABLE_NSEG),
+                     pulses=(CablePulse(0, 0, 8, 10000.0),))
+    return timed(lambda: run_cable(case), repeats)[0]
+
+
+def cable_neuron_seconds(repeats: int = 7) -> dict[str, float]:
+    """NEURON's time on the same work, if `import neuron` works: a section of nseg = 1000 with NEURON's
+    own hh (its rate tables on, as by default) and with pyhh's exported mechanism, fixed step
+    secondorder = 2 (spec §13.5's scheme), V recorded at the same three sites; {} without NEURON."""
+    try:
+        from neuron import h
+    except ImportError:
+        return {}
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from neuron_harness import compile_mechanism
+
+    mechanisms = {"hh": "NEURON hh (its tables)"}
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            h.nrn_load_dll(str(next(compile_mechanism(Path(folder)).rglob("libnrnmech.so"))))
+            mechanisms["pyhh"] = "NEURON, pyhh's exported mechanism"
+        except Exception as e:  # noqa: BLE001 - a mechanism that cannot be compiled here is left out, said so
+            print(f"bench: pyhh's NEURON mechanism not compiled ({e}); NEURON's hh only", file=sys.stderr)
+        h.load_file("stdrun.hoc")
+        times = {}
+        for mechanism, label in mechanisms.items():
+            axon = h.Section(name=f"axon_{mechanism}")
+            axon.L, axon.diam, axon.Ra, axon.nseg, axon.cm = 50000.0, 2 * 238.0, 35.4, CABLE_NSEG, 1.0
+            axon.insert(mechanism)
+            stim = h.IClamp(axon(0.0))
+            stim.delay, stim.dur, stim.amp = 0.0, 0.2, 10000.0  # nA: 10 uA
+            vectors = [h.Vector().record(axon(x)._ref_v) for x in (0.5 / CABLE_NSEG, 0.5, 1 - 0.5 / CABLE_NSEG)]
+            h.celsius, h.dt, h.secondorder = 18.5, CABLE_DT, 2
+
+            def run() -> None:
+                h.finitialize(-65.0)
+                for _ in range(CABLE_STEPS):
+                    h.fadvance()
+
+            times[label] = timed(run, repeats)[0]
+            del vectors, stim
+            axon = None
+    return times
+
+
+def cable_bench() -> dict:
+    """Issue 26's cable workload on the C kernel and on NEURON, side by side; printed and returned."""
+    work = CABLE_NSEG * CABLE_STEPS
+    results = {"C kernel (hh_run_cable)": cable_c_seconds(), **cable_neuron_seconds()}
+    print(f"cable: {CABLE_NSEG} compartments x {CABLE_STEPS * CABLE_DT:g} ms at dt = {CABLE_DT} ms "
+          f"({work:,} compartment-steps), one thread")
+    c = results["C kernel (hh_run_cable)"]
+    for name, seconds in results.items():
+        print(f"    {name:36} {seconds * 1e3:8.1f} ms  {seconds / work * 1e9:6.1f} ns per compartment-step"
+              f"  {seconds / c:5.2f}x the C kernel's time")
+    if len(results) == 1:
+        print("    NEURON: not installed (`import neuron` failed; it is in the check extras)")
+    return {"compartments": CABLE_NSEG, "steps": CABLE_STEPS, "dt": CABLE_DT, "seconds": results}
 
 
 def seconds_of(fn) -> float:

@@ -105,6 +105,19 @@ HH_INLINE double dV_dt(hh_currents I, double I_stim, const hh_params *p, int cla
     return (((I_stim - I.I_Na) - I.I_K) - I.I_L) / p->C_m;
 }
 
+/* §13.4: the net current into a unit area of membrane, I_stim - I_Na - I_K - I_L, left to
+   right: C_m dV/dt of §5.3 before the division, to which a cable adds its axial currents. */
+HH_INLINE double net_current(hh_currents I, double I_stim)
+{
+    return ((I_stim - I.I_Na) - I.I_K) - I.I_L;
+}
+
+/* §7.2, §13.5: G_total, the channels' conductances summed left to right. */
+HH_INLINE double total_conductance(hh_conductances G)
+{
+    return (G.G_Na + G.G_K) + G.G_L;
+}
+
 /* §5.4: dx/dt = alpha (1 - x) - beta x. */
 HH_INLINE double dx_dt(double x, double alpha, double beta)
 {

@@ -31,6 +31,12 @@
     X(h) \
     X(n)
 
+/* §6.1: the gates alone, X(name): what a cable row records at a centre site (§13.11). */
+#define HH_GATES(X) \
+    X(m) \
+    X(h) \
+    X(n)
+
 /* §7: each method's enum and its step function (hh_model.h), X(method, step). */
 #define HH_METHOD_STEPS(X) \
     X(HH_EULER, euler_step) \
@@ -63,5 +69,23 @@
 #define HH_DEFAULT_TEMPERATURE 6.3
 #define HH_DEFAULT_V0 0.0
 #define HH_DEFAULT_SPIKE_THRESHOLD 50.0
+
+/* §13.1: the cable's geometry, X(name, default, low, low_excluded, high, unit): each must be
+   finite and in [low, high], or (low, high] when low_excluded is 1. */
+#define HH_CABLE_GEOMETRY(X) \
+    X(radius, 238.0, 0.0, 1, 100000.0, "um") \
+    X(R_i, 35.4, 0.0, 1, 1000000.0, "ohm cm") \
+    X(length, 50000.0, 0.0, 1, 100000000.0, "um")
+
+/* §13.1: the segments' default and largest count, and the default temperature (HH's Part III). */
+#define HH_CABLE_NSEG_DEFAULT INT64_C(500)
+#define HH_CABLE_NSEG_MAX INT64_C(1000000)
+#define HH_CABLE_TEMPERATURE_DEFAULT 18.5
+
+/* §13.3: pi as the double nearest it, and the unit conversions: um -> cm, nA -> uA, S -> mS. */
+#define HH_CABLE_PI 3.141592653589793
+#define HH_CABLE_UM_TO_CM 0.0001
+#define HH_CABLE_NA_TO_UA 0.001
+#define HH_CABLE_MS_PER_S 1000.0
 
 #endif /* HH_MODEL_TABLES_H */

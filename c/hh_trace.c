@@ -18,6 +18,7 @@
  *     cc -std=c99 -O2 -ffp-contract=off c/hh_trace.c c/pyhh.c c/pyhh_fast.c -lm -o hh_trace
  */
 #include "pyhh.h"
+#include "hh_model_tables.h"
 
 #include <errno.h>
 #include <math.h>
@@ -405,6 +406,7 @@ static int json_value(json_reader *r, json *out, int depth)
     }
     if (strncmp(p, "true", 4) == 0 || strncmp(p, "false", 5) == 0) {
         out->type = JSON_BOOL;
+        out->number = *p == 't'; /* 1 for true, 0 for false */
         r->pos += *p == 't' ? 4 : 5;
         return 1;
     }
@@ -435,6 +437,9 @@ typedef struct {
     hh_case c;
     double *waveform;
     hh_pulse *pulses;
+    hh_cable_case cable;     /* a cable case (spec §13.10), when the file is one */
+    int64_t *sites;
+    hh_cable_pulse *cable_pulses;
     char error[300];
 } case_file;
 
@@ -479,20 +484,20 @@ static int get_choice(case_file *f, const char *key, const json *v, const char *
     return case_fail(f, "unknown %s", key);
 }
 
-static int read_parameters(case_file *f, const json *v)
+static int read_parameters(case_file *f, const json *v, hh_params *params)
 {
     static const char *const names[] = {"C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L"};
     double *fields[7];
     size_t i;
     int j, found;
     char shown[80];
-    fields[0] = &f->c.params.C_m;
-    fields[1] = &f->c.params.g_Na;
-    fields[2] = &f->c.params.g_K;
-    fields[3] = &f->c.params.g_L;
-    fields[4] = &f->c.params.E_Na;
-    fields[5] = &f->c.params.E_K;
-    fields[6] = &f->c.params.E_L;
+    fields[0] = &params->C_m;
+    fields[1] = &params->g_Na;
+    fields[2] = &params->g_K;
+    fields[3] = &params->g_L;
+    fields[4] = &params->E_Na;
+    fields[5] = &params->E_K;
+    fields[6] = &params->E_L;
     if (v->type != JSON_OBJECT)
         return case_fail(f, "'%s' must be an object", "parameters");
     for (i = 0; i < v->n; i++) {
@@ -569,14 +574,46 @@ static int read_stimulus(case_file *f, const json *v)
     return 1;
 }
 
-/* Note in seen[] that a required key (name, method, dt, steps) is present. */
-static void mark_required(const char *key, int *seen)
+/* Note in seen[] that key is one of the n required keys. */
+static void mark_required(const char *key, const char *const *required, int n, int *seen)
 {
-    static const char *const required[] = {"name", "method", "dt", "steps"};
     int i;
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < n; i++)
         if (strcmp(key, required[i]) == 0)
             seen[i] = 1;
+}
+
+/* Where the keys that a patch case and a cable case share go (§13.10: the same keys, the same rules). */
+typedef struct {
+    double *dt;
+    int64_t *steps;
+    int64_t *record_every;
+    double *temperature;
+    double *V0;
+    double *spike_threshold;
+    hh_params *params;
+} shared_keys;
+
+/* One of the shared keys: 1 read, 0 an error (f->error says which), -1 not one of them. */
+static int read_shared_key(case_file *f, const char *key, const json *v, const shared_keys *to)
+{
+    if (strcmp(key, "name") == 0 || strcmp(key, "description") == 0)
+        return v->type == JSON_STRING ? 1 : case_fail(f, "'%s' must be a string", key);
+    if (strcmp(key, "dt") == 0)
+        return get_number(f, key, v, to->dt);
+    if (strcmp(key, "steps") == 0)
+        return get_integer(f, key, v, to->steps);
+    if (strcmp(key, "record_every") == 0)
+        return get_integer(f, key, v, to->record_every);
+    if (strcmp(key, "temperature") == 0)
+        return get_number(f, key, v, to->temperature);
+    if (strcmp(key, "V0") == 0)
+        return get_number(f, key, v, to->V0);
+    if (strcmp(key, "spike_threshold") == 0)
+        return get_number(f, key, v, to->spike_threshold);
+    if (strcmp(key, "parameters") == 0)
+        return read_parameters(f, v, to->params);
+    return -1;
 }
 
 static int read_case(case_file *f, const json *root)
@@ -585,36 +622,26 @@ static int read_case(case_file *f, const json *root)
     static const char *const modes[] = {"current", "clamp"};
     static const char *const required[] = {"name", "method", "dt", "steps"};
     int seen[4] = {0, 0, 0, 0};
+    shared_keys to;
     size_t i;
     int j, ok;
     char shown[80];
     hh_default_case(&f->c);
+    to.dt = &f->c.dt, to.steps = &f->c.steps, to.record_every = &f->c.record_every;
+    to.temperature = &f->c.temperature, to.V0 = &f->c.V0, to.spike_threshold = &f->c.spike_threshold;
+    to.params = &f->c.params;
     if (root->type != JSON_OBJECT)
         return case_fail(f, "a case file must hold a JSON %s", "object");
     for (i = 0; i < root->n; i++) {
         const char *key = root->keys[i];
         const json *v = &root->items[i];
-        mark_required(key, seen);
-        if (strcmp(key, "name") == 0 || strcmp(key, "description") == 0)
-            ok = v->type == JSON_STRING ? 1 : case_fail(f, "'%s' must be a string", key);
+        mark_required(key, required, 4, seen);
+        if ((ok = read_shared_key(f, key, v, &to)) >= 0)
+            ;
         else if (strcmp(key, "method") == 0)
             ok = get_choice(f, key, v, methods, HH_METHODS, &f->c.method);
         else if (strcmp(key, "mode") == 0)
             ok = get_choice(f, key, v, modes, 2, &f->c.mode);
-        else if (strcmp(key, "dt") == 0)
-            ok = get_number(f, key, v, &f->c.dt);
-        else if (strcmp(key, "steps") == 0)
-            ok = get_integer(f, key, v, &f->c.steps);
-        else if (strcmp(key, "record_every") == 0)
-            ok = get_integer(f, key, v, &f->c.record_every);
-        else if (strcmp(key, "temperature") == 0)
-            ok = get_number(f, key, v, &f->c.temperature);
-        else if (strcmp(key, "V0") == 0)
-            ok = get_number(f, key, v, &f->c.V0);
-        else if (strcmp(key, "spike_threshold") == 0)
-            ok = get_number(f, key, v, &f->c.spike_threshold);
-        else if (strcmp(key, "parameters") == 0)
-            ok = read_parameters(f, v);
         else if (strcmp(key, "stimulus") == 0)
             ok = read_stimulus(f, v);
         else
@@ -623,6 +650,139 @@ static int read_case(case_file *f, const json *root)
             return 0;
     }
     for (j = 0; j < 4; j++)
+        if (!seen[j])
+            return case_fail(f, "missing key '%s'", required[j]);
+    return 1;
+}
+
+/* ---- The cable case file (spec §13.10) ---- */
+
+/* The keys only a cable case has: a file with one of them and no `method` is read as a
+   cable (so that one without `model` is told that key is missing). */
+static int is_cable_file(const json *root)
+{
+    static const char *const cable_keys[] = {"model", "sites", "nseg", "radius", "R_i", "length", "record_gates"};
+    size_t i, k;
+    int cable = 0, method = 0;
+    for (i = 0; root->type == JSON_OBJECT && i < root->n; i++) {
+        method |= strcmp(root->keys[i], "method") == 0;
+        for (k = 0; k < sizeof cable_keys / sizeof *cable_keys; k++)
+            cable |= strcmp(root->keys[i], cable_keys[k]) == 0;
+        if (strcmp(root->keys[i], "model") == 0)
+            return 1;
+    }
+    return cable && !method;
+}
+
+/* §13.10: the recording sites, an array of integers (their values are checked by hh_check_cable_case). */
+static int read_sites(case_file *f, const json *v)
+{
+    size_t j;
+    if (v->type != JSON_ARRAY)
+        return case_fail(f, "'%s' must be an array of node indices", "sites");
+    f->sites = malloc((v->n ? v->n : 1) * sizeof *f->sites);
+    if (f->sites == NULL)
+        return case_fail(f, "%s", "out of memory");
+    for (j = 0; j < v->n; j++)
+        if (!get_integer(f, "sites", &v->items[j], &f->sites[j]))
+            return 0;
+    f->cable.sites = f->sites;
+    f->cable.n_sites = (int64_t)v->n;
+    return 1;
+}
+
+/* §13.10: a cable's stimulus, {"pulses": [{"node", "start", "stop", "amplitude"}...]}. */
+static int read_cable_stimulus(case_file *f, const json *v)
+{
+    static const char *const keys[] = {"node", "start", "stop", "amplitude"};
+    size_t i, j, k;
+    int key;
+    char shown[80];
+    if (v->type != JSON_OBJECT)
+        return case_fail(f, "'%s' must be an object", "stimulus");
+    for (i = 0; i < v->n; i++) {
+        const json *item = &v->items[i];
+        if (strcmp(v->keys[i], "pulses") != 0)
+            return case_fail(f, "unknown stimulus key '%s'", shown_key(v->keys[i], shown, sizeof shown));
+        if (item->type != JSON_ARRAY)
+            return case_fail(f, "'%s' must be an array", "pulses");
+        f->cable_pulses = calloc(item->n ? item->n : 1, sizeof *f->cable_pulses);
+        if (f->cable_pulses == NULL)
+            return case_fail(f, "%s", "out of memory");
+        for (j = 0; j < item->n; j++) {
+            const json *p = &item->items[j];
+            hh_cable_pulse *pulse = &f->cable_pulses[j];
+            int seen[4] = {0, 0, 0, 0}, ok = 1;
+            if (p->type != JSON_OBJECT) { /* an item has no key of its own: the array's is named (§10.1) */
+                snprintf(f->error, sizeof f->error, "'pulses' must hold objects, but item %lu is not one",
+                         (unsigned long)j);
+                return 0;
+            }
+            for (k = 0; k < p->n && ok; k++) {
+                mark_required(p->keys[k], keys, 4, seen);
+                if (strcmp(p->keys[k], "node") == 0)
+                    ok = get_integer(f, "node", &p->items[k], &pulse->node);
+                else if (strcmp(p->keys[k], "start") == 0)
+                    ok = get_integer(f, "start", &p->items[k], &pulse->start);
+                else if (strcmp(p->keys[k], "stop") == 0)
+                    ok = get_integer(f, "stop", &p->items[k], &pulse->stop);
+                else if (strcmp(p->keys[k], "amplitude") == 0)
+                    ok = get_number(f, "amplitude", &p->items[k], &pulse->amplitude);
+                else
+                    ok = case_fail(f, "unknown pulse key '%s'", shown_key(p->keys[k], shown, sizeof shown));
+            }
+            if (!ok)
+                return 0;
+            for (key = 0; key < 4; key++)
+                if (!seen[key])
+                    return case_fail(f, "a pulse needs '%s'", keys[key]);
+        }
+        f->cable.pulses = f->cable_pulses;
+        f->cable.n_pulses = (int64_t)item->n;
+    }
+    return 1;
+}
+
+static int read_cable_case(case_file *f, const json *root)
+{
+    static const char *const required[] = {"name", "model", "dt", "steps", "sites"};
+    int seen[5] = {0, 0, 0, 0, 0};
+    shared_keys to;
+    size_t i;
+    int j, ok;
+    char shown[80];
+    hh_default_cable_case(&f->cable);
+    to.dt = &f->cable.dt, to.steps = &f->cable.steps, to.record_every = &f->cable.record_every;
+    to.temperature = &f->cable.temperature, to.V0 = &f->cable.V0, to.spike_threshold = &f->cable.spike_threshold;
+    to.params = &f->cable.params;
+    for (i = 0; i < root->n; i++) {
+        const char *key = root->keys[i];
+        const json *v = &root->items[i];
+        mark_required(key, required, 5, seen);
+        if ((ok = read_shared_key(f, key, v, &to)) >= 0)
+            ;
+        else if (strcmp(key, "model") == 0)
+            ok = v->type == JSON_STRING && strcmp(v->string, "cable") == 0 ? 1 : case_fail(f, "'%s' must be 'cable'", key);
+#define READ_GEOMETRY(name, default_value, low, low_excluded, high, unit) \
+        else if (strcmp(key, #name) == 0)                                 \
+            ok = get_number(f, key, v, &f->cable.name);
+        HH_CABLE_GEOMETRY(READ_GEOMETRY)
+#undef READ_GEOMETRY
+        else if (strcmp(key, "nseg") == 0)
+            ok = get_integer(f, key, v, &f->cable.nseg);
+        else if (strcmp(key, "sites") == 0)
+            ok = read_sites(f, v);
+        else if (strcmp(key, "record_gates") == 0)
+            ok = v->type == JSON_BOOL ? (f->cable.record_gates = v->number != 0.0, 1)
+                                      : case_fail(f, "'%s' must be true or false", key);
+        else if (strcmp(key, "stimulus") == 0)
+            ok = read_cable_stimulus(f, v);
+        else
+            ok = case_fail(f, "unknown key '%s'", shown_key(key, shown, sizeof shown));
+        if (!ok)
+            return 0;
+    }
+    for (j = 0; j < 5; j++)
         if (!seen[j])
             return case_fail(f, "missing key '%s'", required[j]);
     return 1;
@@ -720,6 +880,105 @@ static int write_spikes(const char *path, const hh_case *c, hh_output *o)
     return fclose(out) == 0 && ok;
 }
 
+/* §13.11: a cable trace's header (t, V_j of each site, then m_j, h_j, n_j of each centre site
+   with record_gates) and its rows, every value as %.17g. */
+static int write_cable_trace(FILE *out, const hh_cable_case *c, const double *rows, int64_t n_rows, int64_t columns)
+{
+    int64_t i, j, s;
+    fputs("t", out);
+    for (s = 0; s < c->n_sites; s++)
+        fprintf(out, ",V_%lld", (long long)c->sites[s]);
+    for (s = 0; c->record_gates && s < c->n_sites; s++)
+        if (c->sites[s] >= 1 && c->sites[s] <= c->nseg) {
+#define PUT_NAME(x) fprintf(out, "," #x "_%lld", (long long)c->sites[s]);
+            HH_GATES(PUT_NAME)
+#undef PUT_NAME
+        }
+    fputs("\n", out);
+    for (i = 0; i < n_rows; i++)
+        for (j = 0; j < columns; j++)
+            fprintf(out, "%.17g%c", rows[i * columns + j], j + 1 < columns ? ',' : '\n');
+    return ferror(out) ? 1 : 0;
+}
+
+/* With --spikes, for a cable: each site's arrival times (§13.8), one line per site in the
+   case's order, the times separated by commas (an empty line for a site with none). */
+static int write_arrivals(const char *path, const hh_cable_case *c, const hh_cable_output *o)
+{
+    FILE *out = fopen(path, "w");
+    int64_t s, j;
+    int ok;
+    if (out == NULL)
+        return 0;
+    for (s = 0; s < c->n_sites; s++)
+        for (j = 0; j <= o->n_arrivals[s]; j++)
+            fprintf(out, j == o->n_arrivals[s] ? "\n" : j > 0 ? ",%.17g" : "%.17g",
+                    j < o->n_arrivals[s] ? o->arrivals[s * o->arrivals_capacity + j] : 0.0);
+    ok = !ferror(out);
+    return fclose(out) == 0 && ok;
+}
+
+/* A cable case file (spec §13.10): check it, size its memory, run it and write its trace
+   (§13.11) to out_path or standard output. The exit status of §11.4. */
+static int run_cable_file(const char *path, case_file *f, const char *out_path, const char *spikes)
+{
+    hh_cable_output o;
+    int64_t columns, needed;
+    int status, code = 0;
+    FILE *out = stdout;
+    memset(&o, 0, sizeof o);
+    if (hh_check_cable_case(&f->cable, f->error, sizeof f->error) != HH_OK) {
+        fprintf(stderr, "%s: %s\n", path, f->error);
+        return 2;
+    }
+    columns = hh_cable_columns(&f->cable);
+    needed = hh_rows_needed(f->cable.steps, f->cable.record_every);
+    o.arrivals_capacity = f->cable.steps / 2 + 1 < 64 ? f->cable.steps / 2 + 1 : 64;
+    for (;;) {
+        if ((uint64_t)needed > SIZE_MAX / sizeof(double) / (uint64_t)columns)
+            o.rows = NULL;
+        else if (o.rows == NULL)
+            o.rows = malloc((size_t)needed * (size_t)columns * sizeof(double));
+        o.rows_capacity = needed;
+        free(o.arrivals);
+        o.arrivals = malloc((size_t)(f->cable.n_sites * o.arrivals_capacity) * sizeof(double));
+        free(o.n_arrivals);
+        o.n_arrivals = malloc((size_t)f->cable.n_sites * sizeof(int64_t));
+        if (o.rows == NULL || o.arrivals == NULL || o.n_arrivals == NULL) {
+            fprintf(stderr, "%s: out of memory: the trace needs %lld rows of %lld values\n", path, (long long)needed,
+                    (long long)columns);
+            code = 1;
+            break;
+        }
+        status = hh_run_cable(&f->cable, &o);
+        if (status == HH_SPIKES_TRUNCATED && spikes != NULL) { /* run again with room for every arrival */
+            int64_t s;
+            for (s = 0; s < f->cable.n_sites; s++)
+                o.arrivals_capacity = o.n_arrivals[s] > o.arrivals_capacity ? o.n_arrivals[s] : o.arrivals_capacity;
+            continue;
+        }
+        if (status != HH_OK && status != HH_SPIKES_TRUNCATED) {
+            fprintf(stderr, "%s: %s\n", path, o.message);
+            code = status == HH_ERROR_NONFINITE ? 3 : status == HH_ERROR_MEMORY ? 1 : 2;
+        } else if (spikes != NULL && !write_arrivals(spikes, &f->cable, &o)) {
+            fprintf(stderr, "%s: cannot write the arrival times\n", spikes);
+            code = 1;
+        } else if (out_path != NULL && (out = fopen(out_path, "w")) == NULL) {
+            fprintf(stderr, "%s: cannot write\n", out_path);
+            code = 1;
+        } else {
+            code = write_cable_trace(out, &f->cable, o.rows, o.n_rows, columns);
+            if (out != stdout && fclose(out) != 0)
+                code = 1;
+        }
+        break;
+    }
+    free(o.rows);
+    free(o.arrivals);
+    free(o.n_arrivals);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     json_reader reader;
@@ -768,6 +1027,11 @@ int main(int argc, char **argv)
     if (!json_value(&reader, &root, 0) || (skip_space(&reader), text[reader.pos] != '\0')) {
         fprintf(stderr, "%s: not valid JSON: %s\n", argv[1], reader.error[0] ? reader.error : "trailing characters");
         code = 2;
+    } else if (is_cable_file(&root) && !read_cable_case(&f, &root)) {
+        fprintf(stderr, "%s: %s\n", argv[1], f.error);
+        code = 2;
+    } else if (is_cable_file(&root)) {
+        code = run_cable_file(argv[1], &f, argc == 3 ? argv[2] : NULL, spikes);
     } else if (!read_case(&f, &root)) {
         fprintf(stderr, "%s: %s\n", argv[1], f.error);
         code = 2;
@@ -799,6 +1063,8 @@ int main(int argc, char **argv)
     free(o.spikes);
     free(f.waveform);
     free(f.pulses);
+    free(f.sites);
+    free(f.cable_pulses);
     json_free(&root);
     free(text);
     return code;

@@ -110,21 +110,56 @@ static int check_settings(int method, int mode, double dt, int64_t steps, int64_
     return HH_OK;
 }
 
+/* §8.4, §13.1: value (named name, then suffix) finite and in [low, high], or (low, high] when
+   low_excluded; range is "low, high]" as the model file writes them. Nonzero, with a message, if not. */
+static int check_range(const char *name, const char *suffix, double value, double low, int low_excluded, double high,
+                       const char *range, const char *unit, char *message, size_t message_size)
+{
+    if (!isfinite(value))
+        return fail(HH_ERROR_INVALID, message, message_size, "%s%s must be finite, got %.17g", name, suffix, value);
+    if ((low_excluded ? value <= low : value < low) || value > high)
+        return fail(HH_ERROR_INVALID, message, message_size, "%s%s = %.17g %s is outside the accepted range %s%s", name,
+                    suffix, value, unit, low_excluded ? "(" : "[", range);
+    return HH_OK;
+}
+
 /* §8.4: one membrane's parameters (§3.1), temperature (§3.2) and V0 (§6.1)
    finite and in their ranges (HH_RANGES); suffix ("" or "[i]") follows the
    name in a message. */
 static int check_values(const hh_params *p, double temperature, double V0, const char *suffix, char *message,
                         size_t message_size)
 {
-#define CHECK_RANGE(name, value, low, low_excluded, high, unit)                                                  \
-    if (!isfinite(value))                                                                                        \
-        return fail(HH_ERROR_INVALID, message, message_size, #name "%s must be finite, got %.17g", suffix, value); \
-    if ((low_excluded ? (value) <= (low) : (value) < (low)) || (value) > (high))                                 \
-        return fail(HH_ERROR_INVALID, message, message_size,                                                     \
-                    #name "%s = %.17g " unit " is outside the accepted range %s" #low ", " #high "]", suffix, value,   \
-                    low_excluded ? "(" : "[");
+#define CHECK_RANGE(name, value, low, low_excluded, high, unit)                                                \
+    if (check_range(#name, suffix, value, low, low_excluded, high, #low ", " #high "]", unit, message, message_size)) \
+        return HH_ERROR_INVALID;
     HH_RANGES(CHECK_RANGE)
 #undef CHECK_RANGE
+    return HH_OK;
+}
+
+/* §8.4: the settings of a run, then its membrane's values. */
+static int check_run(int method, int mode, double dt, int64_t steps, int64_t record_every, double threshold,
+                     const hh_params *p, double temperature, double V0, char *message, size_t message_size)
+{
+    int status = check_settings(method, mode, dt, steps, record_every, threshold, message, message_size);
+    return status != HH_OK ? status : check_values(p, temperature, V0, "", message, message_size);
+}
+
+/* §6.2, §8.4: pulse j on during start <= k < stop, with a finite amplitude. */
+static int check_pulse(int64_t start, int64_t stop, double amplitude, int64_t j, char *message, size_t message_size)
+{
+    if (start < 0)
+        return fail(HH_ERROR_INVALID, message, message_size, "pulse start = %lld must be at least 0 (pulse %lld)",
+                    (long long)start, (long long)j);
+    if (stop > HH_MAX_INTEGER)
+        return fail(HH_ERROR_INVALID, message, message_size, "pulse stop = %lld is larger than 2^53 (pulse %lld)",
+                    (long long)stop, (long long)j);
+    if (stop < start)
+        return fail(HH_ERROR_INVALID, message, message_size, "pulse stop = %lld must be >= its start = %lld (pulse %lld)",
+                    (long long)stop, (long long)start, (long long)j);
+    if (!isfinite(amplitude))
+        return fail(HH_ERROR_INVALID, message, message_size, "pulse amplitude must be finite, got %g (pulse %lld)",
+                    amplitude, (long long)j);
     return HH_OK;
 }
 
@@ -137,20 +172,9 @@ static int check_pulses(const hh_pulse *pulses, int64_t n, char *message, size_t
     if (n > 0 && pulses == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "pulses is NULL but n_pulses = %lld", (long long)n);
     for (j = 0; j < n; j++) {
-        const hh_pulse *pulse = &pulses[j];
-        if (pulse->start < 0)
-            return fail(HH_ERROR_INVALID, message, message_size, "pulse start = %lld must be at least 0 (pulse %lld)",
-                        (long long)pulse->start, (long long)j);
-        if (pulse->stop > HH_MAX_INTEGER)
-            return fail(HH_ERROR_INVALID, message, message_size, "pulse stop = %lld is larger than 2^53 (pulse %lld)",
-                        (long long)pulse->stop, (long long)j);
-        if (pulse->stop < pulse->start)
-            return fail(HH_ERROR_INVALID, message, message_size,
-                        "pulse stop = %lld must be >= its start = %lld (pulse %lld)", (long long)pulse->stop,
-                        (long long)pulse->start, (long long)j);
-        if (!isfinite(pulse->amplitude))
-            return fail(HH_ERROR_INVALID, message, message_size, "pulse amplitude must be finite, got %g (pulse %lld)",
-                        pulse->amplitude, (long long)j);
+        int status = check_pulse(pulses[j].start, pulses[j].stop, pulses[j].amplitude, j, message, message_size);
+        if (status != HH_OK)
+            return status;
     }
     return HH_OK;
 }
@@ -164,10 +188,8 @@ int hh_check_case(const hh_case *c, char *message, size_t message_size)
         message[0] = '\0';
     if (c == NULL)
         return fail(HH_ERROR_NULL, message, message_size, "the case pointer is NULL");
-    status = check_settings(c->method, c->mode, c->dt, c->steps, c->record_every, c->spike_threshold, message,
-                            message_size);
-    if (status == HH_OK)
-        status = check_values(&c->params, c->temperature, c->V0, "", message, message_size);
+    status = check_run(c->method, c->mode, c->dt, c->steps, c->record_every, c->spike_threshold, &c->params,
+                       c->temperature, c->V0, message, message_size);
     if (status != HH_OK)
         return status;
     if (c->waveform == NULL && c->waveform_length != 0)
@@ -443,4 +465,107 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
 int hh_run_batch(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy)
 {
     return hh_run_batch_isa(b, out, first, count, accuracy, HH_ISA_BEST);
+}
+
+/* ---- The uniform unbranched axon (spec §13): defaults and checks; the run is c/hh_cable.c ---- */
+
+/* The one recording site of the default cable case: node 1, the first segment's centre. */
+static const int64_t default_site = 1;
+
+void hh_default_cable_case(hh_cable_case *c)
+{
+    if (c == NULL)
+        return;
+    memset(c, 0, sizeof *c);
+    c->dt = HH_DEFAULT_DT;
+    c->steps = 1;
+    c->record_every = 1;
+    c->temperature = HH_CABLE_TEMPERATURE_DEFAULT;
+    c->V0 = HH_DEFAULT_V0;
+    c->spike_threshold = HH_DEFAULT_SPIKE_THRESHOLD;
+    hh_default_params(&c->params);
+#define SET_GEOMETRY(name, default_value, low, low_excluded, high, unit) c->name = default_value;
+    HH_CABLE_GEOMETRY(SET_GEOMETRY)
+#undef SET_GEOMETRY
+    c->nseg = HH_CABLE_NSEG_DEFAULT;
+    c->sites = &default_site;
+    c->n_sites = 1;
+}
+
+int64_t hh_cable_columns(const hh_cable_case *c)
+{
+    int64_t s, columns;
+    if (c == NULL || c->sites == NULL || c->n_sites < 1)
+        return -1;
+    columns = 1 + c->n_sites;
+    for (s = 0; c->record_gates && s < c->n_sites; s++)
+        if (c->sites[s] >= 1 && c->sites[s] <= c->nseg)
+            columns += HH_STATE_SIZE - 1; /* the gates: the state less V */
+    return columns;
+}
+
+/* §13.10: j is a node of a cable of nseg segments, 0 .. nseg + 1; else an error naming `name`. */
+static int check_node(const char *name, int64_t j, int64_t nseg, char *message, size_t message_size)
+{
+    if (j < 0 || j > nseg + 1)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "%s = %lld is not a node: the nodes are 0 ... nseg + 1 = %lld", name, (long long)j,
+                    (long long)(nseg + 1));
+    return HH_OK;
+}
+
+/* §13.10: the settings and membrane of §8.4, then §13.1's geometry, nseg, record_gates, the
+   sites and the pulses, in the reference's order (pyhh/reference/cable.py, CableCase). */
+int hh_check_cable_case(const hh_cable_case *c, char *message, size_t message_size)
+{
+    int64_t j;
+    int status;
+    if (message != NULL && message_size > 0)
+        message[0] = '\0';
+    if (c == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "the cable case pointer is NULL");
+    status = check_run(HH_STAGGERED_CN, HH_CURRENT, c->dt, c->steps, c->record_every, c->spike_threshold, &c->params,
+                       c->temperature, c->V0, message, message_size);
+    if (status != HH_OK)
+        return status;
+#define CHECK_GEOMETRY(name, default_value, low, low_excluded, high, unit)                                      \
+    if (check_range(#name, "", c->name, low, low_excluded, high, #low ", " #high "]", unit, message, message_size)) \
+        return HH_ERROR_INVALID;
+    HH_CABLE_GEOMETRY(CHECK_GEOMETRY)
+#undef CHECK_GEOMETRY
+    if (c->nseg < 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "nseg = %lld must be at least 1", (long long)c->nseg);
+    if (c->nseg > HH_CABLE_NSEG_MAX)
+        return fail(HH_ERROR_INVALID, message, message_size, "nseg = %lld is larger than nseg_max = %lld",
+                    (long long)c->nseg, (long long)HH_CABLE_NSEG_MAX);
+    if (c->record_gates != 0 && c->record_gates != 1)
+        return fail(HH_ERROR_INVALID, message, message_size, "record_gates must be true or false (1 or 0), got %d",
+                    c->record_gates);
+    if (c->n_sites < 1)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "sites must be a non-empty list of node indices, got n_sites = %lld", (long long)c->n_sites);
+    if (c->sites == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "sites is NULL but n_sites = %lld", (long long)c->n_sites);
+    for (j = 0; j < c->n_sites; j++) {
+        status = check_node("sites", c->sites[j], c->nseg, message, message_size);
+        if (status != HH_OK)
+            return status;
+        if (j > 0 && c->sites[j] <= c->sites[j - 1])
+            return fail(HH_ERROR_INVALID, message, message_size,
+                        "sites must be distinct and in increasing order, but site %lld is %lld after %lld", (long long)j,
+                        (long long)c->sites[j], (long long)c->sites[j - 1]);
+    }
+    if (c->n_pulses < 0)
+        return fail(HH_ERROR_INVALID, message, message_size, "n_pulses = %lld must not be negative",
+                    (long long)c->n_pulses);
+    if (c->n_pulses > 0 && c->pulses == NULL)
+        return fail(HH_ERROR_NULL, message, message_size, "pulses is NULL but n_pulses = %lld", (long long)c->n_pulses);
+    for (j = 0; j < c->n_pulses; j++) {
+        status = check_pulse(c->pulses[j].start, c->pulses[j].stop, c->pulses[j].amplitude, j, message, message_size);
+        if (status == HH_OK)
+            status = check_node("node", c->pulses[j].node, c->nseg, message, message_size);
+        if (status != HH_OK)
+            return status;
+    }
+    return HH_OK;
 }

@@ -45,7 +45,8 @@ enum hh_status {
     HH_ERROR_CAPACITY = 3,  /* the rows buffer is too small for the recorded rows */
     HH_ERROR_NONFINITE = 4, /* the run left the finite range (spec §8.3) */
     HH_SPIKES_TRUNCATED = 5, /* run complete, but more spikes than the spikes buffer holds */
-    HH_CANCELLED = 6         /* the caller set *cancel: the run stopped early, its results are partial */
+    HH_CANCELLED = 6,        /* the caller set *cancel: the run stopped early, its results are partial */
+    HH_ERROR_MEMORY = 7      /* hh_run_cable could not allocate its work arrays (hh_cable_work_bytes) */
 };
 
 /* Integration methods (spec §7). */
@@ -224,6 +225,78 @@ int hh_isa_available(int isa);
    one that is not available is an error (HH_ERROR_INVALID) before any step.
    Under HH_EXACT every instruction set gives the same results, bit for bit. */
 int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t count, int accuracy, int isa);
+
+/* ---- The uniform unbranched axon (spec §13) ---- */
+
+/* A current into one node of a cable, on during steps start <= k < stop (spec §13.2). The nodes
+   are 0 .. nseg + 1: 0 and nseg + 1 the two end nodes, 1 .. nseg the segments' centres (§13.3). */
+typedef struct {
+    int64_t node;
+    int64_t start;
+    int64_t stop;
+    double amplitude; /* nA, positive inward (depolarising), NEURON's IClamp unit */
+} hh_cable_pulse;
+
+/* One cable simulation: everything a cable case file states (spec §13.10). The method is
+   staggered_cn (§13.5); there is no clamp and no waveform. */
+typedef struct {
+    double dt;               /* time step, ms, > 0 */
+    int64_t steps;           /* number of steps, >= 1 */
+    int64_t record_every;    /* keep rows 0, r, 2r, ...; 1 <= r <= steps */
+    double temperature;      /* degC */
+    double V0;               /* initial voltage of every node, mV */
+    double spike_threshold;  /* mV: an arrival at a site is V crossing it upwards (§13.8) */
+    hh_params params;        /* the membrane of every segment, per unit area */
+    double radius; /* axon radius, um */
+    double R_i; /* axial resistivity of the axoplasm, ohm cm */
+    double length; /* axon length, um */
+    int64_t nseg;            /* segments (compartments), 1 .. HH_CABLE_NSEG_MAX */
+    const int64_t *sites;    /* n_sites recording sites: node indices, strictly increasing */
+    int64_t n_sites;         /* >= 1 */
+    const hh_cable_pulse *pulses; /* n_pulses pulses (may be NULL when n_pulses is 0) */
+    int64_t n_pulses;
+    int record_gates;        /* 0 or 1: also record the gates of every centre site (§13.11) */
+} hh_cable_case;
+
+/* Where hh_run_cable writes; the caller owns every buffer. */
+typedef struct {
+    double *rows;            /* rows_capacity * hh_cable_columns() doubles, row-major (§13.11) */
+    int64_t rows_capacity;   /* in rows; at least hh_rows_needed() */
+    double *arrivals;        /* n_sites * arrivals_capacity arrival times, ms: site s's j-th at
+                                [s * arrivals_capacity + j] (may be NULL when 0) */
+    int64_t arrivals_capacity; /* per site */
+    int64_t *n_arrivals;     /* n_sites values (required), out: each site's arrivals, stored or not */
+    int64_t n_rows;          /* out: rows written */
+    int64_t fail_step;       /* out: with HH_ERROR_NONFINITE, the step of the first non-finite state or row */
+    volatile const int *cancel; /* NULL, or a flag another thread may set to nonzero: the run
+                                   stops at its next check (every HH_CANCEL_EVERY node-steps or so) */
+    char message[256];       /* out: what went wrong, or "" */
+} hh_cable_output;
+
+/* Set *c to a valid one-step cable case: the defaults of §13.1 (HH 1952's axon), one site
+   (node 1), no stimulus. sites must be set before a run with another nseg is checked. */
+void hh_default_cable_case(hh_cable_case *c);
+
+/* Columns of a cable row (§13.11): t, V at each site, and with record_gates each centre
+   site's gates; -1 for a NULL case or sites array or n_sites < 1. */
+int64_t hh_cable_columns(const hh_cable_case *c);
+
+/* Bytes hh_run_cable allocates for a cable of nseg segments (its work arrays), or -1 if nseg
+   is outside 1 .. HH_CABLE_NSEG_MAX. */
+int64_t hh_cable_work_bytes(int64_t nseg);
+
+/* Check a cable case without running it (spec §13.10, §8.4): HH_OK, HH_ERROR_NULL or
+   HH_ERROR_INVALID, with a message naming the bad value. */
+int hh_check_cable_case(const hh_cable_case *c, char *message, size_t message_size);
+
+/* Run a cable case (spec §13.7). Checks the case and the output buffers first and
+   returns before any step on error (HH_ERROR_MEMORY if its work arrays cannot be
+   allocated). On HH_OK or HH_SPIKES_TRUNCATED (more arrivals at a site than
+   arrivals_capacity) every row is written; on HH_ERROR_NONFINITE the rows before the
+   failure and fail_step; on HH_CANCELLED the rows before the stop. Never writes outside
+   rows[0 .. rows_capacity * columns), arrivals[0 .. n_sites * arrivals_capacity) and
+   n_arrivals[0 .. n_sites); keeps no state between calls. */
+int hh_run_cable(const hh_cable_case *c, hh_cable_output *out);
 
 /* cffi-end */
 

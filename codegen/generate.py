@@ -297,7 +297,7 @@ def context(model: dict, precision: str = "exact") -> dict:
     columns = ["t", *state, *(ch["I"] for ch in chans), "I_stim"]
     recorded = ["(double)k * dt", *(f"y.{x}" for x in state), *(f"I.{ch['I']}" for ch in chans),
                 f"clamp ? {ionic_sum} : u"]
-    return PRECISIONS[precision] | {
+    return PRECISIONS[precision] | cable_context(model) | {
         "spec_version": model["spec"]["version"],
         "params": [{"name": n, "default": c_double(p["default"]), "unit": p["unit"], "doc": p["doc"]} for n, p in params.items()],
         "Q10": c_double(t["Q10"]),
@@ -337,6 +337,27 @@ def context(model: dict, precision: str = "exact") -> dict:
         "spike_bisections": s["spike_bisections"],
         "method_list": ", ".join(methods),
         "default_method": f"HH_{model['methods']['default'].upper()}",
+    }
+
+
+def cable_context(model: dict) -> dict:
+    """§13: the cable's constants (the model file's [cable] table) as the C port places them: its
+    geometry's defaults and accepted ranges, the segments' default and largest count, its default
+    temperature, pi and the unit conversions of §13.3."""
+    c = model["cable"]
+    geometry = [{"name": name, "default": c_double(g["default"]), "low": c_double(g["min"]),
+                 "low_excluded": int(bool(g.get("min_exclusive", False))), "high": c_double(g["max"]),
+                 "unit": g["unit"], "doc": g["doc"]}
+                for name, g in c.items() if isinstance(g, dict)]
+    return {
+        "cable_geometry": geometry,
+        "cable_nseg_default": c_integer(c["nseg_default"]),
+        "cable_nseg_max": c_integer(c["nseg_max"]),
+        "cable_temperature_default": c_double(c["temperature_default"]),
+        "cable_pi": c_double(c["pi"]),
+        "cable_um_to_cm": c_double(c["um_to_cm"]),
+        "cable_nA_to_uA": c_double(c["nA_to_uA"]),
+        "cable_mS_per_S": c_double(c["mS_per_S"]),
     }
 
 

@@ -180,8 +180,8 @@ def subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_every_subcommand_is_listed():
-    assert sorted(subcommand_parsers()) == sorted(["run", "fi", "clamp", "methods", "trace", "conform", "golden",
-                                                   "export"])
+    assert sorted(subcommand_parsers()) == sorted(["run", "fi", "clamp", "methods", "axon", "trace", "conform",
+                                                   "golden", "export"])
 
 
 @pytest.mark.parametrize("command", sorted(subcommand_parsers()))
@@ -265,4 +265,4 @@ def test_every_command_defaults_to_the_same_backend():
 
     defaults = {name: action.default for name, parser in subcommand_parsers().items() for action in parser._actions
                 if action.dest == "backend"}
-    assert set(defaults) == {"run", "methods", "trace"} and set(defaults.values()) == {DEFAULT_BACKEND}
+    assert set(defaults) == {"run", "methods", "axon", "trace"} and set(defaults.values()) == {DEFAULT_BACKEND}

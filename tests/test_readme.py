@@ -39,6 +39,13 @@ def check_quickstart(code: str, ns: dict) -> None:
     assert clamp.case.clamp and clamp.I_Na.min() < -100.0  # "the inward sodium current"
 
 
+def check_cable(code: str, ns: dict) -> None:
+    r, small = ns["r"], ns["small"]
+    assert f"{r.velocity:.3f}" == promised(code, r"# ([0-9.]+) m/s")  # spec §13.12's 18.706
+    assert r.V.shape == (500, 502) and r.x[-1] == 50000.0 and 0.0 < r.arrival(250) < 5.0
+    assert small.gates["m"].shape == (200, 3) and small.case.record_gates
+
+
 def check_batch(code: str, ns: dict) -> None:
     sweep, curve = ns["sweep"], ns["curve"]
     assert sweep.n == 10_000 and sweep.spike_counts[0] == 0 and sweep.spike_counts[-1] > 5
@@ -97,6 +104,7 @@ CHECKS = {
     'case = ffi.new("hh_case *")': check_cffi,
     "# 10 uA/cm^2 from 10 ms to 90 ms": check_quickstart,
     "sweep = pyhh.simulate_batch(": check_batch,
+    "r = pyhh.simulate_cable(5.0)": check_cable,
     "sim = pyhh.Simulation(model)": check_pyhh,
     "executor=client, progress=": check_cluster,
 }

@@ -5,7 +5,7 @@ The spec is spec/SPEC.md. The package is laid out as the project is:
     pyhh.reference     the spec in code, one function per spec step (standard library only)
     pyhh.conformance   case files, traces, golden data, grading of ports (§10-11)
     pyhh.cbackend      the generated C kernel (c/) through cffi
-    the rest           the API for users: simulate (api), simulate_batch (batch),
+    the rest           the API for users: simulate (api), simulate_batch (batch), simulate_cable (axon),
                        fi_curve (fi), experiments, plotting, the pyHH layer (compat), cli
 
     >>> import pyhh
@@ -15,6 +15,7 @@ The spec is spec/SPEC.md. The package is laid out as the project is:
 """
 
 from .api import Pulse, Result, read_result, run_case, simulate
+from .axon import CableResult, simulate_cable
 from .batch import BatchResult, simulate_batch
 from .compat import HHModel, Simulation
 from .cautions import PyhhWarning, RestRelativeWarning, StimulusWarning
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BatchResult",
     "COLUMNS",
+    "CableResult",
     "DEFAULT_METHOD",
     "METHODS",
     "MODES",
@@ -65,4 +67,5 @@ __all__ = [
     "run_case",
     "simulate",
     "simulate_batch",
+    "simulate_cable",
 ]

@@ -253,6 +253,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_axon(args: argparse.Namespace) -> int:
+    """pyhh axon: the propagated action potential along HH 1952's axon (spec §13) and its velocity."""
+    check_output("--csv", args.csv, sidecar=True)
+    check_output("--plot", args.plot, plot=True)
+    from .axon import CONVERGED_VELOCITY, HH_COMPUTED_VELOCITY, HH_MEASURED_VELOCITY, simulate_cable
+
+    stimulus = [(0, 0.0, args.stim_ms, args.amplitude)]
+    result = simulate_cable(args.duration, dt=args.dt, length=args.length, nseg=args.nseg, radius=args.radius,
+                            R_i=args.R_i, temperature=args.temperature, params=dict(args.set), stimulus=stimulus,
+                            record_every=args.record_every, spike_threshold=args.threshold, backend=args.backend)
+    c = result.case
+    print(f"axon of {c.length / 1e4:g} cm, radius {c.radius:g} um, R_i {c.R_i:g} ohm cm, {c.temperature:g} degC, "
+          f"{c.nseg} segments, dt = {c.dt:g} ms; {args.amplitude:g} nA into the end at x = 0 for {args.stim_ms:g} ms")
+    if result.velocity is None:
+        print("no conduction: the action potential did not reach the centres nearest L/4 and 3L/4")
+    else:
+        print(f"conduction velocity {result.velocity:.3f} m/s (HH 1952 computed {HH_COMPUTED_VELOCITY} m/s, "
+              f"measured {HH_MEASURED_VELOCITY} m/s; this model converged {CONVERGED_VELOCITY:.3f} m/s, spec §13.12)")
+    if args.csv:
+        wrote(result.to_csv(args.csv))
+    if args.plot:
+        from .plotting import axon_figure
+
+        print(f"wrote {axon_figure(result, args.plot)}")
+    return 0
+
+
 def sweep(start: float, stop: float, step: float, unit: str) -> np.ndarray:
     """start, start + step, ... up to stop (inclusive), checked."""
     check_real("--start", start)
@@ -611,8 +638,45 @@ def add_golden(sub) -> None:
     gold.set_defaults(func=cmd_golden)
 
 
+def add_axon(sub) -> None:
+    """pyhh axon's options."""
+    from .axon import DEFAULT_PULSE
+    from .reference import cable
+
+    axon = sub.add_parser("axon", help="the action potential travelling along HH 1952's axon, its velocity",
+                          description="Stimulate one end of a uniform unbranched axon (spec §13: HH 1952's, Part III, "
+                          "by default) and print the conduction velocity between the centres nearest L/4 and 3L/4 "
+                          "next to HH's computed 18.8 m/s and the measured 21.2 m/s.")
+    axon.add_argument("--duration", type=number, default=5.0, help="length of the run, ms (default 5)")
+    axon.add_argument("--dt", type=number, default=0.01, help="time step, ms (default 0.01)")
+    axon.add_argument("--length", type=number, default=cable.CABLE_TABLE["length"][0],
+                      help=f"axon length, um (default {cable.CABLE_TABLE['length'][0]:g})")
+    axon.add_argument("--nseg", type=whole, default=cable.NSEG_DEFAULT,
+                      help=f"segments (compartments) (default {cable.NSEG_DEFAULT})")
+    axon.add_argument("--radius", type=number, default=cable.CABLE_TABLE["radius"][0],
+                      help=f"axon radius, um (default {cable.CABLE_TABLE['radius'][0]:g})")
+    axon.add_argument("--R-i", dest="R_i", type=number, default=cable.CABLE_TABLE["R_i"][0],
+                      help=f"axial resistivity, ohm cm (default {cable.CABLE_TABLE['R_i'][0]:g})")
+    axon.add_argument("--temperature", type=number, default=cable.CABLE_TEMPERATURE_DEFAULT,
+                      help=f"degC (default {cable.CABLE_TEMPERATURE_DEFAULT:g})")
+    axon.add_argument("--set", type=parse_setting, action="append", default=[], metavar="NAME=VALUE",
+                      help=f"override a membrane parameter (repeatable); names: {', '.join(PARAMETER_TABLE)}")
+    axon.add_argument("--amplitude", type=number, default=DEFAULT_PULSE[3],
+                      help=f"current into the end at x = 0, nA (default {DEFAULT_PULSE[3]:g})")
+    axon.add_argument("--stim-ms", type=number, default=DEFAULT_PULSE[2],
+                      help=f"how long the current flows from t = 0, ms (default {DEFAULT_PULSE[2]:g})")
+    axon.add_argument("--record-every", type=whole, default=1, help="keep every r-th row (default 1)")
+    axon.add_argument("--threshold", type=number, default=SPIKE_THRESHOLD_DEFAULT,
+                      help=f"arrival threshold, mV from rest (default {SPIKE_THRESHOLD_DEFAULT:g})")
+    axon.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
+                      help=f"the C port or the Python reference (default {DEFAULT_BACKEND})")
+    axon.add_argument("--csv", type=Path, help="write t and V at every node here (CSV)")
+    axon.add_argument("--plot", type=Path, help="draw the space-time figure here (PNG)")
+    axon.set_defaults(func=cmd_axon)
+
+
 #: The subcommands, in the order `pyhh --help` lists them.
-SUBCOMMANDS = (add_run, add_fi, add_clamp, add_methods, add_trace, add_conform, add_golden, add_export)
+SUBCOMMANDS = (add_run, add_fi, add_clamp, add_methods, add_axon, add_trace, add_conform, add_golden, add_export)
 
 
 def build_parser() -> argparse.ArgumentParser:

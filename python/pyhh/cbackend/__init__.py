@@ -1,7 +1,8 @@
 """The C kernel: the C port in c/ (generated from the spec) called through cffi.
 
     build.py    the cffi build script: compiles c/pyhh.c and the kernels c/pyhh_exact.c, c/pyhh_fast.c
-                and c/pyhh_fast32.c into _hh_c
+                and c/pyhh_fast32.c, and the cable c/hh_cable.c, into _hh_c
+    cable.py    one validated CableCase through hh_run_cable
     isa.py      the instruction set the kernels run (PYHH_ISA)
     single.py   one validated Case through hh_run
     batch.py    validated batch inputs through hh_run_batch, on threads or an executor

@@ -1,7 +1,7 @@
 """cffi build script (API, out-of-line mode) for the C kernel in c/.
 
 setup.py names it in cffi_modules, so `pip install .` compiles c/pyhh.c (the
-engine) and the kernels c/pyhh_exact.c, c/pyhh_fast.c and c/pyhh_fast32.c into
+engine), the kernels c/pyhh_exact.c, c/pyhh_fast.c and c/pyhh_fast32.c and the cable c/hh_cable.c into
 the extension module pyhh.cbackend._hh_c. The declarations come from c/pyhh.h itself
 (the part between its cffi-begin and cffi-end markers), never retyped here.
 """
@@ -16,7 +16,7 @@ from cffi import FFI
 C_DIR = Path(__file__).resolve().parents[3] / "c"
 
 #: The engine and the three kernels (c/pyhh.h's internal part names them).
-SOURCES = ("pyhh.c", "pyhh_exact.c", "pyhh_fast.c", "pyhh_fast32.c")
+SOURCES = ("pyhh.c", "pyhh_exact.c", "pyhh_fast.c", "pyhh_fast32.c", "hh_cable.c")
 
 #: Strict IEEE arithmetic, so results equal the Python reference's bit for bit (spec §11.1).
 COMPILE_ARGS = ["-std=c99", "-O3", "-ffp-contract=off", "-fno-fast-math"]
