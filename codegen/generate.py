@@ -442,11 +442,11 @@ def js_context(model: dict, spec_text: str) -> dict:
                         f"clamp ? {ionic_sum} : u"],
         "js_finite_state": " && ".join(f"Number.isFinite(y.{x})" for x in state),
         "js_method_sections": method_sections(spec_text, model),
-        "cable": cable_context(model["cable"]),
+        "cable": js_cable_context(model["cable"]),
     }
 
 
-def cable_context(cable: dict) -> dict:
+def js_cable_context(cable: dict) -> dict:
     """§13: the model file's [cable] table as JavaScript places it: its numbers, and the geometry's ranges."""
     geometry = {name: value for name, value in cable.items() if isinstance(value, dict)}
     out = {name: c_double(value) if isinstance(value, float) else str(value)

@@ -127,3 +127,25 @@ def test_arrival_times_in_the_spike_file_are_graded(tmp_path):
             "sys.exit(status)\n")
         done = conform(*cases("cable_repetitive"), "--", sys.executable, str(wrapper), "{spikes}", "{case}")
         assert done.returncode == 1 and message in done.stdout, done.stdout + done.stderr
+
+
+def test_require_cable_on_the_command_line():
+    # a patch-only port meets --require exact as before 3.1.0, and --require cable exits 1
+    names = cases("rest", "cable_end_0")
+    done = conform(*names, "--require", "exact", "--", *PORT, "--patch-only")
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = conform(*names, "--require", "cable", "--", *PORT, "--patch-only")
+    assert done.returncode == 1 and "--require cable: the port rejected every cable case" in done.stdout + done.stderr
+
+
+def test_pyhh_trace_runs_cable_case_files_as_a_port():
+    # §13.13: pyhh trace tells a cable case file from a patch's and is graded exact on every
+    # cable case, its arrival times (--spikes) the manifest's, and strict on the cable's negative cases
+    from pyhh.conformance.golden import load_cable
+
+    cable, rejects = load_cable()
+    done = conform(*cases(*(c.name for c in cable), *(r.name for r in rejects), "rest"), "--",
+                   sys.executable, "-m", "pyhh", "trace", "--spikes", "{spikes}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"cable: {len(cable)} case(s): {len(cable)} exact. Cable conformance level: exact" in done.stdout
+    assert f"{len(rejects)} strict. Cable error handling: strict" in done.stdout

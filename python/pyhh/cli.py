@@ -44,9 +44,10 @@ from .api import BACKENDS, Pulse, run_case, simulate
 from .atomic import check_target, read_regular, write_text
 from .batch import ACCURACIES
 from .conformance import golden
-from .conformance.casefile import load_case
+from .conformance.casefile import load_any_case, load_case
+from .reference.cable import CableCase
 from .conformance.grading import LEVELS
-from .conformance.runner import ERROR_LEVELS
+from .conformance.runner import ERROR_LEVELS, REQUIRE_CABLE
 from .conformance.trace import DECIMAL, WHOLE, parse_decimal, trace_chunks, write_trace
 from .files import check_sidecar, write_csv
 from .limits import PULSE_BYTES, check_memory
@@ -416,7 +417,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
         check_output("--spikes", args.spikes)
     except InvalidInputError as e:
         return cannot_write(e)
-    result = run_case(load_case(args.case), args.backend)
+    case = load_any_case(args.case)
+    if isinstance(case, CableCase):
+        return cable_trace(case, args)
+    result = run_case(case, args.backend)
     try:
         if args.spikes:
             write_text(args.spikes, "".join(f"{t!r}\n" for t in result.spikes.tolist()))
@@ -424,6 +428,26 @@ def cmd_trace(args: argparse.Namespace) -> int:
             write_trace(args.out, result.rows())
         else:
             sys.stdout.writelines(trace_chunks(result.rows()))
+            sys.stdout.flush()
+    except (InvalidInputError, OSError) as e:
+        return cannot_write(e)
+    return 0
+
+
+def cable_trace(case: CableCase, args: argparse.Namespace) -> int:
+    """pyhh trace for a cable case (spec §13.13): its trace of §13.11, and with --spikes each
+    site's arrival times, a line per site, comma-separated."""
+    from .axon import run_cable_case
+    from .reference.cable import columns
+
+    table, arrivals = run_cable_case(case, args.backend)
+    try:
+        if args.spikes:
+            write_text(args.spikes, "".join(",".join(repr(t) for t in times) + "\n" for times in arrivals))
+        if args.out:
+            write_text(args.out, "".join(trace_chunks(table, columns(case))))
+        else:
+            sys.stdout.writelines(trace_chunks(table, columns(case)))
             sys.stdout.flush()
     except (InvalidInputError, OSError) as e:
         return cannot_write(e)
@@ -600,9 +624,11 @@ def add_conform(sub) -> None:
                       help="grade the negative cases of spec §11.5 too (default: when nothing narrows the "
                       "selection, or those --case names)")
     conf.add_argument("--golden", type=Path, default=golden.DEFAULT_GOLDEN, help="golden folder (default: the checkout's)")
-    conf.add_argument("--require", action="append", choices=[*LEVELS[:-1], *ERROR_LEVELS[:-1]], metavar="LEVEL",
+    conf.add_argument("--require", action="append", choices=[*LEVELS[:-1], *ERROR_LEVELS[:-1], REQUIRE_CABLE],
+                      metavar="LEVEL",
                       help="exit with status 1 unless the conformance level (exact, float64, float32, spikes) or "
-                      "the error handling (strict, rejects) is at least LEVEL; repeatable, one of each (for CI)")
+                      "the error handling (strict, rejects) is at least LEVEL, the cable's too where the port runs "
+                      "it (spec §13.13); 'cable': unless the port runs the cable cases; repeatable (for CI)")
     conf.add_argument("--json", type=Path, metavar="FILE",
                       help="also write the grades as JSON to FILE: each case's level and what went wrong")
     conf.add_argument("command_line", nargs=argparse.REMAINDER, metavar="-- COMMAND ...",

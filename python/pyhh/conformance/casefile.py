@@ -291,6 +291,17 @@ def cable_case_from_json(obj: Any, where: str = "case") -> CableCase:
         raise CaseFileError(f"{where}: {e}") from None
 
 
+def is_cable_file(obj: Any) -> bool:
+    """§13.13: a parsed case file is a cable case when it has `model`, or `sites` and no `method`."""
+    return isinstance(obj, dict) and ("model" in obj or ("sites" in obj and "method" not in obj))
+
+
+def load_any_case(path: str | Path) -> Case | CableCase:
+    """Read and check a case file of either kind (§13.13): a cable case (§13.10) or a patch case (§10.1)."""
+    obj = parse_case_text(read_case_bytes(path), str(path))
+    return cable_case_from_json(obj, str(path)) if is_cable_file(obj) else case_from_json(obj, str(path))
+
+
 def load_cable_case(path: str | Path) -> CableCase:
     """Read and check a cable case file (§13.10, under the rules of §10.1)."""
     return cable_case_from_json(parse_case_text(read_case_bytes(path), str(path)), str(path))
