@@ -326,8 +326,7 @@ static int run_cable(const hh_cable_case *c, hh_cable_output *out, hh_cable_work
     hh_state y0 = initial_state(c->V0, phi), *swap;
     int64_t i, j, k, s, nseg = c->nseg, n = nseg + 2, every = 1;
     double *V_swap, t;
-    int isa = hh_isa_available(HH_ISA_AVX512) ? HH_ISA_AVX512 : hh_isa_available(HH_ISA_AVX2) ? HH_ISA_AVX2
-                                                                                             : HH_ISA_PORTABLE;
+    int isa = hh_resolve_isa(c->isa); /* checked: available */
     while (every * n < HH_CANCEL_EVERY) /* look at the cancel flag every HH_CANCEL_EVERY node-steps or so */
         every *= 2;
     for (j = 0; j < n; j++) { /* §13.7: V0 at every node, every centre's gates at their steady state */

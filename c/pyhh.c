@@ -243,8 +243,7 @@ static int best_isa(void)
     return HH_ISA_PORTABLE;
 }
 
-/* isa, if available, as a kernel takes it (HH_ISA_BEST resolved); -1 if not. */
-static int resolve_isa(int isa)
+int hh_resolve_isa(int isa)
 {
     if (!hh_isa_available(isa))
         return -1;
@@ -287,7 +286,7 @@ int hh_run_isa(const hh_case *c, hh_output *out, int isa)
     status = check_spike_buffer(out->spikes, out->spikes_capacity, out->message, sizeof out->message);
     if (status != HH_OK)
         return status;
-    chosen = resolve_isa(isa);
+    chosen = hh_resolve_isa(isa);
     if (chosen < 0)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message,
                     "instruction set %d is not available in this build on this CPU", isa);
@@ -443,7 +442,7 @@ int hh_run_batch_isa(const hh_batch *b, hh_batch_output *out, int64_t first, int
         return status;
     if (accuracy != HH_EXACT && accuracy != HH_FAST && accuracy != HH_FLOAT32)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message, "unknown accuracy %d", accuracy);
-    chosen = resolve_isa(isa);
+    chosen = hh_resolve_isa(isa);
     if (chosen < 0)
         return fail(HH_ERROR_INVALID, out->message, sizeof out->message,
                     "instruction set %d is not available in this build on this CPU", isa);
@@ -541,6 +540,9 @@ int hh_check_cable_case(const hh_cable_case *c, char *message, size_t message_si
     if (c->record_gates != 0 && c->record_gates != 1)
         return fail(HH_ERROR_INVALID, message, message_size, "record_gates must be true or false (1 or 0), got %d",
                     c->record_gates);
+    if (hh_resolve_isa(c->isa) < 0)
+        return fail(HH_ERROR_INVALID, message, message_size,
+                    "instruction set %d is not available in this build on this CPU", c->isa);
     if (c->n_sites < 1)
         return fail(HH_ERROR_INVALID, message, message_size,
                     "sites must be a non-empty list of node indices, got n_sites = %lld", (long long)c->n_sites);

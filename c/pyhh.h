@@ -256,6 +256,8 @@ typedef struct {
     const hh_cable_pulse *pulses; /* n_pulses pulses (may be NULL when n_pulses is 0) */
     int64_t n_pulses;
     int record_gates;        /* 0 or 1: also record the gates of every centre site (§13.11) */
+    int isa;                 /* enum hh_isa of the gate update: HH_ISA_BEST (0) or one to force;
+                                every one gives the same doubles */
 } hh_cable_case;
 
 /* Where hh_run_cable writes; the caller owns every buffer. */
@@ -332,6 +334,9 @@ int hh_run_cable(const hh_cable_case *c, hh_cable_output *out);
 #endif
 
 int hh_cancelled(volatile const int *cancel, int64_t k, int64_t every);
+/* isa (enum hh_isa), if this build and CPU run it, as the kernels take it (HH_ISA_BEST
+   resolved to the widest); -1 if not. */
+int hh_resolve_isa(int isa);
 /* §3.2's temperature factor phi, compiled without contraction (pyhh_exact.c) for every kernel. */
 double hh_temperature_factor(double temperature);
 int hh_run_block_exact(const hh_batch *b, hh_batch_output *out, int64_t first, int64_t size, int isa);

@@ -13,6 +13,7 @@ from ..reference.errors import InvalidInputError, NumericalInstabilityError, Res
 from ..reference.parameters import PARAMETER_TABLE
 from . import ffi, lib, require
 from .cancel import interruptible, new_flag
+from .isa import chosen_isa
 
 
 def arrival_buffer_size(case: CableCase) -> int:
@@ -39,6 +40,7 @@ def c_cable_case(case: CableCase, keep: list) -> "ffi.CData":
         keep.append(pulses)
         c.pulses, c.n_pulses = pulses, len(case.pulses)
     c.record_gates = int(case.record_gates)
+    c.isa = chosen_isa()  # the gate update's instruction set: the widest, or PYHH_ISA's
     return c
 
 
