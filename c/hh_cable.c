@@ -127,15 +127,24 @@ static int is_finite_cable(const double *V_next, const hh_state *z, const hh_sta
     return finite;
 }
 
+/* The gates (hh_model_tables.h's HH_GATES) numbered: GATE_<name>, and GATES of them. */
+enum {
+#define GATE_INDEX(name) GATE_##name,
+    HH_GATES(GATE_INDEX)
+#undef GATE_INDEX
+    GATES
+};
+
 /* The work arrays of a run over n = nseg + 2 nodes: V at t_k and t_(k+1), z_before, z and
-   z_next (§13.7), the system's four diagonals and the drive. */
+   z_next (§13.7), the system's four diagonals, the drive, and the gates of z and z_next with
+   an array per gate (for step_gates). */
 typedef struct {
     double *V, *V_next, *lower, *diag, *upper, *rhs, *u;
-    double *m, *h, *n, *m_next, *h_next, *n_next; /* the gates of z and z_next, an array each (step_gates) */
+    double *gate[GATES], *gate_next[GATES];
     hh_state *z_before, *z, *z_next;
 } hh_cable_work;
 
-#define HH_CABLE_DOUBLES 13
+#define HH_CABLE_DOUBLES (7 + 2 * GATES)
 #define HH_CABLE_STATES 3
 
 int64_t hh_cable_work_bytes(int64_t nseg)
@@ -151,8 +160,7 @@ int64_t hh_cable_work_bytes(int64_t nseg)
    loop is compiled for each instruction set of the kernels (below), each giving the same doubles. */
 HH_INLINE void step_gates(const hh_cable_work *w, int64_t nseg, double phi, double dt)
 {
-    const double *V_next = w->V_next, *m = w->m, *h = w->h, *n = w->n;
-    double *m_next = w->m_next, *h_next = w->h_next, *n_next = w->n_next;
+    const double *V_next = w->V_next;
     int64_t i;
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC ivdep
@@ -160,13 +168,13 @@ HH_INLINE void step_gates(const hh_cable_work *w, int64_t nseg, double phi, doub
     for (i = 1; i <= nseg; i++) {
         hh_state z, next;
         z.V = V_next[i];
-        z.m = m[i];
-        z.h = h[i];
-        z.n = n[i];
+#define LOAD_GATE(name) z.name = w->gate[GATE_##name][i];
+        HH_GATES(LOAD_GATE)
+#undef LOAD_GATE
         next = staggered_gates(z, V_next[i], phi, dt);
-        m_next[i] = next.m;
-        h_next[i] = next.h;
-        n_next[i] = next.n;
+#define STORE_GATE(name) w->gate_next[GATE_##name][i] = next.name;
+        HH_GATES(STORE_GATE)
+#undef STORE_GATE
     }
 }
 
@@ -212,16 +220,16 @@ static void cable_step(hh_cable_work *w, const hh_params *p, double phi, double 
     for (j = 0; j < n; j++)
         w->V_next[j] = w->V[j] + 2.0 * w->rhs[j];
     for (i = 1; i <= nseg; i++) {
-        w->m[i] = w->z[i].m;
-        w->h[i] = w->z[i].h;
-        w->n[i] = w->z[i].n;
+#define SPLIT_GATE(name) w->gate[GATE_##name][i] = w->z[i].name;
+        HH_GATES(SPLIT_GATE)
+#undef SPLIT_GATE
     }
     step_gates_on(isa, w, nseg, phi, dt);
     for (i = 1; i <= nseg; i++) {
         w->z_next[i].V = w->V_next[i];
-        w->z_next[i].m = w->m_next[i];
-        w->z_next[i].h = w->h_next[i];
-        w->z_next[i].n = w->n_next[i];
+#define JOIN_GATE(name) w->z_next[i].name = w->gate_next[GATE_##name][i];
+        HH_GATES(JOIN_GATE)
+#undef JOIN_GATE
     }
     w->z_next[0].V = w->V_next[0];
     w->z_next[n - 1].V = w->V_next[n - 1];
@@ -293,8 +301,8 @@ static int allocate(hh_cable_work *w, int64_t nseg)
     int j, ok = 1;
     doubles[0] = &w->V, doubles[1] = &w->V_next, doubles[2] = &w->lower, doubles[3] = &w->diag;
     doubles[4] = &w->upper, doubles[5] = &w->rhs, doubles[6] = &w->u;
-    doubles[7] = &w->m, doubles[8] = &w->h, doubles[9] = &w->n;
-    doubles[10] = &w->m_next, doubles[11] = &w->h_next, doubles[12] = &w->n_next;
+    for (j = 0; j < GATES; j++)
+        doubles[7 + j] = &w->gate[j], doubles[7 + GATES + j] = &w->gate_next[j];
     states[0] = &w->z_before, states[1] = &w->z, states[2] = &w->z_next;
     for (j = 0; j < HH_CABLE_DOUBLES; j++)
         ok &= (*doubles[j] = calloc(n, sizeof(double))) != NULL;
@@ -305,8 +313,10 @@ static int allocate(hh_cable_work *w, int64_t nseg)
 
 static void release(hh_cable_work *w)
 {
+    int j;
     free(w->V), free(w->V_next), free(w->lower), free(w->diag), free(w->upper), free(w->rhs), free(w->u);
-    free(w->m), free(w->h), free(w->n), free(w->m_next), free(w->h_next), free(w->n_next);
+    for (j = 0; j < GATES; j++)
+        free(w->gate[j]), free(w->gate_next[j]);
     free(w->z_before), free(w->z), free(w->z_next);
 }
 
