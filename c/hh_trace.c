@@ -657,21 +657,19 @@ static int read_case(case_file *f, const json *root)
 
 /* ---- The cable case file (spec §13.10) ---- */
 
-/* The keys only a cable case has: a file with one of them and no `method` is read as a
-   cable (so that one without `model` is told that key is missing). */
+/* §13.13: a case file is a cable case when it has `model`, or `sites` and no `method` (so
+   that a cable case without `model` is told that key is missing). */
 static int is_cable_file(const json *root)
 {
-    static const char *const cable_keys[] = {"model", "sites", "nseg", "radius", "R_i", "length", "record_gates"};
-    size_t i, k;
-    int cable = 0, method = 0;
+    size_t i;
+    int sites = 0, method = 0;
     for (i = 0; root->type == JSON_OBJECT && i < root->n; i++) {
-        method |= strcmp(root->keys[i], "method") == 0;
-        for (k = 0; k < sizeof cable_keys / sizeof *cable_keys; k++)
-            cable |= strcmp(root->keys[i], cable_keys[k]) == 0;
         if (strcmp(root->keys[i], "model") == 0)
             return 1;
+        sites |= strcmp(root->keys[i], "sites") == 0;
+        method |= strcmp(root->keys[i], "method") == 0;
     }
-    return cable && !method;
+    return sites && !method;
 }
 
 /* §13.10: the recording sites, an array of integers (their values are checked by hh_check_cable_case). */
