@@ -340,15 +340,22 @@ def context(model: dict, precision: str = "exact") -> dict:
     }
 
 
+def cable_geometry(cable: dict) -> list[dict]:
+    """§13.1: each geometry value of the model file's [cable] table (radius, R_i, length): its
+    name, default and accepted range as literals (C's and JavaScript's are the same), its unit
+    and doc; `excluded` says whether the minimum itself is refused."""
+    return [{"name": name, "default": c_double(g["default"]), "min": c_double(g["min"]), "max": c_double(g["max"]),
+             "excluded": bool(g.get("min_exclusive", False)), "unit": g["unit"], "doc": g["doc"]}
+            for name, g in cable.items() if isinstance(g, dict)]
+
+
 def cable_context(model: dict) -> dict:
     """§13: the cable's constants (the model file's [cable] table) as the C port places them: its
     geometry's defaults and accepted ranges, the segments' default and largest count, its default
     temperature, pi and the unit conversions of §13.3."""
     c = model["cable"]
-    geometry = [{"name": name, "default": c_double(g["default"]), "low": c_double(g["min"]),
-                 "low_excluded": int(bool(g.get("min_exclusive", False))), "high": c_double(g["max"]),
-                 "unit": g["unit"], "doc": g["doc"]}
-                for name, g in c.items() if isinstance(g, dict)]
+    geometry = [{"name": g["name"], "default": g["default"], "low": g["min"], "low_excluded": int(g["excluded"]),
+                 "high": g["max"], "unit": g["unit"], "doc": g["doc"]} for g in cable_geometry(c)]
     return {
         "cable_geometry": geometry,
         "cable_nseg_default": c_integer(c["nseg_default"]),
@@ -448,12 +455,9 @@ def js_context(model: dict, spec_text: str) -> dict:
 
 def js_cable_context(cable: dict) -> dict:
     """§13: the model file's [cable] table as JavaScript places it: its numbers, and the geometry's ranges."""
-    geometry = {name: value for name, value in cable.items() if isinstance(value, dict)}
     out = {name: c_double(value) if isinstance(value, float) else str(value)
            for name, value in cable.items() if not isinstance(value, dict)}
-    out["geometry"] = [{"name": name, "default": c_double(g["default"]), "min": c_double(g["min"]),
-                        "max": c_double(g["max"]), "min_exclusive": "true" if g.get("min_exclusive", False) else "false",
-                        "unit": g["unit"], "doc": g["doc"]} for name, g in geometry.items()]
+    out["geometry"] = [g | {"min_exclusive": "true" if g["excluded"] else "false"} for g in cable_geometry(cable)]
     return out
 
 

@@ -99,13 +99,19 @@ def parameters_from_json(where: str, obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
-def case_from_json(obj: Any, where: str = "case") -> Case:
-    """Build a Case from a parsed case file; errors name `where` and the key."""
+def check_case_object(obj: Any, where: str, keys: dict) -> None:
+    """§10.1 (and §13.10): a case file holds a JSON object whose keys are `keys`' (name -> (required?,
+    accepted JSON types)), the required ones present, each value of an accepted type."""
     if not isinstance(obj, dict):
         raise CaseFileError(f"{where}: a case file must hold a JSON object")
-    check_keys(where, obj, CASE_KEYS, [k for k, (required, _) in CASE_KEYS.items() if required])
+    check_keys(where, obj, keys, [k for k, (required, _) in keys.items() if required])
     for key, value in obj.items():
-        check_type(where, key, value, CASE_KEYS[key][1])
+        check_type(where, key, value, keys[key][1])
+
+
+def case_from_json(obj: Any, where: str = "case") -> Case:
+    """Build a Case from a parsed case file; errors name `where` and the key."""
+    check_case_object(obj, where, CASE_KEYS)
     try:
         return Case(
             name=obj["name"],
@@ -252,11 +258,7 @@ CABLE_PULSE_KEYS = ("node", "start", "stop", "amplitude")
 
 def cable_case_from_json(obj: Any, where: str = "case") -> CableCase:
     """§13.10: a CableCase from a parsed cable case file; errors name `where` and the key."""
-    if not isinstance(obj, dict):
-        raise CaseFileError(f"{where}: a case file must hold a JSON object")
-    check_keys(where, obj, CABLE_KEYS, [k for k, (required, _) in CABLE_KEYS.items() if required])
-    for key, value in obj.items():
-        check_type(where, key, value, CABLE_KEYS[key][1])
+    check_case_object(obj, where, CABLE_KEYS)
     if obj["model"] != "cable":
         raise CaseFileError(f"{where}: 'model' must be 'cable', got {obj['model']!r:.40}")
     for j, site in enumerate(obj["sites"]):
